@@ -1,0 +1,573 @@
+//! `content/` → papers, pages and assets, each Markdown file split into TOML front matter
+//! (between `+++` lines) and a body, with every error located in its file.
+//!
+//! - `content/papers/**/*.md`: a paper (enriching a profile paper, or a new one)
+//! - `content/_index.md` (or `about.md`): the biography on the home page
+//! - any other `content/**/*.md`: a page (`cv.md` → `/cv/`)
+//! - any other file: an asset, copied to the same path
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::categories;
+use crate::date::Date;
+use crate::diag::{Diagnostic, Location, Result};
+use crate::settings::{key_location, toml_error};
+use crate::source;
+use crate::text::{is_safe_url, is_valid_slug, slugify};
+
+/// The name of the content folder.
+pub const CONTENT_DIR: &str = "content";
+
+/// Links of a paper. `arxiv` and `doi` are identifiers; the rest are URLs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Links {
+    /// PDF URL.
+    pub pdf: Option<String>,
+    /// Code repository URL.
+    pub code: Option<String>,
+    /// arXiv identifier, e.g. `2208.03646`.
+    pub arxiv: Option<String>,
+    /// DOI, e.g. `10.1145/3508352.3549402`.
+    pub doi: Option<String>,
+    /// Publisher's page.
+    pub html: Option<String>,
+    /// Slides.
+    pub slides: Option<String>,
+    /// Talk video.
+    pub video: Option<String>,
+    /// Poster.
+    pub poster: Option<String>,
+    /// Project page.
+    pub project: Option<String>,
+    /// Dataset.
+    pub data: Option<String>,
+    /// Blog post.
+    pub blog: Option<String>,
+}
+
+impl Links {
+    /// Every link as (name, value), for validation.
+    fn entries(&self) -> [(&'static str, &Option<String>); 11] {
+        [
+            ("pdf", &self.pdf),
+            ("code", &self.code),
+            ("arxiv", &self.arxiv),
+            ("doi", &self.doi),
+            ("html", &self.html),
+            ("slides", &self.slides),
+            ("video", &self.video),
+            ("poster", &self.poster),
+            ("project", &self.project),
+            ("data", &self.data),
+            ("blog", &self.blog),
+        ]
+    }
+}
+
+/// Front matter of `content/papers/*.md`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaperMatter {
+    /// Title; also how the file finds its profile paper (by slug).
+    pub title: Option<String>,
+    /// Explicit slug: matches a profile paper with this slug, or names a new paper's URL.
+    pub slug: Option<String>,
+    /// Publication date.
+    pub date: Option<toml::value::Datetime>,
+    /// The full author list (replaces a truncated one).
+    pub authors: Option<Vec<String>>,
+    /// Venue, e.g. `NeurIPS 2023`.
+    pub venue: Option<String>,
+    /// arXiv categories, `LG` or `cs.LG`; the first is the primary one.
+    pub categories: Option<Vec<String>>,
+    /// Organisation.
+    pub org: Option<String>,
+    /// Abstract (TeX allowed), for papers not in the profile or to replace the profile's.
+    #[serde(rename = "abstract")]
+    pub abstract_tex: Option<String>,
+    /// Listed under "Selected publications".
+    pub selected: Option<bool>,
+    /// Not built unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Links.
+    #[serde(default)]
+    pub links: Links,
+    /// Free values for themes.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// Front matter of other pages (all optional).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMatter {
+    /// Page title.
+    pub title: Option<String>,
+    /// Description for search engines.
+    pub description: Option<String>,
+    /// Not built unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// A template other than `page.html`.
+    pub template: Option<String>,
+    /// Free values for themes.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// A Markdown file: where it is, its front matter, and its body.
+#[derive(Debug, Clone)]
+pub struct Document<M> {
+    /// Path as shown to the user (root-joined).
+    pub shown: PathBuf,
+    /// Parsed front matter (default when the file has none).
+    pub matter: M,
+    /// The whole file (BOM removed), for locating problems found later.
+    pub src: String,
+    /// Byte offset of the Markdown body in `src`.
+    pub body_offset: usize,
+    /// 1-based line where the body starts.
+    pub body_line: usize,
+}
+
+impl<M> Document<M> {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.src[self.body_offset..]
+    }
+
+    /// Where `key = …` is in the front matter (the file if not found).
+    pub fn key_location(&self, key: &str) -> Location {
+        key_location(&self.shown, &self.src, key)
+    }
+}
+
+/// A paper file.
+pub type PaperFile = Document<PaperMatter>;
+
+/// A page file, with its output path (`cv/`).
+#[derive(Debug, Clone)]
+pub struct PageFile {
+    /// The document.
+    pub doc: Document<PageMatter>,
+    /// Output path relative to the site root, ending in `/`.
+    pub rel: String,
+}
+
+/// A file copied as is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Output path relative to the site root.
+    pub rel: String,
+    /// Where it is.
+    pub path: PathBuf,
+}
+
+/// Everything in `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// Paper files, sorted by path.
+    pub papers: Vec<PaperFile>,
+    /// The biography (`_index.md` or `about.md`).
+    pub bio: Option<Document<PageMatter>>,
+    /// Other pages, sorted by path.
+    pub pages: Vec<PageFile>,
+    /// Other files.
+    pub assets: Vec<Asset>,
+}
+
+/// What a content file is, by its place in `content/`.
+enum Kind {
+    Paper,
+    Bio,
+    Page(String),
+    Asset(String),
+}
+
+/// Loads `<root>/content` (missing folder: empty content). All errors are collected.
+pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
+    let dir = root.join(CONTENT_DIR);
+    let mut content = Content::default();
+    if !dir.is_dir() {
+        return Ok((content, Vec::new()));
+    }
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                if let Some(kind) = classify(&dir, e.path()) {
+                    files.push((e.into_path(), kind));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(walk_error(&e)),
+        }
+    }
+    let mut warnings = Vec::new();
+    let loaded: Vec<Result<Option<Loaded>>> = files
+        .into_par_iter()
+        .map(|(path, kind)| load_file(path, kind))
+        .collect();
+    for item in loaded {
+        match item {
+            Ok(Some(Loaded::Paper(p))) => content.papers.push(*p),
+            Ok(Some(Loaded::Page(p))) => content.pages.push(p),
+            Ok(Some(Loaded::Bio(b))) => match &content.bio {
+                Some(first) => warnings.push(
+                    Diagnostic::warning(format!(
+                        "two biographies: using `{}`, ignoring this one",
+                        first.shown.display()
+                    ))
+                    .at(Location::file(&b.shown))
+                    .hint("keep only one of content/_index.md and content/about.md"),
+                ),
+                None => content.bio = Some(b),
+            },
+            Ok(Some(Loaded::Asset(a))) => content.assets.push(a),
+            Ok(None) => {}
+            Err(e) => errors.extend(e.diagnostics),
+        }
+    }
+    check_page_paths(&content.pages, &mut errors);
+    if errors.is_empty() {
+        Ok((content, warnings))
+    } else {
+        Err(crate::diag::Error::from(errors).with_warnings(warnings))
+    }
+}
+
+fn walk_error(e: &walkdir::Error) -> Diagnostic {
+    let path = e.path().unwrap_or(Path::new(CONTENT_DIR));
+    if let Some(ancestor) = e.loop_ancestor() {
+        Diagnostic::error(format!(
+            "symbolic link loop: `{}` points back to `{}`",
+            path.display(),
+            ancestor.display()
+        ))
+        .at(Location::file(path))
+        .hint("remove the link or point it outside its own folder")
+    } else {
+        match e.io_error() {
+            Some(io) => Diagnostic::io("read", path, io),
+            None => Diagnostic::error(format!("cannot read `{}`: {e}", path.display())),
+        }
+    }
+}
+
+/// Ignored files: hidden ones and editor leftovers.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+fn classify(dir: &Path, path: &Path) -> Option<Kind> {
+    let rel = path.strip_prefix(dir).ok()?;
+    if rel
+        .components()
+        .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()))
+    {
+        return None;
+    }
+    let rel_str = rel.to_string_lossy().replace('\\', "/");
+    let is_md = rel.extension().is_some_and(|e| e == "md");
+    if !is_md {
+        return Some(Kind::Asset(rel_str));
+    }
+    if rel.starts_with("papers") {
+        return Some(Kind::Paper);
+    }
+    if rel_str == "_index.md" || rel_str == "about.md" {
+        return Some(Kind::Bio);
+    }
+    Some(Kind::Page(page_rel(&rel_str)))
+}
+
+/// `cv.md` → `cv/`; `talks/index.md` → `talks/`; `My Talks/2024.md` → `my-talks/2024/`.
+fn page_rel(rel: &str) -> String {
+    let without_ext = rel.strip_suffix(".md").unwrap_or(rel);
+    let mut parts: Vec<String> = without_ext.split('/').map(slugify).collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("index") | Some("_index") | Some("")
+    ) {
+        parts.pop();
+    }
+    parts.retain(|p| !p.is_empty());
+    let mut out = parts.join("/");
+    out.push('/');
+    out
+}
+
+fn check_page_paths(pages: &[PageFile], errors: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for page in pages {
+        let reserved = ["/", "papers/", "categories/"];
+        if reserved.contains(&page.rel.as_str()) || page.rel.starts_with("papers/") {
+            errors.push(
+                Diagnostic::error(format!(
+                    "page would be written to `/{}`, which the site generates",
+                    page.rel
+                ))
+                .at(Location::file(&page.doc.shown))
+                .hint("rename the file; papers belong in content/papers/"),
+            );
+        } else if let Some(first) = seen.insert(&page.rel, &page.doc.shown) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "two pages would be written to `/{}`: `{}` and this one",
+                    page.rel,
+                    first.display()
+                ))
+                .at(Location::file(&page.doc.shown))
+                .hint("rename one of them"),
+            );
+        }
+    }
+}
+
+enum Loaded {
+    Paper(Box<PaperFile>),
+    Page(PageFile),
+    Bio(Document<PageMatter>),
+    Asset(Asset),
+}
+
+fn load_file(path: PathBuf, kind: Kind) -> Result<Option<Loaded>> {
+    Ok(Some(match kind {
+        Kind::Asset(rel) => Loaded::Asset(Asset { rel, path }),
+        Kind::Paper => {
+            let src = source::read_text(&path, &path, "read")?;
+            let doc = parse_document::<PaperMatter>(&path, src, true)?;
+            check_paper(&doc)?;
+            Loaded::Paper(Box::new(doc))
+        }
+        Kind::Bio => {
+            let src = source::read_text(&path, &path, "read")?;
+            Loaded::Bio(parse_document(&path, src, false)?)
+        }
+        Kind::Page(rel) => {
+            let src = source::read_text(&path, &path, "read")?;
+            Loaded::Page(PageFile {
+                doc: parse_document(&path, src, false)?,
+                rel,
+            })
+        }
+    }))
+}
+
+/// The front matter's TOML and where it starts, and the body and where it starts.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// TOML text, if the file has front matter.
+    pub toml: Option<&'a str>,
+    /// Byte offset of the TOML in the file.
+    pub toml_offset: usize,
+    /// The body.
+    pub body: &'a str,
+    /// Byte offset of the body.
+    pub body_offset: usize,
+}
+
+/// Splits `+++` front matter from the body. A file not starting with `+++` has none; an opening
+/// `+++` without a closing one is an error.
+pub fn split_front_matter<'a>(shown: &Path, src: &'a str) -> Result<Split<'a>> {
+    let first_end = src.find('\n').map_or(src.len(), |i| i + 1);
+    if src[..first_end].trim_end() != "+++" {
+        return Ok(Split {
+            toml: None,
+            toml_offset: 0,
+            body: src,
+            body_offset: 0,
+        });
+    }
+    let mut offset = first_end;
+    for line in src[first_end..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Ok(Split {
+                toml: Some(&src[first_end..offset]),
+                toml_offset: first_end,
+                body: &src[offset + line.len()..],
+                body_offset: offset + line.len(),
+            });
+        }
+        offset += line.len();
+    }
+    Err(
+        Diagnostic::error("front matter is not closed: no second `+++` line")
+            .at(Location::at(shown, src, 0, 3))
+            .hint("end the front matter with a line holding only `+++`")
+            .into(),
+    )
+}
+
+fn parse_document<M: serde::de::DeserializeOwned + Default>(
+    shown: &Path,
+    src: String,
+    required: bool,
+) -> Result<Document<M>> {
+    let split = split_front_matter(shown, &src)?;
+    let matter = match split.toml {
+        Some(toml_src) => toml::from_str::<M>(toml_src).map_err(|e| {
+            let mut d = toml_error(shown, toml_src, &e);
+            if let (Some(loc), Some(span)) = (&mut d.location, e.span()) {
+                *loc = Location::at(shown, &src, split.toml_offset + span.start, span.len());
+            }
+            d
+        })?,
+        None if required => {
+            return Err(Diagnostic::error("paper file has no front matter")
+                .at(Location::at(shown, &src, 0, 1))
+                .hint("start the file with `+++`, a `title = \"…\"` line and `+++`")
+                .into());
+        }
+        None => M::default(),
+    };
+    let body_offset = split.body_offset;
+    let body_line = src[..body_offset].matches('\n').count() + 1;
+    Ok(Document {
+        shown: shown.to_path_buf(),
+        matter,
+        src,
+        body_offset,
+        body_line,
+    })
+}
+
+/// Checks what TOML types cannot: slugs, dates, categories, link schemes.
+fn check_paper(doc: &PaperFile) -> Result<()> {
+    let m = &doc.matter;
+    let at = |key: &str| doc.key_location(key);
+    let mut errors = Vec::new();
+    if let Some(slug) = &m.slug
+        && !is_valid_slug(slug)
+    {
+        errors.push(
+            Diagnostic::error(format!("`{slug}` is not a valid slug"))
+                .at(at("slug"))
+                .hint("slugs use lowercase letters, digits, `-` and `_`, e.g. `huang2022sparse`"),
+        );
+    }
+    if let Some(dt) = &m.date
+        && Date::from_toml(dt).is_none()
+    {
+        errors.push(
+            Diagnostic::error(format!("`{dt}` is not a date"))
+                .at(at("date"))
+                .hint("write a date like `date = 2022-08-07`"),
+        );
+    }
+    for code in m.categories.iter().flatten() {
+        if !categories::is_well_formed(code) {
+            errors.push(
+                Diagnostic::error(format!("`{code}` is not an arXiv category code"))
+                    .at(at("categories"))
+                    .hint("use codes like \"LG\" or \"cs.LG\""),
+            );
+        }
+    }
+    for (name, value) in m.links.entries() {
+        if let Some(url) = value
+            && !is_safe_url(url)
+        {
+            errors.push(
+                Diagnostic::error(format!("link `{name}` uses a script URL, which is refused"))
+                    .at(at(name))
+                    .hint("links must be http(s) addresses or site paths"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
+    }
+}
+
+impl PaperFile {
+    /// The date given in front matter, already validated.
+    pub fn date(&self) -> Option<Date> {
+        self.matter.date.as_ref().and_then(Date::from_toml)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter() {
+        let src = "+++\ntitle = \"x\"\n+++\nBody\n";
+        let s = split_front_matter(Path::new("f.md"), src).unwrap();
+        assert_eq!(s.toml, Some("title = \"x\"\n"));
+        assert_eq!(s.body, "Body\n");
+        let s = split_front_matter(Path::new("f.md"), "no matter").unwrap();
+        assert_eq!(s.toml, None);
+        let e = split_front_matter(Path::new("f.md"), "+++\ntitle = 1\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("error: front matter is not closed: no second `+++` line at f.md:1:1")
+        );
+        let s = split_front_matter(Path::new("f.md"), "+++\r\na = 1\r\n+++\r\n").unwrap();
+        assert_eq!((s.toml, s.body), (Some("a = 1\r\n"), ""));
+    }
+
+    fn paper(src: &str) -> Result<PaperFile> {
+        let doc = parse_document::<PaperMatter>(Path::new("p.md"), src.to_string(), true)?;
+        check_paper(&doc)?;
+        Ok(doc)
+    }
+
+    #[test]
+    fn front_matter_errors_point_into_the_file() {
+        let e = paper("+++\ntitle = \"x\"\nvenu = \"y\"\n+++\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown key `venu` at p.md:3:1"), "{e}");
+        assert!(e.contains("did you mean `venue`?"), "{e}");
+        let e = paper("+++\ndate = \"yesterday\"\n+++\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("at p.md:2:8"), "{e}");
+        let e = paper("+++\nauthors = \"A\"\n+++\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("at p.md:2:11"), "{e}");
+        let e = paper("+++\ntitle = \"x\"\nslug = \"../../x\"\n+++\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`../../x` is not a valid slug at p.md:3:1"),
+            "{e}"
+        );
+        let e = paper("+++\n[links]\npdf = \"javascript:alert(1)\"\n+++\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("script URL"), "{e}");
+        let e = paper("+++\ntitle = [\n+++\n").unwrap_err().to_string();
+        assert!(e.contains("at p.md:"), "{e}");
+        let e = paper("just text").unwrap_err().to_string();
+        assert!(e.contains("paper file has no front matter"), "{e}");
+    }
+
+    #[test]
+    fn page_paths() {
+        assert_eq!(page_rel("cv.md"), "cv/");
+        assert_eq!(page_rel("talks/index.md"), "talks/");
+        assert_eq!(page_rel("My Talks/2024.md"), "my-talks/2024/");
+    }
+}

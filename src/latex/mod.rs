@@ -1,0 +1,222 @@
+//! TeX → HTML + MathML at build time.
+//!
+//! [`text`] parses text-mode TeX (abstracts, titles) into a small tree; this module renders it,
+//! handing every formula to pulldown-latex. A formula that cannot be rendered is shown as its
+//! source in `<code class="math-error">` and reported, never dropped and never fatal.
+
+mod accents;
+mod text;
+
+pub use text::TexProblem;
+use text::{Node, Style};
+
+use crate::text::{is_safe_url, push_escaped};
+
+/// Whether rendered text is a block (paragraphs) or inline (a title).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Wrapped in `<p>` per paragraph.
+    Block,
+    /// Phrasing content only; paragraph breaks become spaces.
+    Inline,
+}
+
+/// Renders text with TeX markup to HTML; problems are appended to `problems`.
+pub fn text_to_html(src: &str, layout: Layout, problems: &mut Vec<TexProblem>) -> String {
+    let nodes = text::parse(src, problems);
+    let mut w = HtmlWriter {
+        src,
+        out: String::with_capacity(src.len() + src.len() / 2),
+        problems,
+    };
+    match layout {
+        Layout::Block => {
+            for paragraph in nodes.split(|n| *n == Node::ParBreak) {
+                if paragraph.is_empty() {
+                    continue;
+                }
+                w.out.push_str("<p>");
+                w.nodes(paragraph);
+                w.out.push_str("</p>");
+            }
+        }
+        Layout::Inline => w.nodes(&nodes),
+    }
+    w.out
+}
+
+/// Writes parsed nodes as HTML, reporting formulas that fail with their offset in `src`.
+struct HtmlWriter<'s, 'p> {
+    src: &'s str,
+    out: String,
+    problems: &'p mut Vec<TexProblem>,
+}
+
+impl HtmlWriter<'_, '_> {
+    fn nodes(&mut self, nodes: &[Node]) {
+        for node in nodes {
+            match node {
+                Node::Text(t) => push_escaped(&mut self.out, t),
+                Node::Math {
+                    tex,
+                    source,
+                    display,
+                } => {
+                    let offset = text::offset_in(self.src, source);
+                    push_math(&mut self.out, tex, source, offset, *display, self.problems);
+                }
+                Node::Style(style, children) => {
+                    let (open, close) = style_tags(*style);
+                    self.out.push_str(open);
+                    self.nodes(children);
+                    self.out.push_str(close);
+                }
+                Node::Link { url, children } if is_safe_url(url) => {
+                    self.out.push_str("<a href=\"");
+                    push_escaped(&mut self.out, url.trim());
+                    self.out.push_str("\">");
+                    self.nodes(children);
+                    self.out.push_str("</a>");
+                }
+                Node::Link { children, .. } => self.nodes(children),
+                Node::LineBreak => self.out.push_str("<br>"),
+                Node::ParBreak => self.out.push(' '),
+                Node::Raw(source) => push_escaped(&mut self.out, source),
+            }
+        }
+    }
+}
+
+fn style_tags(style: Style) -> (&'static str, &'static str) {
+    match style {
+        Style::Em => ("<em>", "</em>"),
+        Style::Strong => ("<strong>", "</strong>"),
+        Style::Code => ("<code>", "</code>"),
+        Style::SmallCaps => ("<span class=\"smallcaps\">", "</span>"),
+        Style::Underline => ("<u>", "</u>"),
+        Style::Sup => ("<sup>", "</sup>"),
+        Style::Sub => ("<sub>", "</sub>"),
+        Style::Plain => ("", ""),
+    }
+}
+
+/// Renders one formula as MathML, or as its source in `<code class="math-error">` with the
+/// reason in a tooltip (and a problem recorded at `offset`). `source` is the formula with its
+/// delimiters.
+pub fn push_math(
+    out: &mut String,
+    tex: &str,
+    source: &str,
+    offset: usize,
+    display: bool,
+    problems: &mut Vec<TexProblem>,
+) {
+    if let Err(message) = math_to_mathml(tex, display, out) {
+        out.push_str("<code class=\"math-error\" title=\"");
+        push_escaped(out, &format!("Could not render this formula: {message}"));
+        out.push_str("\">");
+        push_escaped(out, source);
+        out.push_str("</code>");
+        problems.push(TexProblem {
+            offset,
+            source: source.to_string(),
+            message,
+        });
+    }
+}
+
+/// Appends the MathML of `tex` to `out`, with the TeX as an annotation; on failure appends
+/// nothing and returns the reason.
+pub fn math_to_mathml(tex: &str, display: bool, out: &mut String) -> Result<(), String> {
+    if tex.trim().is_empty() {
+        return Err("empty formula".to_string());
+    }
+    let storage = pulldown_latex::Storage::new();
+    let mut events = Vec::new();
+    for event in pulldown_latex::Parser::new(tex, &storage) {
+        match event {
+            Ok(e) => events.push(e),
+            Err(e) => return Err(first_line(&e.to_string())),
+        }
+    }
+    // pulldown-latex writes the annotation verbatim: escape it here.
+    let annotation = crate::text::escape(tex.trim());
+    let config = pulldown_latex::RenderConfig {
+        display_mode: if display {
+            pulldown_latex::config::DisplayMode::Block
+        } else {
+            pulldown_latex::config::DisplayMode::Inline
+        },
+        annotation: Some(&annotation),
+        ..pulldown_latex::RenderConfig::default()
+    };
+    let mut mathml = String::with_capacity(tex.len() * 12);
+    let events = events.into_iter().map(Ok::<_, std::convert::Infallible>);
+    pulldown_latex::push_mathml(&mut mathml, events, config)
+        .map_err(|e| format!("MathML writer failed: {e}"))?;
+    out.push_str(&mathml);
+    Ok(())
+}
+
+fn first_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or(message).trim();
+    line.strip_prefix("parsing error: ")
+        .unwrap_or(line)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(src: &str) -> (String, Vec<TexProblem>) {
+        let mut problems = Vec::new();
+        (text_to_html(src, Layout::Block, &mut problems), problems)
+    }
+
+    #[test]
+    fn seed_formulas_become_mathml() {
+        let (h, p) = html(r"80.2 $\times$ speedup on BERT$_{\mathrm{BASE}}$ and $O(n^2)$");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(h.matches("<math").count(), 3, "{h}");
+        assert!(h.contains("<annotation encoding=\"application/x-tex\">\\times</annotation>"));
+        assert!(!h.contains('$'));
+    }
+
+    #[test]
+    fn failed_formulas_show_source_and_are_reported() {
+        let (h, p) = html(r"bad $\frac{$ here");
+        assert!(
+            h.contains("<code class=\"math-error\" title=\"Could not render this formula: "),
+            "{h}"
+        );
+        assert!(h.contains(r"$\frac{$</code>"), "{h}");
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].source, r"$\frac{$");
+        assert_eq!(p[0].offset, 4);
+    }
+
+    #[test]
+    fn annotations_and_text_are_escaped() {
+        let (h, _) = html(r"<script>alert(1)</script> $a < b</annotation><script>x</script>$");
+        assert!(!h.contains("<script>"), "{h}");
+        assert!(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    }
+
+    #[test]
+    fn paragraphs_and_inline_layout() {
+        let (h, _) = html("one\n\ntwo");
+        assert_eq!(h, "<p>one</p><p>two</p>");
+        let mut p = Vec::new();
+        assert_eq!(
+            text_to_html("a \\emph{b}", Layout::Inline, &mut p),
+            "a <em>b</em>"
+        );
+    }
+
+    #[test]
+    fn javascript_links_are_refused() {
+        let (h, _) = html(r"\href{javascript:alert(1)}{click}");
+        assert_eq!(h, "<p>click</p>");
+    }
+}

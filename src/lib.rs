@@ -1,0 +1,24 @@
+//! scholarsite: a researcher's scraped profile and per-paper Markdown → a fast, standards-clean
+//! static homepage, with LaTeX rendered to MathML at build time.
+//!
+//! Data flows one way: [`settings`] → [`profile`] + [`content`] → [`site`] → [`render`] (through
+//! a [`theme`]) → [`output`]. [`build::build`] runs the whole pipeline. See ARCHITECTURE.md.
+
+pub mod build;
+pub mod categories;
+pub mod cli;
+pub mod content;
+pub mod date;
+pub mod diag;
+pub mod filters;
+pub mod init;
+pub mod latex;
+pub mod markdown;
+pub mod output;
+pub mod profile;
+pub mod render;
+pub mod settings;
+pub mod site;
+pub mod source;
+pub mod text;
+pub mod theme;

@@ -1,0 +1,202 @@
+//! Writing the site atomically: everything is written into a fresh folder beside the output,
+//! which is swapped in only when the whole build succeeded. A failed build leaves the previous
+//! site byte for byte as it was (and removes its half-written folder).
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diag::{Diagnostic, Result};
+
+/// A build in progress: a temporary folder that becomes the output on [`Staging::commit`].
+#[derive(Debug)]
+pub struct Staging {
+    target: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepares a staging folder beside `target`. Fails early if `target` is a file or its
+    /// parent is not writable.
+    pub fn new(target: &Path) -> Result<Staging> {
+        if target.is_file() {
+            return Err(Diagnostic::error(format!(
+                "the output path `{}` is a file, not a folder",
+                target.display()
+            ))
+            .hint("remove or rename that file, or choose another folder with --output-dir")
+            .into());
+        }
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| {
+                Diagnostic::error(format!(
+                    "`{}` cannot be the output folder",
+                    target.display()
+                ))
+                .hint("choose a named folder such as `public`")
+            })?;
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)
+            .map_err(|e| Diagnostic::io("create the folder", &parent, &e))?;
+        let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| Diagnostic::io("clean up", &dir, &e))?;
+        }
+        fs::create_dir(&dir)
+            .map_err(|e| Diagnostic::io("create a folder next to the output", &dir, &e))?;
+        Ok(Staging {
+            target: target.to_path_buf(),
+            dir,
+            committed: false,
+        })
+    }
+
+    /// The staging folder (for tests and for writers that need a path).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `bytes` at `rel` (a `/`-separated path inside the site), creating folders.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path_of(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::io("create the folder", parent, &e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| Diagnostic::io("write", &path, &e).into())
+    }
+
+    /// Copies the file `from` to `rel`.
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        let path = self.path_of(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::io("create the folder", parent, &e))?;
+        }
+        fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|e| Diagnostic::io("copy", from, &e).into())
+    }
+
+    /// The path of `rel` inside the staging folder; refuses anything that would leave it.
+    fn path_of(&self, rel: &str) -> Result<PathBuf> {
+        let rel_path = Path::new(rel);
+        let inside = !rel.is_empty()
+            && rel_path
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)));
+        if !inside {
+            return Err(Diagnostic::error(format!(
+                "refusing to write `{rel}`: it is not a path inside the output folder"
+            ))
+            .into());
+        }
+        Ok(self.dir.join(rel_path))
+    }
+
+    /// Swaps the staging folder in as the output. The previous output is moved aside first
+    /// and removed only after the new one is in place.
+    pub fn commit(mut self) -> Result<()> {
+        let old = self.dir.with_file_name(
+            self.dir
+                .file_name()
+                .map(|n| n.to_string_lossy().replace(".building-", ".old-"))
+                .unwrap_or_default(),
+        );
+        let had_old = self.target.exists();
+        if had_old {
+            fs::rename(&self.target, &old)
+                .map_err(|e| Diagnostic::io("move the previous site aside", &self.target, &e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.target) {
+            if had_old {
+                // Put the previous site back; if even that fails, say where it is.
+                if fs::rename(&old, &self.target).is_err() {
+                    return Err(
+                        Diagnostic::io("put the new site in place", &self.target, &e)
+                            .hint(format!("the previous site is in `{}`", old.display()))
+                            .into(),
+                    );
+                }
+            }
+            return Err(Diagnostic::io("put the new site in place", &self.target, &e).into());
+        }
+        self.committed = true;
+        if had_old {
+            // The new site is in place; failing to delete the old copy is not a failed build.
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_drop_discards() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("old.html"), "old").unwrap();
+
+        let s = Staging::new(&target).unwrap();
+        s.write("a/b/index.html", b"new").unwrap();
+        drop(s);
+        assert!(
+            target.join("old.html").exists(),
+            "a dropped build leaves the old site"
+        );
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "and no staging folder"
+        );
+
+        let s = Staging::new(&target).unwrap();
+        s.write("a/b/index.html", b"new").unwrap();
+        s.commit().unwrap();
+        assert!(!target.join("old.html").exists());
+        assert_eq!(
+            fs::read_to_string(target.join("a/b/index.html")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "old copy removed"
+        );
+    }
+
+    #[test]
+    fn refuses_paths_outside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Staging::new(&tmp.path().join("public")).unwrap();
+        for bad in ["../x", "/etc/passwd", "a/../../x", ""] {
+            assert!(s.write(bad, b"x").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_file_in_the_way_is_an_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        fs::write(&target, "not a folder").unwrap();
+        let e = Staging::new(&target).unwrap_err().to_string();
+        assert!(e.contains("is a file, not a folder"), "{e}");
+    }
+}

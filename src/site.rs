@@ -1,0 +1,696 @@
+//! The site model: profile papers and `content/` merged into one list of papers, each with its
+//! TeX and Markdown rendered to HTML, plus categories, years, pages and the owner.
+//!
+//! A content file enriches the profile paper whose slug it matches (its fields win); a file that
+//! matches none is a paper of its own. Nothing is dropped: duplicate titles both get a page.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::categories::{Category, Resolver};
+use crate::content::{Asset, Content, Document, Links, PageMatter, PaperFile};
+use crate::date::Date;
+use crate::diag::{Diagnostic, Location, Result};
+use crate::latex::{self, Layout, TexProblem};
+use crate::markdown;
+use crate::profile::{Profile, ProfilePaper, Stats};
+use crate::settings::{AuthorLinks, Settings};
+use crate::text::{html_to_text, html_to_words, slugify};
+
+/// An author of a paper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaperAuthor {
+    /// Name as written.
+    pub name: String,
+    /// Whether this is the site owner (highlighted).
+    pub is_owner: bool,
+}
+
+/// Where a paper came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The profile or the content file.
+    pub file: PathBuf,
+    /// 1-based line (0: the whole file).
+    pub line: usize,
+}
+
+/// A paper, ready for templates.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paper {
+    /// URL slug, unique in the site.
+    pub slug: String,
+    /// Title as plain text.
+    pub title: String,
+    /// Title as HTML (TeX rendered).
+    pub title_html: String,
+    /// Title as written, TeX included.
+    pub title_tex: String,
+    /// Authors in order.
+    pub authors: Vec<PaperAuthor>,
+    /// Whether the author list is truncated ("et al.").
+    pub authors_truncated: bool,
+    /// Organisation.
+    pub org: Option<String>,
+    /// Venue.
+    pub venue: Option<String>,
+    /// Categories, primary first (may be empty).
+    pub categories: Vec<Category>,
+    /// Publication date.
+    pub date: Option<Date>,
+    /// Whether the paper has public code.
+    pub has_code: bool,
+    /// Abstract as HTML (paragraphs, MathML).
+    pub abstract_html: String,
+    /// Abstract as plain text.
+    pub abstract_text: String,
+    /// Markdown body as HTML (empty if none).
+    pub body_html: String,
+    /// Listed under "Selected publications".
+    pub selected: bool,
+    /// Whether it is a draft (only built with `--drafts`).
+    pub draft: bool,
+    /// Links.
+    pub links: Links,
+    /// Free values from front matter.
+    pub extra: toml::Table,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+impl Paper {
+    /// Output path relative to the site root: `papers/<slug>/`.
+    pub fn rel(&self) -> String {
+        format!("papers/{}/", self.slug)
+    }
+
+    /// The year, if dated.
+    pub fn year(&self) -> Option<i32> {
+        self.date.map(|d| d.year)
+    }
+}
+
+/// The site owner.
+#[derive(Debug, Clone, Serialize)]
+pub struct Owner {
+    /// Display name.
+    pub name: String,
+    /// Photo (site path or URL).
+    pub photo: Option<String>,
+    /// Position.
+    pub position: Option<String>,
+    /// Affiliation.
+    pub affiliation: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Profile links.
+    pub links: AuthorLinks,
+}
+
+/// A category and the papers in it (indices into [`Site::papers`]).
+#[derive(Debug, Clone)]
+pub struct CategoryGroup {
+    /// The category.
+    pub category: Category,
+    /// Its papers, newest first.
+    pub papers: Vec<usize>,
+}
+
+/// Papers of one year (indices into [`Site::papers`]); `year` is `None` for undated papers.
+#[derive(Debug, Clone)]
+pub struct YearGroup {
+    /// The year.
+    pub year: Option<i32>,
+    /// Its papers, newest first.
+    pub papers: Vec<usize>,
+}
+
+/// A Markdown page (`content/cv.md` → `/cv/`).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Output path relative to the root, ending in `/`.
+    pub rel: String,
+    /// Title (front matter, else the first heading, else the path).
+    pub title: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Rendered body.
+    pub html: String,
+    /// Template name.
+    pub template: String,
+    /// Free values.
+    pub extra: toml::Table,
+    /// Source file.
+    pub shown: PathBuf,
+}
+
+/// Everything the renderer needs.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The owner.
+    pub owner: Owner,
+    /// Profile header stats (default when there is no profile).
+    pub stats: Stats,
+    /// The date the stats were captured.
+    pub as_of: Option<Date>,
+    /// The owner's primary category.
+    pub primary_category: Option<Category>,
+    /// All papers, newest first (undated last).
+    pub papers: Vec<Paper>,
+    /// Categories, largest first.
+    pub categories: Vec<CategoryGroup>,
+    /// Papers by year, newest first.
+    pub years: Vec<YearGroup>,
+    /// Markdown pages.
+    pub pages: Vec<Page>,
+    /// The biography as HTML.
+    pub bio_html: Option<String>,
+    /// Files from content/ copied as is.
+    pub assets: Vec<Asset>,
+}
+
+/// A paper before rendering: the merged raw fields.
+struct Draft<'a> {
+    slug: String,
+    title_tex: String,
+    title: Title,
+    authors: Vec<String>,
+    truncated: bool,
+    org: Option<String>,
+    venue: Option<String>,
+    categories: Vec<String>,
+    date: Option<Date>,
+    has_code: bool,
+    abstract_tex: String,
+    selected: bool,
+    draft: bool,
+    links: Links,
+    extra: toml::Table,
+    profile: Option<(&'a Path, &'a ProfilePaper)>,
+    file: Option<&'a PaperFile>,
+}
+
+/// Merges the profile and content into the site model, rendering all text.
+pub fn assemble(
+    settings: &Settings,
+    profile: Option<&Profile>,
+    content: &Content,
+) -> Result<(Site, Vec<Diagnostic>)> {
+    let mut warnings = Vec::new();
+    let owner = owner(settings, profile)?;
+    let profile_file = settings.profile.as_ref().map(|p| p.shown.as_path());
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut by_slug: HashMap<String, usize> = HashMap::new();
+    if let (Some(profile), Some(file)) = (profile, profile_file) {
+        for paper in &profile.papers {
+            add_profile_paper(&mut drafts, &mut by_slug, file, paper, &mut warnings);
+        }
+    }
+    let mut errors = Vec::new();
+    let mut enriched_by: HashMap<usize, &Path> = HashMap::new();
+    for file in &content.papers {
+        if file.matter.draft && !settings.drafts {
+            continue;
+        }
+        if let Err(e) = merge_file(&mut drafts, &mut by_slug, &mut enriched_by, file) {
+            errors.extend(e.diagnostics);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(crate::diag::Error::from(errors).with_warnings(warnings));
+    }
+    let resolver = Resolver::new(&settings.categories);
+    let owner_names = owner_names(&owner.name, &settings.author.aliases);
+    let rendered: Vec<(Paper, Vec<Diagnostic>)> = drafts
+        .into_par_iter()
+        .map(|d| render_paper(d, &resolver, &owner_names))
+        .collect();
+    let mut papers = Vec::with_capacity(rendered.len());
+    for (paper, w) in rendered {
+        papers.push(paper);
+        warnings.extend(w);
+    }
+    sort_newest_first(&mut papers);
+    let pages = render_pages(&content.pages, &mut warnings);
+    let bio_html = content
+        .bio
+        .as_ref()
+        .map(|bio| render_markdown(bio, "the biography", &mut warnings));
+    let site = Site {
+        owner,
+        stats: profile.map(|p| p.stats.clone()).unwrap_or_default(),
+        as_of: settings.profile.as_ref().map(|p| p.as_of),
+        primary_category: profile
+            .and_then(|p| p.primary_category.as_deref())
+            .map(|c| resolver.resolve(c)),
+        categories: group_categories(&papers),
+        years: group_years(&papers, 0..papers.len()),
+        papers,
+        pages,
+        bio_html,
+        assets: content.assets.clone(),
+    };
+    Ok((site, warnings))
+}
+
+fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {
+    let a = &settings.author;
+    let name = a
+        .name
+        .clone()
+        .or_else(|| profile.and_then(|p| p.name.clone()))
+        .ok_or_else(|| {
+            Diagnostic::error("the site owner has no name")
+                .at(Location::file(&settings.root.join(crate::settings::CONFIG_FILE)))
+                .hint("add `name = \"…\"` under [author] in config.toml, or a name line to the profile")
+        })?;
+    Ok(Owner {
+        name,
+        photo: a.photo.clone(),
+        position: a.position.clone(),
+        affiliation: a.affiliation.clone(),
+        email: a.email.clone(),
+        links: a.links.clone(),
+    })
+}
+
+/// Unique slug: `x`, then `x-2`, `x-3` …
+fn unique_slug(by_slug: &HashMap<String, usize>, base: &str) -> String {
+    let base = if base.is_empty() { "paper" } else { base };
+    if !by_slug.contains_key(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|s| !by_slug.contains_key(s))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// A title rendered, with its problems (reported later, when the paper is rendered).
+struct Title {
+    html: String,
+    problems: Vec<TexProblem>,
+}
+
+fn render_title(tex: &str) -> Title {
+    let mut problems = Vec::new();
+    let html = latex::text_to_html(tex, Layout::Inline, &mut problems);
+    Title { html, problems }
+}
+
+fn add_profile_paper<'a>(
+    drafts: &mut Vec<Draft<'a>>,
+    by_slug: &mut HashMap<String, usize>,
+    file: &'a Path,
+    paper: &'a ProfilePaper,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let title = render_title(&paper.title);
+    let base = slugify(&html_to_words(&title.html));
+    let slug = unique_slug(by_slug, &base);
+    if slug != base {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "two papers are titled “{}”; both are kept, the later as `{slug}`",
+                paper.title
+            ))
+            .at(Location::line(file, paper.line + 1, &paper.title))
+            .hint("they may be duplicates; remove one from the profile if so"),
+        );
+    }
+    by_slug.insert(slug.clone(), drafts.len());
+    drafts.push(Draft {
+        slug,
+        title_tex: paper.title.clone(),
+        title,
+        authors: paper.authors.clone(),
+        truncated: paper.truncated,
+        org: paper.org.clone(),
+        venue: None,
+        categories: vec![paper.category.clone()],
+        date: Some(paper.date),
+        has_code: paper.has_code,
+        abstract_tex: paper.abstract_tex.clone(),
+        selected: false,
+        draft: false,
+        links: Links::default(),
+        extra: toml::Table::new(),
+        profile: Some((file, paper)),
+        file: None,
+    });
+}
+
+/// Applies a content file: enriches the matching profile paper or adds a new paper.
+fn merge_file<'a>(
+    drafts: &mut Vec<Draft<'a>>,
+    by_slug: &mut HashMap<String, usize>,
+    enriched_by: &mut HashMap<usize, &'a Path>,
+    file: &'a PaperFile,
+) -> Result<()> {
+    let m = &file.matter;
+    let title = m.title.as_deref().map(render_title);
+    let key = match (&m.slug, &title) {
+        (Some(slug), _) => slug.clone(),
+        (None, Some(t)) => slugify(&html_to_words(&t.html)),
+        (None, None) => slugify(&file_stem(&file.shown)),
+    };
+    if let Some(&i) = by_slug.get(&key) {
+        if let Some(first) = enriched_by.insert(i, &file.shown) {
+            let what = if drafts[i].profile.is_some() {
+                "enrich the same profile paper"
+            } else {
+                "have the same slug"
+            };
+            return Err(Diagnostic::error(format!(
+                "`{}` and this file both {what} (`{key}`)",
+                first.display()
+            ))
+            .at(file.key_location(if m.slug.is_some() { "slug" } else { "title" }))
+            .hint("give one of them a different `slug`, or merge the files")
+            .into());
+        }
+        apply(&mut drafts[i], file, title);
+        return Ok(());
+    }
+    let Some(title_tex) = m.title.clone() else {
+        return Err(Diagnostic::error(format!(
+            "no profile paper has the slug `{key}`, and this file has no title"
+        ))
+        .at(file.key_location("slug"))
+        .hint("add `title = \"…\"` for a new paper, or fix `slug` to match a profile paper's")
+        .into());
+    };
+    let index = drafts.len();
+    by_slug.insert(key.clone(), index);
+    enriched_by.insert(index, &file.shown);
+    drafts.push(Draft {
+        slug: key,
+        title_tex,
+        title: title.unwrap_or(Title {
+            html: String::new(),
+            problems: Vec::new(),
+        }),
+        authors: Vec::new(),
+        truncated: false,
+        org: None,
+        venue: None,
+        categories: Vec::new(),
+        date: None,
+        has_code: false,
+        abstract_tex: String::new(),
+        selected: false,
+        draft: false,
+        links: Links::default(),
+        extra: toml::Table::new(),
+        profile: None,
+        file: None,
+    });
+    apply(&mut drafts[index], file, None);
+    Ok(())
+}
+
+/// `content/papers/x.md` → `x`; `content/papers/x/index.md` → `x`.
+fn file_stem(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if stem == "index" || stem == "_index" {
+        path.parent()
+            .and_then(Path::file_name)
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or(stem)
+    } else {
+        stem
+    }
+}
+
+/// Front-matter fields win over the profile's.
+fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Title>) {
+    let m = &file.matter;
+    if let (Some(t), Some(rendered)) = (&m.title, title) {
+        d.title_tex = t.clone();
+        d.title = rendered;
+    }
+    if let Some(a) = &m.authors {
+        d.authors = a.clone();
+        d.truncated = false;
+    }
+    d.org = m.org.clone().or(d.org.take());
+    d.venue = m.venue.clone().or(d.venue.take());
+    if let Some(c) = &m.categories {
+        d.categories = c.clone();
+    }
+    d.date = file.date().or(d.date);
+    if let Some(a) = &m.abstract_tex {
+        d.abstract_tex = a.clone();
+    }
+    d.selected = m.selected.unwrap_or(d.selected);
+    d.draft = m.draft;
+    d.has_code = d.has_code || m.links.code.is_some();
+    d.links = m.links.clone();
+    d.extra = m.extra.clone();
+    d.file = Some(file);
+}
+
+/// Normalised forms of the owner's name and aliases.
+fn owner_names(name: &str, aliases: &[String]) -> Vec<String> {
+    std::iter::once(name)
+        .chain(aliases.iter().map(String::as_str))
+        .map(normalize_name)
+        .collect()
+}
+
+/// `Shaoyi  HUANG.` → `shaoyi huang`: ASCII, lowercase, letters and single spaces.
+fn normalize_name(name: &str) -> String {
+    deunicode::deunicode(name)
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn render_paper(d: Draft, resolver: &Resolver, owner_names: &[String]) -> (Paper, Vec<Diagnostic>) {
+    let mut warnings = Vec::new();
+    let mut problems = Vec::new();
+    let plain_title = html_to_text(&d.title.html);
+    let title_loc = |p: &TexProblem| match (d.profile, d.file) {
+        (_, Some(f)) if f.matter.title.is_some() => f.key_location("title"),
+        (Some((file, pp)), _) => located(file, &pp.title, pp.line + 1, p),
+        (_, Some(f)) => Location::file(&f.shown),
+        (None, None) => Location::file(Path::new("")),
+    };
+    for p in &d.title.problems {
+        warnings.push(tex_warning(p, &plain_title, title_loc(p)));
+    }
+    let abstract_html = latex::text_to_html(&d.abstract_tex, Layout::Block, &mut problems);
+    for p in problems.drain(..) {
+        let loc = match (d.profile, d.file) {
+            (_, Some(f)) if f.matter.abstract_tex.is_some() => f.key_location("abstract"),
+            (Some((file, pp)), _) => located(file, &pp.abstract_tex, pp.abstract_line, &p),
+            (_, Some(f)) => Location::file(&f.shown),
+            (None, None) => Location::file(Path::new("")),
+        };
+        warnings.push(tex_warning(&p, &plain_title, loc));
+    }
+    let body_html = match d.file {
+        Some(f) => {
+            let html = markdown::render(f.body(), &mut problems);
+            for p in problems.drain(..) {
+                let loc = located(&f.shown, f.body(), f.body_line, &p);
+                warnings.push(tex_warning(&p, &plain_title, loc));
+            }
+            html
+        }
+        None => String::new(),
+    };
+    let origin = match (d.file, d.profile) {
+        (Some(f), _) => Origin {
+            file: f.shown.clone(),
+            line: 1,
+        },
+        (None, Some((file, pp))) => Origin {
+            file: file.to_path_buf(),
+            line: pp.line,
+        },
+        (None, None) => Origin {
+            file: PathBuf::new(),
+            line: 0,
+        },
+    };
+    let mut categories: Vec<Category> = Vec::new();
+    for c in &d.categories {
+        let cat = resolver.resolve(c);
+        if !categories.contains(&cat) {
+            categories.push(cat);
+        }
+    }
+    let authors = d
+        .authors
+        .iter()
+        .map(|name| PaperAuthor {
+            is_owner: owner_names.contains(&normalize_name(name)),
+            name: name.clone(),
+        })
+        .collect();
+    let paper = Paper {
+        slug: d.slug,
+        title: plain_title,
+        title_html: d.title.html,
+        title_tex: d.title_tex,
+        authors,
+        authors_truncated: d.truncated,
+        org: d.org,
+        venue: d.venue,
+        categories,
+        date: d.date,
+        has_code: d.has_code,
+        abstract_text: html_to_text(&abstract_html),
+        abstract_html,
+        body_html,
+        selected: d.selected,
+        draft: d.draft,
+        links: d.links,
+        extra: d.extra,
+        origin,
+    };
+    (paper, warnings)
+}
+
+/// The location of a problem in `text`, which starts at 1-based `first_line` of `file`.
+fn located(file: &Path, text: &str, first_line: usize, p: &TexProblem) -> Location {
+    let mut loc = Location::at(file, text, p.offset, p.source.len());
+    loc.line += first_line.saturating_sub(1);
+    loc
+}
+
+fn tex_warning(p: &TexProblem, title: &str, loc: Location) -> Diagnostic {
+    Diagnostic::warning(format!("{} in “{title}”: `{}`", p.message, p.source))
+        .at(loc)
+        .hint("the text is shown as written; fix the TeX, or write \\$ for a literal dollar sign")
+}
+
+/// Newest first, undated last (`None` sorts below every date); stable, so papers of the same
+/// day keep the profile's order.
+fn sort_newest_first(papers: &mut [Paper]) {
+    papers.sort_by_key(|p| std::cmp::Reverse(p.date));
+}
+
+/// Groups papers (given by indices, newest first) by year.
+pub fn group_years(papers: &[Paper], indices: impl IntoIterator<Item = usize>) -> Vec<YearGroup> {
+    let mut groups: Vec<YearGroup> = Vec::new();
+    for i in indices {
+        let p = &papers[i];
+        match groups.last_mut() {
+            Some(g) if g.year == p.year() => g.papers.push(i),
+            _ => groups.push(YearGroup {
+                year: p.year(),
+                papers: vec![i],
+            }),
+        }
+    }
+    groups
+}
+
+fn group_categories(papers: &[Paper]) -> Vec<CategoryGroup> {
+    let mut groups: BTreeMap<&str, CategoryGroup> = BTreeMap::new();
+    for (i, p) in papers.iter().enumerate() {
+        for c in &p.categories {
+            groups
+                .entry(&c.slug)
+                .or_insert_with(|| CategoryGroup {
+                    category: c.clone(),
+                    papers: Vec::new(),
+                })
+                .papers
+                .push(i);
+        }
+    }
+    let mut groups: Vec<CategoryGroup> = groups.into_values().collect();
+    groups.sort_by(|a, b| {
+        b.papers
+            .len()
+            .cmp(&a.papers.len())
+            .then(a.category.code.cmp(&b.category.code))
+    });
+    groups
+}
+
+fn render_markdown(
+    doc: &Document<PageMatter>,
+    what: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> String {
+    let mut problems = Vec::new();
+    let html = markdown::render(doc.body(), &mut problems);
+    for p in problems {
+        let loc = located(&doc.shown, doc.body(), doc.body_line, &p);
+        warnings.push(tex_warning(&p, what, loc));
+    }
+    html
+}
+
+fn render_pages(files: &[crate::content::PageFile], warnings: &mut Vec<Diagnostic>) -> Vec<Page> {
+    let mut pages = Vec::new();
+    for f in files {
+        let doc = &f.doc;
+        let html = render_markdown(doc, &f.rel, warnings);
+        let title = doc
+            .matter
+            .title
+            .clone()
+            .or_else(|| first_heading(&html))
+            .unwrap_or_else(|| f.rel.trim_end_matches('/').to_string());
+        pages.push(Page {
+            rel: f.rel.clone(),
+            title,
+            description: doc.matter.description.clone(),
+            html,
+            template: doc
+                .matter
+                .template
+                .clone()
+                .unwrap_or_else(|| "page.html".into()),
+            extra: doc.matter.extra.clone(),
+            shown: doc.shown.clone(),
+        });
+    }
+    pages
+}
+
+/// The text of the first `<h1>` of rendered HTML.
+fn first_heading(html: &str) -> Option<String> {
+    let start = html.find("<h1")?;
+    let end = html[start..].find("</h1>")? + start;
+    let text = html_to_text(&html[start..end + 5]);
+    (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_normalise() {
+        assert_eq!(normalize_name("Shaoyi  HUANG."), "shaoyi huang");
+        assert_eq!(
+            normalize_name("Zoë Müller-Lüdenscheidt"),
+            "zoe muller ludenscheidt"
+        );
+    }
+
+    #[test]
+    fn unique_slugs_count_up() {
+        let mut m = HashMap::new();
+        assert_eq!(unique_slug(&m, "x"), "x");
+        m.insert("x".to_string(), 0);
+        assert_eq!(unique_slug(&m, "x"), "x-2");
+        m.insert("x-2".to_string(), 1);
+        assert_eq!(unique_slug(&m, "x"), "x-3");
+        assert_eq!(unique_slug(&m, ""), "paper");
+    }
+}

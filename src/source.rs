@@ -1,0 +1,67 @@
+//! Reading the user's text files: a missing file, a binary file or invalid UTF-8 is an error
+//! that names the file (and the line and column of the first bad byte).
+
+use std::path::Path;
+
+use crate::diag::{Diagnostic, Location, Result};
+
+/// Reads `path` (shown to the user as `shown`) as UTF-8 text, BOM removed; `what` says what
+/// the file is for in the message ("read the profile").
+pub fn read_text(path: &Path, shown: &Path, what: &str) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::io(what, shown, &e))?;
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err(
+            Diagnostic::error("this is not a text file (it contains NUL bytes)")
+                .at(Location::file(shown))
+                .hint("only UTF-8 text files belong here; move binary files to static/")
+                .into(),
+        );
+    }
+    let text = decode_utf8(&bytes, shown)?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_string())
+}
+
+/// The bytes as UTF-8, or an error pointing at the first invalid byte.
+pub fn decode_utf8<'a>(bytes: &'a [u8], shown: &Path) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = e.valid_up_to();
+        // Safe prefix: everything before the bad byte is valid UTF-8 by definition.
+        let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+        let line_start = prefix.rfind('\n').map_or(0, |i| i + 1);
+        let line = prefix.matches('\n').count() + 1;
+        let col = prefix[line_start..].chars().count() + 1;
+        let rest = &bytes[good..];
+        let line_end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let text = format!(
+            "{}{}",
+            &prefix[line_start..],
+            String::from_utf8_lossy(&rest[..line_end]).trim_end_matches('\r')
+        );
+        Diagnostic::error(format!("invalid UTF-8 (byte 0x{:02X})", bytes[good]))
+            .at(Location {
+                file: shown.to_path_buf(),
+                line,
+                col,
+                text,
+                len: 1,
+            })
+            .hint("save the file as UTF-8 (most editors offer it under \"Save with encoding\")")
+            .into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_line_and_column() {
+        let e = decode_utf8(b"ok\nab\xffc\n", Path::new("p.txt"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("error: invalid UTF-8 (byte 0xFF) at p.txt:2:3"),
+            "{e}"
+        );
+    }
+}

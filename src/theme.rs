@@ -1,0 +1,294 @@
+//! Themes: the built-in ones (compiled into the binary) < `themes/<name>/` < the site's own
+//! `templates/` and `static/`.
+//!
+//! Theme templates are registered in Tera as `<theme>/templates/<file>` and found through a
+//! fallback prefix, so that a site template `index.html` overrides the theme's, and can still
+//! `{% extends "default/templates/index.html" %}` to change only one block (as in Zola).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use tera::Tera;
+
+use crate::diag::{Diagnostic, Location, Result};
+use crate::settings::{Settings, key_location, toml_error};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_themes.rs"));
+
+/// A theme compiled into the binary.
+pub struct EmbeddedTheme {
+    /// The theme's name (its folder under `themes/`).
+    pub name: &'static str,
+    /// Its files: path relative to the theme folder, content.
+    pub files: &'static [(&'static str, &'static [u8])],
+}
+
+/// Where a static file's bytes are.
+#[derive(Debug, Clone)]
+pub enum Bytes {
+    /// In the binary.
+    Embedded(&'static [u8]),
+    /// On disk.
+    File(PathBuf),
+}
+
+/// A file copied to the output as is.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// Output path relative to the site root.
+    pub rel: String,
+    /// The bytes.
+    pub bytes: Bytes,
+    /// Where it comes from, for messages.
+    pub shown: PathBuf,
+}
+
+/// `theme.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeToml {
+    description: Option<String>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+/// A loaded theme: templates compiled, static files listed.
+pub struct Theme {
+    /// The theme name.
+    pub name: String,
+    /// Compiled templates (site overrides included).
+    pub tera: Tera,
+    /// Static files, the site's after (and overriding) the theme's.
+    pub statics: Vec<StaticFile>,
+    /// `[extra]` defaults of the theme, merged under the site's `[extra]`.
+    pub extra_defaults: toml::Table,
+    /// The theme's own description.
+    pub description: Option<String>,
+    /// Template sources by Tera name, to locate render errors.
+    sources: HashMap<String, (PathBuf, String)>,
+}
+
+/// The files of a theme, from disk or from the binary.
+struct ThemeFiles {
+    files: Vec<(String, Bytes, PathBuf)>,
+}
+
+impl Theme {
+    /// Loads the theme named in the settings, with the site's overrides.
+    pub fn load(settings: &Settings) -> Result<Theme> {
+        let name = settings.theme.clone();
+        let files = theme_files(settings, &name)?;
+        let prefix = format!("{name}/templates/");
+        let mut tera = Tera::new();
+        crate::filters::register(&mut tera);
+        tera.set_fallback_prefixes([prefix.clone()])
+            .map_err(|e| Diagnostic::error(e.to_string()))?;
+        let mut sources = HashMap::new();
+        let mut statics = Vec::new();
+        let mut theme_toml = ThemeToml::default();
+        for (rel, bytes, shown) in files.files {
+            if let Some(t) = rel.strip_prefix("templates/") {
+                let text = read_bytes(&bytes, &shown)?;
+                sources.insert(format!("{prefix}{t}"), (shown, text));
+            } else if let Some(s) = rel.strip_prefix("static/") {
+                statics.push(StaticFile {
+                    rel: s.to_string(),
+                    bytes,
+                    shown,
+                });
+            } else if rel == "theme.toml" {
+                let text = read_bytes(&bytes, &shown)?;
+                theme_toml = toml::from_str(&text).map_err(|e| toml_error(&shown, &text, &e))?;
+            }
+        }
+        let site_templates = settings.root.join("templates");
+        for (rel, path) in walk_files(&site_templates)? {
+            let text = crate::source::read_text(&path, &path, "read the template")?;
+            sources.insert(rel, (path, text));
+        }
+        for (rel, path) in walk_files(&settings.root.join("static"))? {
+            statics.push(StaticFile {
+                rel,
+                shown: path.clone(),
+                bytes: Bytes::File(path),
+            });
+        }
+        let added =
+            tera.add_raw_templates(sources.iter().map(|(k, (_, v))| (k.as_str(), v.as_str())));
+        let theme = Theme {
+            name,
+            tera,
+            statics,
+            extra_defaults: theme_toml.extra,
+            description: theme_toml.description,
+            sources,
+        };
+        match added {
+            Ok(()) => Ok(theme),
+            Err(e) => Err(theme.tera_error(&e).into()),
+        }
+    }
+
+    /// A Tera error as a diagnostic pointing into the template file.
+    pub fn tera_error(&self, err: &tera::Error) -> Diagnostic {
+        match err.kind() {
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                let d = Diagnostic::error(format!("template error: {}", report.message()));
+                match self.sources.get(report.filename()) {
+                    Some((shown, src)) => {
+                        let span = report.span();
+                        let offset = line_col_offset(src, span.start_line, span.start_col);
+                        let len = if span.end_line == span.start_line {
+                            span.end_col.saturating_sub(span.start_col).max(1)
+                        } else {
+                            1
+                        };
+                        d.at(Location::at(shown, src, offset, len))
+                    }
+                    None => d,
+                }
+                .hint("fix the template; `scholarsite build --dump-context PAGE` shows the variables a page has")
+            }
+            tera::ErrorKind::TemplateNotFound(name) => {
+                Diagnostic::error(format!("template `{name}` not found")).hint(format!(
+                    "add templates/{name} to the site or choose a theme that has it"
+                ))
+            }
+            tera::ErrorKind::MissingParent { current, parent } => {
+                let d = Diagnostic::error(format!(
+                    "template `{current}` extends `{parent}`, which does not exist"
+                ));
+                match self.sources.get(current.as_str()) {
+                    Some((shown, _)) => d.at(Location::file(shown)),
+                    None => d,
+                }
+                .hint(format!(
+                    "theme templates are also reachable as `{}/templates/<name>`",
+                    self.name
+                ))
+            }
+            _ => Diagnostic::error(format!("template error: {err}")),
+        }
+    }
+}
+
+/// Byte offset of a 1-based line and 0-based char column.
+fn line_col_offset(src: &str, line: usize, col: usize) -> usize {
+    let line_start = src
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let rest = &src[line_start.min(src.len())..];
+    line_start + rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i)
+}
+
+fn read_bytes(bytes: &Bytes, shown: &Path) -> Result<String> {
+    match bytes {
+        Bytes::Embedded(b) => Ok(crate::source::decode_utf8(b, shown)?.to_string()),
+        Bytes::File(path) => crate::source::read_text(path, shown, "read"),
+    }
+}
+
+/// The theme's files: from `themes/<name>/` if the site has it, else from the binary.
+fn theme_files(settings: &Settings, name: &str) -> Result<ThemeFiles> {
+    let dir = settings.root.join("themes").join(name);
+    if crate::text::is_valid_slug(name) && dir.is_dir() {
+        let mut files = Vec::new();
+        for (rel, path) in walk_files(&dir)? {
+            files.push((rel, Bytes::File(path.clone()), path));
+        }
+        return Ok(ThemeFiles { files });
+    }
+    if let Some(t) = THEMES.iter().find(|t| t.name == name) {
+        let files = t
+            .files
+            .iter()
+            .map(|(rel, bytes)| {
+                let shown = PathBuf::from(format!("<built-in theme {name}>/{rel}"));
+                ((*rel).to_string(), Bytes::Embedded(bytes), shown)
+            })
+            .collect();
+        return Ok(ThemeFiles { files });
+    }
+    let config = settings.root.join(crate::settings::CONFIG_FILE);
+    let src = std::fs::read_to_string(&config).unwrap_or_default();
+    Err(Diagnostic::error(format!("theme `{name}` does not exist"))
+        .at(key_location(&config, &src, "theme"))
+        .hint(format!(
+            "built-in themes: {}; or add the folder themes/{name}/",
+            builtin_names().join(", ")
+        ))
+        .into())
+}
+
+/// Names of the built-in themes.
+pub fn builtin_names() -> Vec<&'static str> {
+    THEMES.iter().map(|t| t.name).collect()
+}
+
+/// The files of a built-in theme, if it exists.
+pub fn builtin(name: &str) -> Option<&'static EmbeddedTheme> {
+    THEMES.iter().find(|t| t.name == name)
+}
+
+/// Every file under `dir` (missing: none), as (relative path with `/`, path), sorted, skipping
+/// hidden files and editor leftovers.
+fn walk_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            match e.io_error() {
+                Some(io) => Diagnostic::io("read", &path, io),
+                None => Diagnostic::error(format!("cannot read `{}`: {e}", path.display()))
+                    .hint("a symbolic link may point back to its own folder"),
+            }
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        if rel
+            .components()
+            .any(|c| crate::content::is_ignored_name(&c.as_os_str().to_string_lossy()))
+        {
+            continue;
+        }
+        out.push((
+            rel.to_string_lossy().replace('\\', "/"),
+            entry.path().to_path_buf(),
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_theme_is_built_in() {
+        let t = builtin("default").expect("default theme embedded");
+        assert!(
+            t.files
+                .iter()
+                .any(|(rel, _)| *rel == "templates/index.html")
+        );
+    }
+
+    #[test]
+    fn offsets_from_line_and_column() {
+        assert_eq!(line_col_offset("ab\ncdé f\n", 2, 4), 3 + 5);
+        assert_eq!(line_col_offset("ab", 1, 0), 0);
+    }
+}

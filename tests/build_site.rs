@@ -1,0 +1,486 @@
+//! The example site, built end to end and checked by parsing its HTML.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use scholarsite::settings::Overrides;
+
+/// Titles of the seed profile's papers, read from the profile itself.
+fn seed_titles() -> Vec<String> {
+    let text = fs::read_to_string(repo().join("seeds/profile.txt")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            months.iter().any(|m| l.contains(m))
+                && l.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && l.len() < 25
+                && l.chars()
+                    .last()
+                    .is_some_and(|c| c.is_ascii_digit() || *l.as_bytes().last().unwrap() == b'e')
+        })
+        .map(|(i, _)| lines[i + 1].trim().to_string())
+        .collect()
+}
+
+#[test]
+fn example_site_has_every_paper_with_title_authors_and_abstract() {
+    let site = example_site();
+    let report = build(site.path());
+    assert_eq!(report.papers, 30);
+    let public = site.path().join("public");
+    let titles = seed_titles();
+    assert_eq!(titles.len(), 30, "{titles:?}");
+    let pages: Vec<_> = fs::read_dir(public.join("papers"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("index.html").is_file())
+        .collect();
+    assert_eq!(pages.len(), 30);
+    let mut seen = BTreeSet::new();
+    for entry in pages {
+        let doc = html(&entry.path().join("index.html"));
+        let h1 = doc.select(&sel("article h1")).next().expect("a title");
+        let title = h1.text().collect::<String>();
+        seen.insert(title.trim().to_string());
+        let authors = doc
+            .select(&sel("article .authors"))
+            .next()
+            .expect("authors");
+        assert!(
+            authors.text().collect::<String>().contains(','),
+            "{title}: authors listed"
+        );
+        let abstract_ = doc.select(&sel(".abstract p")).next().expect("an abstract");
+        assert!(
+            abstract_.text().collect::<String>().len() > 200,
+            "{title}: abstract shown"
+        );
+    }
+    let expected: BTreeSet<String> = titles.into_iter().collect();
+    assert_eq!(seen, expected);
+}
+
+#[test]
+fn seed_formulas_are_mathml_and_no_tex_is_left_visible() {
+    let site = example_site();
+    build(site.path());
+    let public = site.path().join("public");
+    let mut formulas = 0;
+    for entry in walkdir::WalkDir::new(&public) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let doc = html(entry.path());
+        let text = visible_text(&doc);
+        for raw in [
+            "$\\",
+            "\\textit{",
+            "\\textbf{",
+            "\\times",
+            "\\%",
+            "\\mathrm",
+        ] {
+            assert!(
+                !text.contains(raw),
+                "{}: raw `{raw}` visible",
+                entry.path().display()
+            );
+        }
+        assert_eq!(
+            doc.select(&sel(".math-error")).count(),
+            0,
+            "{}",
+            entry.path().display()
+        );
+        formulas += doc.select(&sel("math")).count();
+    }
+    assert!(formulas > 50, "formulas rendered: {formulas}");
+
+    let bert = html(
+        &public
+            .join("papers/an-automatic-and-efficient-bert-pruning-for-edge-ai-systems/index.html"),
+    );
+    let annotations: Vec<String> = bert
+        .select(&sel(
+            ".abstract math annotation[encoding='application/x-tex']",
+        ))
+        .map(|a| a.text().collect())
+        .collect();
+    assert!(
+        annotations.contains(&"_{\\mathrm{BASE}}".to_string()),
+        "{annotations:?}"
+    );
+    assert!(
+        annotations.contains(&"\\times".to_string()),
+        "{annotations:?}"
+    );
+    let text = visible_text(&bert);
+    assert!(
+        text.contains("75% and 42.8% more overall pruning ratio"),
+        "escaped percent signs become %"
+    );
+
+    let parse = html(&public.join("papers/different-prompts-different-ranks-prompt-aware-dynamic-rank-selection-for-svd-based-llm-compression/index.html"));
+    assert!(parse.select(&sel(".abstract math")).count() >= 5);
+    let freeze = html(&public.join(
+        "papers/rethinking-the-potential-of-layer-freezing-for-efficient-dnn-training/index.html",
+    ));
+    let em: Vec<String> = freeze
+        .select(&sel(".abstract em"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert!(
+        em.contains(&"similarity-aware channel augmentation".to_string()),
+        "{em:?}"
+    );
+}
+
+/// Every `href`/`src` under the site's base path, resolved to a file in `public`.
+fn assert_internal_links_resolve(public: &Path, base_path: &str) -> usize {
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(public) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let doc = html(entry.path());
+        for el in doc.select(&sel("[href], [src]")) {
+            let url = el.value().attr("href").or(el.value().attr("src")).unwrap();
+            if url.starts_with("http") || url.starts_with("mailto:") || url.starts_with('#') {
+                continue;
+            }
+            let path = url.split(['#', '?']).next().unwrap();
+            let rel = path.strip_prefix(base_path).unwrap_or_else(|| {
+                panic!(
+                    "{}: link `{url}` is outside base path {base_path}",
+                    entry.path().display()
+                )
+            });
+            let target = public.join(rel);
+            let file = if rel.is_empty() || rel.ends_with('/') {
+                target.join("index.html")
+            } else {
+                target
+            };
+            assert!(
+                file.is_file(),
+                "{}: `{url}` does not resolve",
+                entry.path().display()
+            );
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_internal_link_resolves_with_a_sub_path_base_url() {
+    let site = example_site();
+    build(site.path());
+    let checked = assert_internal_links_resolve(&site.path().join("public"), "/homepage/");
+    assert!(checked > 400, "links checked: {checked}");
+    assert!(site.path().join("public/.nojekyll").is_file());
+    assert!(site.path().join("public/404.html").is_file());
+}
+
+#[test]
+fn base_url_flag_moves_every_link_to_the_root() {
+    let site = example_site();
+    build_with(
+        site.path(),
+        Overrides {
+            base_url: Some("https://jane.github.io".into()),
+            ..Overrides::default()
+        },
+    );
+    let public = site.path().join("public");
+    assert_internal_links_resolve(&public, "/");
+    let doc = html(&public.join("index.html"));
+    let canonical = doc.select(&sel("link[rel=canonical]")).next().unwrap();
+    assert_eq!(
+        canonical.value().attr("href"),
+        Some("https://jane.github.io/")
+    );
+}
+
+#[test]
+fn content_enriches_profile_papers_and_adds_new_ones() {
+    let site = example_site();
+    fs::write(
+        site.path().join("content/papers/new-paper.md"),
+        "+++\ntitle = \"A Brand New Result on $\\\\mathbb{R}^n$\"\ndate = 2026-10-01\nauthors = [\"Shaoyi Huang\", \"Ada Lovelace\"]\ncategories = [\"cs.CV\"]\nvenue = \"CVPR 2027\"\n+++\nWe prove $$\\sum_i x_i = 1.$$\n\n## Method\n\nDetails.\n",
+    )
+    .unwrap();
+    fs::write(
+        site.path().join("content/cv.md"),
+        "# Curriculum vitae\n\n- 2020: PhD\n",
+    )
+    .unwrap();
+    let report = build(site.path());
+    assert_eq!(report.papers, 31);
+    let public = site.path().join("public");
+    let page = html(&public.join("papers/a-brand-new-result-on-r-n/index.html"));
+    assert_eq!(page.select(&sel("article h1 math")).count(), 1);
+    assert_eq!(page.select(&sel(".prose math[display=block]")).count(), 1);
+    assert_eq!(page.select(&sel(".prose h2#method")).count(), 1);
+    let me: Vec<String> = page
+        .select(&sel(".authors .me"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(me, vec!["Shaoyi Huang".to_string()]);
+    assert!(public.join("categories/cv/index.html").is_file());
+    assert!(public.join("cv/index.html").is_file());
+
+    // Enrichment: the example's content file adds a venue and an arXiv link to a profile paper.
+    let enriched = html(&public.join(
+        "papers/autorep-automatic-relu-replacement-for-fast-private-network-inference/index.html",
+    ));
+    assert!(visible_text(&enriched).contains("ICCV 2023"));
+    let hrefs: Vec<&str> = enriched
+        .select(&sel(".actions a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(
+        hrefs.contains(&"https://arxiv.org/abs/2308.10134"),
+        "{hrefs:?}"
+    );
+
+    // The home page: newest first, selected papers listed, owner highlighted.
+    let home = html(&public.join("index.html"));
+    let first = home
+        .select(&sel(
+            "#publications ~ ol .paper-title, section[aria-labelledby=publications] .paper-title",
+        ))
+        .next()
+        .unwrap();
+    assert!(
+        first
+            .text()
+            .collect::<String>()
+            .starts_with("A Brand New Result")
+    );
+    assert_eq!(
+        home.select(&sel("section[aria-labelledby=selected] .paper"))
+            .count(),
+        4
+    );
+    let stats: Vec<String> = home
+        .select(&sel(".stat dd"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(stats, vec!["18", "1,084", "31"]);
+}
+
+#[test]
+fn category_pages_have_human_names() {
+    let site = example_site();
+    build(site.path());
+    let public = site.path().join("public");
+    for (slug, name) in [
+        ("lg", "Machine Learning"),
+        ("cl", "Computation and Language"),
+        ("cr", "Cryptography and Security"),
+        ("ar", "Hardware Architecture"),
+    ] {
+        let doc = html(&public.join(format!("categories/{slug}/index.html")));
+        let h1: String = doc.select(&sel("h1")).next().unwrap().text().collect();
+        assert_eq!(h1, name);
+        assert!(doc.select(&sel(".paper")).count() >= 1);
+    }
+}
+
+#[test]
+fn a_site_template_overrides_the_theme() {
+    let site = example_site();
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(
+        site.path().join("templates/paper.html"),
+        "{% extends \"default/templates/paper.html\" %}{% block main %}<p id=\"custom\">{{ paper.title }} by {{ config.extra.tagline }}</p>{{ super() }}{% endblock main %}",
+    )
+    .unwrap();
+    let config = fs::read_to_string(site.path().join("config.toml")).unwrap();
+    fs::write(
+        site.path().join("config.toml"),
+        config.replace("[extra]", "[extra]\ntagline = \"me\""),
+    )
+    .unwrap();
+    build(site.path());
+    let doc = html(&site.path().join("public/papers/autorep-automatic-relu-replacement-for-fast-private-network-inference/index.html"));
+    let custom: String = doc
+        .select(&sel("#custom"))
+        .next()
+        .expect("override used")
+        .text()
+        .collect();
+    assert_eq!(
+        custom,
+        "AutoReP: Automatic ReLU Replacement for Fast Private Network Inference by me"
+    );
+    assert_eq!(
+        doc.select(&sel("article h1")).count(),
+        1,
+        "super() keeps the theme's block"
+    );
+}
+
+#[test]
+fn a_broken_profile_leaves_public_as_it_was() {
+    let site = example_site();
+    build(site.path());
+    let public = site.path().join("public");
+    let before = snapshot(&public);
+    let profile = site.path().join("seeds/profile.txt");
+    let text = fs::read_to_string(&profile).unwrap();
+    fs::write(
+        &profile,
+        text.replacen("LGAug 7, 2022", "LGAug 77, 2022", 1),
+    )
+    .unwrap();
+    let out = run(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: `Aug 77, 2022` is not a date"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("seeds/profile.txt:12:1"), "{stderr}");
+    assert_eq!(snapshot(&public), before, "public/ unchanged");
+    let leftovers: Vec<_> = fs::read_dir(site.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging folder left behind");
+}
+
+#[test]
+fn hostile_profile_text_is_escaped() {
+    let site = example_site();
+    let profile = site.path().join("seeds/profile.txt");
+    let text = fs::read_to_string(&profile).unwrap();
+    let hostile = text
+        .replacen(
+            "AutoReP: Automatic ReLU Replacement for Fast Private Network Inference",
+            "<script>alert('t')</script> AutoReP",
+            1,
+        )
+        .replacen(
+            "Hongwu Peng, Shaoyi Huang, Tong Zhou",
+            "<img src=x onerror=alert(1)>, Shaoyi Huang",
+            1,
+        )
+        .replacen(
+            "The growth of the Machine-Learning",
+            "<script>alert('a')</script> $</annotation><script>x()</script>$ The growth",
+            1,
+        );
+    fs::write(&profile, hostile).unwrap();
+    build(site.path());
+    for entry in walkdir::WalkDir::new(site.path().join("public")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            let doc = html(entry.path());
+            assert_eq!(
+                doc.select(&sel("script")).count(),
+                0,
+                "{}",
+                entry.path().display()
+            );
+            assert_eq!(
+                doc.select(&sel("img[onerror]")).count(),
+                0,
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+    let home = html(&site.path().join("public/index.html"));
+    assert!(
+        visible_text(&home).contains("<script>alert('t')</script> AutoReP"),
+        "shown as text"
+    );
+}
+
+#[test]
+fn init_scaffolds_a_site_that_builds_without_a_themes_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["init", "mysite"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = tmp.path().join("mysite");
+    assert!(!site.join("themes").exists());
+    for f in ["config.toml", "seeds/profile.txt", ".gitignore"] {
+        assert!(site.join(f).is_file(), "{f}");
+    }
+    let out = run(&site, &["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).is_empty(),
+        "no warnings: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = html(&site.join("public/papers/sparse-attention-in-o-n-log-n-time/index.html"));
+    assert!(
+        visible_text(&doc).contains("Example Conference 2024"),
+        "the example paper enriches its profile paper"
+    );
+    assert!(doc.select(&sel("math")).count() >= 3);
+    let again = run(tmp.path(), &["init", "mysite"]);
+    assert_eq!(again.status.code(), Some(1), "refuses a non-empty folder");
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_is_complete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["build", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+    let help = run(tmp.path(), &["build", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in ["--root", "--output-dir", "--base-url", "--drafts"] {
+        assert!(help.contains(flag), "{flag} in help:\n{help}");
+    }
+    let out = run(tmp.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read the site configuration"));
+}
+
+#[test]
+fn drafts_are_built_only_with_the_flag() {
+    let site = example_site();
+    fs::write(
+        site.path().join("content/papers/draft.md"),
+        "+++\ntitle = \"Work in Progress\"\ndraft = true\ndate = 2026-01-01\n+++\n",
+    )
+    .unwrap();
+    build(site.path());
+    assert!(!site.path().join("public/papers/work-in-progress").exists());
+    build_with(
+        site.path(),
+        Overrides {
+            drafts: true,
+            ..Overrides::default()
+        },
+    );
+    assert!(
+        site.path()
+            .join("public/papers/work-in-progress/index.html")
+            .is_file()
+    );
+}
