@@ -199,6 +199,7 @@ impl<'a> Parser<'a, '_> {
                 '-' => self.dashes(&mut seq),
                 '`' | '\'' => self.quotes(&mut seq, c),
                 '\n' => self.newline(&mut seq),
+                'h' if self.at_bare_url(&seq) => self.bare_url(&mut seq),
                 _ => {
                     self.pos += c.len_utf8();
                     seq.text.push(c);
@@ -206,6 +207,33 @@ impl<'a> Parser<'a, '_> {
             }
         }
         (seq.finish(), false)
+    }
+
+    /// Whether a bare `http(s)://` URL starts here (at a word boundary).
+    fn at_bare_url(&self, seq: &Seq) -> bool {
+        let rest = self.rest();
+        (rest.starts_with("https://") || rest.starts_with("http://"))
+            && seq
+                .text
+                .chars()
+                .last()
+                .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[' | '<' | '"'))
+    }
+
+    /// A bare URL in running text becomes a link; trailing punctuation stays text.
+    fn bare_url(&mut self, seq: &mut Seq<'a>) {
+        let rest = self.rest();
+        let end = rest
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '<' | '>' | '"' | '{' | '}' | '\\' | '$')
+            })
+            .unwrap_or(rest.len());
+        let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', ']', '!', '?', '\'']);
+        self.pos += url.len();
+        seq.push(Node::Link {
+            url,
+            children: vec![Node::Text(url.to_string())],
+        });
     }
 
     /// The content of a `{…}` group whose `{` was just consumed.
@@ -813,6 +841,32 @@ mod tests {
                 Node::Text("two three".into())
             ]
         );
+    }
+
+    #[test]
+    fn bare_urls_become_links() {
+        let n = nodes("code at https://github.com/x/y. Also (http://a.b/c) and xhttp://no");
+        assert!(
+            matches!(
+                n[1],
+                Node::Link {
+                    url: "https://github.com/x/y",
+                    ..
+                }
+            ),
+            "{n:?}"
+        );
+        assert!(
+            matches!(
+                n[3],
+                Node::Link {
+                    url: "http://a.b/c",
+                    ..
+                }
+            ),
+            "{n:?}"
+        );
+        assert_eq!(n.len(), 5, "{n:?}");
     }
 
     #[test]
