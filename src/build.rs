@@ -1,16 +1,16 @@
 //! One build, start to finish: settings → profile + content + theme → site model → pages →
-//! output swapped in atomically.
+//! output (swapped in atomically, or kept in memory for `check` and `serve`).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::content;
 use crate::diag::{Diagnostic, Result};
-use crate::output::Staging;
+use crate::output::{Sink, Staging};
 use crate::profile;
 use crate::render;
 use crate::settings::Settings;
-use crate::site;
+use crate::site::{self, Site};
 use crate::theme::Theme;
 
 /// What a successful build did.
@@ -46,9 +46,35 @@ impl Report {
     }
 }
 
-/// Builds the site described by `settings` into `settings.output_dir`.
+/// A site rendered into a sink.
+pub struct Rendered {
+    /// The model it was rendered from.
+    pub site: Site,
+    /// Files written.
+    pub files: usize,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the site described by `settings` into `settings.output_dir`, atomically.
 pub fn build(settings: &Settings) -> Result<Report> {
     let start = Instant::now();
+    let staging = Staging::new(&settings.output_dir)?;
+    let rendered = render_into(settings, &staging)?;
+    staging
+        .commit()
+        .map_err(|e| e.with_warnings(rendered.warnings.clone()))?;
+    Ok(Report {
+        files: rendered.files,
+        papers: rendered.site.papers.len(),
+        warnings: rendered.warnings,
+        elapsed: start.elapsed(),
+        output: settings.output_dir.clone(),
+    })
+}
+
+/// Loads everything and renders the site into `sink`.
+pub fn render_into(settings: &Settings, sink: &dyn Sink) -> Result<Rendered> {
     let (profile, (content, theme)) = rayon::join(
         || load_profile(settings),
         || rayon::join(|| content::load(&settings.root), || Theme::load(settings)),
@@ -60,19 +86,12 @@ pub fn build(settings: &Settings) -> Result<Report> {
     let (site, w) = site::assemble(settings, profile.as_ref(), &content)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.extend(w);
-    let staging =
-        Staging::new(&settings.output_dir).map_err(|e| e.with_warnings(warnings.clone()))?;
-    let files = render::render_site(settings, &mut theme, &site, &staging)
+    let files = render::render_site(settings, &mut theme, &site, sink)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
-    staging
-        .commit()
-        .map_err(|e| e.with_warnings(warnings.clone()))?;
-    Ok(Report {
+    Ok(Rendered {
+        site,
         files,
-        papers: site.papers.len(),
         warnings,
-        elapsed: start.elapsed(),
-        output: settings.output_dir.clone(),
     })
 }
 

@@ -35,6 +35,20 @@ pub enum Command {
     /// The site is built beside the output folder and swapped in only when the whole build
     /// succeeded: a failed build leaves the previous site untouched.
     Build(BuildArgs),
+    /// Build the site in memory and report broken links and anchors, missing images, formulas
+    /// that did not render, and papers without a date or authors. Exits 1 on errors.
+    Check(CheckArgs),
+}
+
+/// `scholarsite check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Also check external links (needs the network; off by default).
+    #[arg(long)]
+    pub external: bool,
+    /// Also check papers and pages marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// `scholarsite init`.
@@ -71,6 +85,7 @@ pub fn main() -> ExitCode {
             println!("{msg}");
         }),
         Command::Build(args) => run_build(&cli, args),
+        Command::Check(args) => run_check(&cli, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -91,6 +106,17 @@ fn command_name(c: &Command) -> &'static str {
     match c {
         Command::Init(_) => "init",
         Command::Build(_) => "build",
+        Command::Check(_) => "check",
+    }
+}
+
+/// The site root as given; `.` becomes the empty path so that messages say `content/x.md`
+/// rather than `./content/x.md`.
+fn site_root(cli: &Cli) -> PathBuf {
+    if cli.root == std::path::Path::new(".") {
+        PathBuf::new()
+    } else {
+        cli.root.clone()
     }
 }
 
@@ -100,10 +126,25 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
     };
-    let settings = Settings::load(&cli.root, &overrides)?;
+    let settings = Settings::load(&site_root(cli), &overrides)?;
     let report = crate::build::build(&settings)?;
     print_diagnostics(&report.warnings);
     println!("{}", report.summary());
+    Ok(())
+}
+
+fn run_check(cli: &Cli, args: &CheckArgs) -> Result<(), Error> {
+    let overrides = Overrides {
+        drafts: args.drafts,
+        ..Overrides::default()
+    };
+    let settings = Settings::load(&site_root(cli), &overrides)?;
+    let report = crate::check::check(&settings, args.external)?;
+    println!("{}", report.summary());
+    if report.errors() > 0 {
+        return Err(Error::from(report.diagnostics));
+    }
+    print_diagnostics(&report.diagnostics);
     Ok(())
 }
 

@@ -69,6 +69,18 @@ impl Links {
     }
 }
 
+/// The kind of a publication, which decides its BibTeX/RIS/CSL type and citation tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Conference or workshop paper (`@inproceedings`).
+    Conference,
+    /// Journal article (`@article`).
+    Journal,
+    /// Preprint, e.g. on arXiv (`@misc`).
+    Preprint,
+}
+
 /// Front matter of `content/papers/*.md`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,6 +107,10 @@ pub struct PaperMatter {
     /// Not built unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// What kind of publication it is; guessed from the venue when absent.
+    pub kind: Option<Kind>,
+    /// A BibTeX entry to use instead of the generated one.
+    pub bibtex: Option<String>,
     /// Links.
     #[serde(default)]
     pub links: Links,
@@ -183,7 +199,7 @@ pub struct Content {
 }
 
 /// What a content file is, by its place in `content/`.
-enum Kind {
+enum FileKind {
     Paper,
     Bio,
     Page(String),
@@ -275,7 +291,7 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-fn classify(dir: &Path, path: &Path) -> Option<Kind> {
+fn classify(dir: &Path, path: &Path) -> Option<FileKind> {
     let rel = path.strip_prefix(dir).ok()?;
     if rel
         .components()
@@ -286,15 +302,15 @@ fn classify(dir: &Path, path: &Path) -> Option<Kind> {
     let rel_str = rel.to_string_lossy().replace('\\', "/");
     let is_md = rel.extension().is_some_and(|e| e == "md");
     if !is_md {
-        return Some(Kind::Asset(rel_str));
+        return Some(FileKind::Asset(rel_str));
     }
     if rel.starts_with("papers") {
-        return Some(Kind::Paper);
+        return Some(FileKind::Paper);
     }
     if rel_str == "_index.md" || rel_str == "about.md" {
-        return Some(Kind::Bio);
+        return Some(FileKind::Bio);
     }
-    Some(Kind::Page(page_rel(&rel_str)))
+    Some(FileKind::Page(page_rel(&rel_str)))
 }
 
 /// `cv.md` → `cv/`; `talks/index.md` → `talks/`; `My Talks/2024.md` → `my-talks/2024/`.
@@ -347,20 +363,20 @@ enum Loaded {
     Asset(Asset),
 }
 
-fn load_file(path: PathBuf, kind: Kind) -> Result<Option<Loaded>> {
+fn load_file(path: PathBuf, kind: FileKind) -> Result<Option<Loaded>> {
     Ok(Some(match kind {
-        Kind::Asset(rel) => Loaded::Asset(Asset { rel, path }),
-        Kind::Paper => {
+        FileKind::Asset(rel) => Loaded::Asset(Asset { rel, path }),
+        FileKind::Paper => {
             let src = source::read_text(&path, &path, "read")?;
             let doc = parse_document::<PaperMatter>(&path, src, true)?;
             check_paper(&doc)?;
             Loaded::Paper(Box::new(doc))
         }
-        Kind::Bio => {
+        FileKind::Bio => {
             let src = source::read_text(&path, &path, "read")?;
             Loaded::Bio(parse_document(&path, src, false)?)
         }
-        Kind::Page(rel) => {
+        FileKind::Page(rel) => {
             let src = source::read_text(&path, &path, "read")?;
             Loaded::Page(PageFile {
                 doc: parse_document(&path, src, false)?,

@@ -93,6 +93,8 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     /// What to do about it.
     pub hint: Option<String>,
+    /// A stable name for the kind of problem, for tools (`tex` for TeX that did not render).
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -103,6 +105,7 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             hint: None,
+            code: None,
         }
     }
 
@@ -117,6 +120,12 @@ impl Diagnostic {
     /// Attach a location.
     pub fn at(mut self, location: Location) -> Diagnostic {
         self.location = Some(location);
+        self
+    }
+
+    /// Attach a code naming the kind of problem.
+    pub fn code(mut self, code: &'static str) -> Diagnostic {
+        self.code = Some(code);
         self
     }
 

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use crate::diag::{Diagnostic, Result};
 
-/// The files of a new site: path, content (`__TODAY__` is replaced by today's date).
+/// The files of a new site: path, content (`__TODAY__`, `__VERSION__` and `__REPOSITORY__`
+/// are filled in).
 const FILES: &[(&str, &str)] = &[
     ("config.toml", include_str!("scaffold/config.toml")),
     ("seeds/profile.txt", include_str!("scaffold/profile.txt")),
@@ -15,6 +16,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("scaffold/paper.md"),
     ),
     (".gitignore", include_str!("scaffold/gitignore")),
+    (
+        ".github/workflows/pages.yml",
+        include_str!("scaffold/pages.yml"),
+    ),
 ];
 
 /// Creates the site in `dir`; refuses a non-empty folder unless `force`. Returns a message
@@ -40,11 +45,14 @@ pub fn init(dir: &Path, force: bool) -> Result<String> {
             fs::create_dir_all(parent)
                 .map_err(|e| Diagnostic::io("create the folder", parent, &e))?;
         }
-        let text = text.replace("__TODAY__", &today);
+        let text = text
+            .replace("__TODAY__", &today)
+            .replace("__VERSION__", env!("CARGO_PKG_VERSION"))
+            .replace("__REPOSITORY__", env!("CARGO_PKG_REPOSITORY"));
         fs::write(&path, text).map_err(|e| Diagnostic::io("write", &path, &e))?;
     }
     Ok(format!(
-        "Created a new site in {dir}.\nNext:\n  cd {dir}\n  scholarsite build        # writes public/\nThen edit config.toml, paste your scraped profile into seeds/profile.txt, and add papers in content/papers/.",
+        "Created a new site in {dir}.\nNext:\n  cd {dir}\n  scholarsite build        # writes public/\nThen edit config.toml, paste your scraped profile into seeds/profile.txt, and add papers in content/papers/.\nTo publish: push to GitHub and choose Settings → Pages → Source: GitHub Actions (.github/workflows/pages.yml does the rest).",
         dir = dir.display()
     ))
 }

@@ -6,10 +6,13 @@
 
 pub mod build;
 pub mod categories;
+pub mod check;
+pub mod citation;
 pub mod cli;
 pub mod content;
 pub mod date;
 pub mod diag;
+pub mod feeds;
 pub mod filters;
 pub mod init;
 pub mod latex;

@@ -1,11 +1,74 @@
-//! Writing the site atomically: everything is written into a fresh folder beside the output,
-//! which is swapped in only when the whole build succeeded. A failed build leaves the previous
-//! site byte for byte as it was (and removes its half-written folder).
+//! Where rendered files go. [`Staging`] writes the site atomically: everything goes into a fresh
+//! folder beside the output, which is swapped in only when the whole build succeeded, so a
+//! failed build leaves the previous site byte for byte as it was. [`Memory`] keeps the files in
+//! memory (for `check`, and for `serve`, which never writes into `public/`).
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use crate::diag::{Diagnostic, Result};
+
+/// A destination for the site's files, written from many threads at once.
+pub trait Sink: Sync {
+    /// Stores `bytes` at `rel`, a `/`-separated path inside the site.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Stores a copy of the file `from` at `rel`.
+    fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        let bytes = fs::read(from).map_err(|e| Diagnostic::io("read", from, &e))?;
+        self.write(rel, &bytes)
+    }
+}
+
+/// Checks that `rel` is a relative path that stays inside the site.
+fn check_rel(rel: &str) -> Result<&Path> {
+    let rel_path = Path::new(rel);
+    let inside = !rel.is_empty()
+        && rel_path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if inside {
+        Ok(rel_path)
+    } else {
+        Err(Diagnostic::error(format!(
+            "refusing to write `{rel}`: it is not a path inside the output folder"
+        ))
+        .into())
+    }
+}
+
+/// The site's files in memory, by path.
+#[derive(Debug, Default)]
+pub struct Memory {
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Memory {
+    /// An empty site.
+    pub fn new() -> Memory {
+        Memory::default()
+    }
+
+    /// The files written, by path.
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Sink for Memory {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        check_rel(rel)?;
+        self.files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(rel.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
 
 /// A build in progress: a temporary folder that becomes the output on [`Staging::commit`].
 #[derive(Debug)]
@@ -61,42 +124,14 @@ impl Staging {
         &self.dir
     }
 
-    /// Writes `bytes` at `rel` (a `/`-separated path inside the site), creating folders.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.path_of(rel)?;
+    /// The path of `rel` inside the staging folder, its parent folder created.
+    fn prepare(&self, rel: &str) -> Result<PathBuf> {
+        let path = self.dir.join(check_rel(rel)?);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
                 .map_err(|e| Diagnostic::io("create the folder", parent, &e))?;
         }
-        fs::write(&path, bytes).map_err(|e| Diagnostic::io("write", &path, &e).into())
-    }
-
-    /// Copies the file `from` to `rel`.
-    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
-        let path = self.path_of(rel)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::io("create the folder", parent, &e))?;
-        }
-        fs::copy(from, &path)
-            .map(|_| ())
-            .map_err(|e| Diagnostic::io("copy", from, &e).into())
-    }
-
-    /// The path of `rel` inside the staging folder; refuses anything that would leave it.
-    fn path_of(&self, rel: &str) -> Result<PathBuf> {
-        let rel_path = Path::new(rel);
-        let inside = !rel.is_empty()
-            && rel_path
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)));
-        if !inside {
-            return Err(Diagnostic::error(format!(
-                "refusing to write `{rel}`: it is not a path inside the output folder"
-            ))
-            .into());
-        }
-        Ok(self.dir.join(rel_path))
+        Ok(path)
     }
 
     /// Swaps the staging folder in as the output. The previous output is moved aside first
@@ -132,6 +167,20 @@ impl Staging {
             let _ = fs::remove_dir_all(&old);
         }
         Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.prepare(rel)?;
+        fs::write(&path, bytes).map_err(|e| Diagnostic::io("write", &path, &e).into())
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        let path = self.prepare(rel)?;
+        fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|e| Diagnostic::io("copy", from, &e).into())
     }
 }
 

@@ -10,9 +10,11 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use crate::categories::Category;
-use crate::content::Links;
+use crate::citation;
+use crate::content::{Kind, Links};
 use crate::diag::{Diagnostic, Location, Result};
-use crate::output::Staging;
+use crate::feeds;
+use crate::output::Sink;
 use crate::settings::Settings;
 use crate::site::{Page, Paper, PaperAuthor, Site};
 use crate::theme::{Bytes, Theme};
@@ -55,7 +57,21 @@ struct PaperView<'a> {
     selected: bool,
     draft: bool,
     links: LinksView<'a>,
+    kind: Kind,
+    citation: CitationView,
+    json_ld: serde_json::Value,
     extra: &'a toml::Table,
+}
+
+/// How to cite a paper, and where its citation files are.
+#[derive(Serialize)]
+struct CitationView {
+    key: String,
+    bibtex: String,
+    coins: String,
+    bib: String,
+    ris: String,
+    csl: String,
 }
 
 /// A category as templates see it.
@@ -88,8 +104,9 @@ fn category_view<'a>(settings: &Settings, c: &'a Category) -> CategoryView<'a> {
     }
 }
 
-fn paper_value(settings: &Settings, p: &Paper) -> Value {
+fn paper_value(settings: &Settings, p: &Paper, key: &str) -> Value {
     let rel = p.rel();
+    let permalink = settings.permalink(&rel);
     let categories: Vec<CategoryView> = p
         .categories
         .iter()
@@ -109,7 +126,6 @@ fn paper_value(settings: &Settings, p: &Paper) -> Value {
     let view = PaperView {
         slug: &p.slug,
         path: settings.path(&rel),
-        permalink: settings.permalink(&rel),
         title: &p.title,
         title_html: &p.title_html,
         title_tex: &p.title_tex,
@@ -138,7 +154,18 @@ fn paper_value(settings: &Settings, p: &Paper) -> Value {
                 .map(|d| format!("https://doi.org/{}", d.trim())),
             pdf_url,
         },
+        kind: p.kind,
+        citation: CitationView {
+            key: key.to_string(),
+            bibtex: citation::bibtex(p, key, &permalink),
+            coins: citation::coins(p, &permalink),
+            bib: settings.path(&format!("{rel}cite.bib")),
+            ris: settings.path(&format!("{rel}cite.ris")),
+            csl: settings.path(&format!("{rel}cite.json")),
+        },
+        json_ld: citation::json_ld(p, &permalink),
         extra: &p.extra,
+        permalink,
     };
     Value::from_serializable(&view)
 }
@@ -210,6 +237,9 @@ fn global_context(settings: &Settings, theme: &Theme, site: &Site, papers: &[Val
         pages: Vec<PageLink<'a>>,
         bio_html: Option<&'a str>,
         paper_count: usize,
+        feed: String,
+        json_ld: serde_json::Value,
+        photo_url: Option<String>,
         generator: String,
         context_version: u32,
     }
@@ -225,6 +255,13 @@ fn global_context(settings: &Settings, theme: &Theme, site: &Site, papers: &[Val
         path: String,
     }
     let title = settings.title.as_deref().unwrap_or(&site.owner.name);
+    let photo_url = site.owner.photo.as_ref().map(|p| {
+        if p.starts_with("http://") || p.starts_with("https://") {
+            p.clone()
+        } else {
+            settings.permalink(p.trim_start_matches('/'))
+        }
+    });
     let config = ConfigView {
         base_url: &settings.base_url,
         base_path: &settings.base_path,
@@ -263,6 +300,9 @@ fn global_context(settings: &Settings, theme: &Theme, site: &Site, papers: &[Val
             .collect(),
         bio_html: site.bio_html.as_deref(),
         paper_count: site.papers.len(),
+        feed: settings.path("atom.xml"),
+        json_ld: citation::person_json_ld(&site.owner, &settings.base_url, photo_url.clone()),
+        photo_url,
         generator: format!("scholarsite {}", env!("CARGO_PKG_VERSION")),
         context_version: CONTEXT_VERSION,
     };
@@ -323,12 +363,27 @@ pub fn jobs(settings: &Settings, site: &Site, papers: &[Value]) -> Vec<Job> {
     jobs.push(Job {
         rel: "index.html".into(),
         template: "index.html".into(),
-        context: page_context(settings, "home", "", owner, settings.description.as_deref()),
+        context: page_context(
+            settings,
+            "home",
+            "",
+            owner,
+            Some(&home_description(settings, site)),
+        ),
     });
     jobs.push(Job {
         rel: "papers/index.html".into(),
         template: "papers.html".into(),
-        context: page_context(settings, "papers", "papers/", "Publications", None),
+        context: page_context(
+            settings,
+            "papers",
+            "papers/",
+            "Publications",
+            Some(&format!(
+                "All {} publications of {owner}, newest first.",
+                site.papers.len()
+            )),
+        ),
     });
     for (p, value) in site.papers.iter().zip(papers) {
         let rel = p.rel();
@@ -355,7 +410,13 @@ pub fn jobs(settings: &Settings, site: &Site, papers: &[Value]) -> Vec<Job> {
     for group in &site.categories {
         let c = &group.category;
         let rel = format!("categories/{}/", c.slug);
-        let mut context = page_context(settings, "category", &rel, &c.name, None);
+        let description = format!(
+            "{} of {owner}'s papers in {} (arXiv {}).",
+            group.papers.len(),
+            c.name,
+            c.arxiv
+        );
+        let mut context = page_context(settings, "category", &rel, &c.name, Some(&description));
         let years = crate::site::group_years(&site.papers, group.papers.iter().copied());
         let mut value = Value::from_serializable(&category_view(settings, c))
             .into_map()
@@ -419,6 +480,24 @@ fn content_page_job(settings: &Settings, page: &Page) -> Job {
     }
 }
 
+/// The home page's description: configured, or made from the owner and the papers.
+fn home_description(settings: &Settings, site: &Site) -> String {
+    if let Some(d) = &settings.description {
+        return d.clone();
+    }
+    let o = &site.owner;
+    let role = match (&o.position, &o.affiliation) {
+        (Some(p), Some(a)) => format!(", {p} at {a}"),
+        (Some(x), None) | (None, Some(x)) => format!(", {x}"),
+        (None, None) => String::new(),
+    };
+    format!(
+        "Homepage of {}{role}: {} publications with abstracts and citations.",
+        o.name,
+        site.papers.len()
+    )
+}
+
 /// The first sentence of a plain-text abstract (for meta descriptions), at most ~300 chars.
 pub fn first_sentence(text: &str) -> String {
     const ABBREVIATIONS: &[&str] = &[
@@ -447,17 +526,24 @@ pub fn render_site(
     settings: &Settings,
     theme: &mut Theme,
     site: &Site,
-    staging: &Staging,
+    staging: &dyn Sink,
 ) -> Result<usize> {
+    let keys = citation::keys(&site.papers);
     let papers: Vec<Value> = site
         .papers
         .par_iter()
-        .map(|p| paper_value(settings, p))
+        .zip(&keys)
+        .map(|(p, key)| paper_value(settings, p, key))
         .collect();
     let global = global_context(settings, theme, site, &papers);
     *theme.tera.global_context() = global;
     let jobs = jobs(settings, site, &papers);
-    let generated: HashSet<&str> = jobs.iter().map(|j| j.rel.as_str()).collect();
+    let files = data_files(settings, site, &keys, &jobs);
+    let generated: HashSet<&str> = jobs
+        .iter()
+        .map(|j| j.rel.as_str())
+        .chain(files.iter().map(|(rel, _)| rel.as_str()))
+        .collect();
     let mut errors = check_statics(theme, site, &generated);
     if !errors.is_empty() {
         return Err(errors.into());
@@ -497,9 +583,105 @@ pub fn render_site(
         errors.push(d);
         return Err(errors.into());
     }
-    let written = jobs.len() + copy_statics(theme, site, staging)?;
-    staging.write(".nojekyll", b"")?;
-    Ok(written + 1)
+    let written: Vec<Result<()>> = files
+        .par_iter()
+        .map(|(rel, bytes)| staging.write(rel, bytes))
+        .collect();
+    let write_errors: Vec<Diagnostic> = written
+        .into_iter()
+        .filter_map(|r| r.err())
+        .flat_map(|e| e.diagnostics)
+        .collect();
+    if !write_errors.is_empty() {
+        return Err(write_errors.into());
+    }
+    Ok(jobs.len() + files.len() + copy_statics(theme, site, staging)?)
+}
+
+/// Everything besides the pages: citation files per paper and for all papers, the Atom feed,
+/// the sitemap, robots.txt, `.nojekyll` and `CNAME`.
+fn data_files(
+    settings: &Settings,
+    site: &Site,
+    keys: &[String],
+    jobs: &[Job],
+) -> Vec<(String, Vec<u8>)> {
+    let per_paper: Vec<[(String, Vec<u8>); 3]> = site
+        .papers
+        .par_iter()
+        .zip(keys)
+        .map(|(p, key)| {
+            let rel = p.rel();
+            let permalink = settings.permalink(&rel);
+            let csl =
+                serde_json::to_vec_pretty(&[citation::csl(p, key, &permalink)]).unwrap_or_default();
+            [
+                (
+                    format!("{rel}cite.bib"),
+                    citation::bibtex(p, key, &permalink).into_bytes(),
+                ),
+                (
+                    format!("{rel}cite.ris"),
+                    citation::ris(p, &permalink).into_bytes(),
+                ),
+                (format!("{rel}cite.json"), csl),
+            ]
+        })
+        .collect();
+    let mut all_bib = String::new();
+    let mut all_ris = String::new();
+    for [bib, ris, _] in &per_paper {
+        all_bib.push_str(&String::from_utf8_lossy(&bib.1));
+        all_bib.push('\n');
+        all_ris.push_str(&String::from_utf8_lossy(&ris.1));
+    }
+    let all_csl: Vec<serde_json::Value> = site
+        .papers
+        .iter()
+        .zip(keys)
+        .map(|(p, key)| citation::csl(p, key, &settings.permalink(&p.rel())))
+        .collect();
+    let title = settings.title.as_deref().unwrap_or(&site.owner.name);
+    let pages = jobs
+        .iter()
+        .filter(|j| j.rel.ends_with("index.html"))
+        .map(|j| {
+            (
+                j.rel.trim_end_matches("index.html"),
+                sitemap_date(site, &j.rel),
+            )
+        });
+    let mut files: Vec<(String, Vec<u8>)> = per_paper.into_iter().flatten().collect();
+    files.push(("papers.bib".into(), all_bib.into_bytes()));
+    files.push(("papers.ris".into(), all_ris.into_bytes()));
+    files.push((
+        "papers.json".into(),
+        serde_json::to_vec_pretty(&all_csl).unwrap_or_default(),
+    ));
+    files.push((
+        "atom.xml".into(),
+        feeds::atom(settings, site, title).into_bytes(),
+    ));
+    files.push((
+        "sitemap.xml".into(),
+        feeds::sitemap(settings, pages).into_bytes(),
+    ));
+    files.push(("robots.txt".into(), feeds::robots(settings).into_bytes()));
+    files.push((".nojekyll".into(), Vec::new()));
+    if let Some(cname) = &settings.cname {
+        files.push(("CNAME".into(), format!("{cname}\n").into_bytes()));
+    }
+    files
+}
+
+/// The `lastmod` of a page in the sitemap: a paper's date.
+fn sitemap_date(site: &Site, rel: &str) -> Option<String> {
+    let slug = rel.strip_prefix("papers/")?.strip_suffix("/index.html")?;
+    site.papers
+        .iter()
+        .find(|p| p.slug == slug)?
+        .date
+        .map(|d| d.iso())
 }
 
 /// A static file may not replace a generated page.
@@ -519,7 +701,7 @@ fn check_statics(theme: &Theme, site: &Site, generated: &HashSet<&str>) -> Vec<D
         .collect()
 }
 
-fn copy_statics(theme: &Theme, site: &Site, staging: &Staging) -> Result<usize> {
+fn copy_statics(theme: &Theme, site: &Site, staging: &dyn Sink) -> Result<usize> {
     let results: Vec<Result<()>> = theme
         .statics
         .par_iter()

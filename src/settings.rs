@@ -27,6 +27,7 @@ struct ConfigFile {
     theme: String,
     #[serde(default = "default_output_dir")]
     output_dir: String,
+    cname: Option<String>,
     profile: Option<ProfileSection>,
     #[serde(default)]
     author: Author,
@@ -140,6 +141,8 @@ pub struct Settings {
     pub theme: String,
     /// Whether drafts are built.
     pub drafts: bool,
+    /// Custom domain for GitHub Pages, written to `CNAME`.
+    pub cname: Option<String>,
     /// The scraped profile, if the site has one.
     pub profile: Option<ProfileSource>,
     /// The owner.
@@ -188,6 +191,20 @@ impl Settings {
             }
             None => None,
         };
+        if let Some(c) = &raw.cname
+            && !c.trim().is_empty()
+            && !c
+                .trim()
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '-')
+        {
+            return Err(
+                Diagnostic::error(format!("cname `{c}` is not a domain name"))
+                    .at(key_location(path, src, "cname"))
+                    .hint("write only the domain, e.g. `cname = \"www.example.org\"`")
+                    .into(),
+            );
+        }
         let output_dir = overrides
             .output_dir
             .clone()
@@ -202,6 +219,10 @@ impl Settings {
             language: raw.language,
             theme: raw.theme,
             drafts: overrides.drafts,
+            cname: raw
+                .cname
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty()),
             profile,
             author: raw.author,
             categories: raw.categories,

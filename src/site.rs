@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::categories::{Category, Resolver};
-use crate::content::{Asset, Content, Document, Links, PageMatter, PaperFile};
+use crate::content::{Asset, Content, Document, Kind, Links, PageMatter, PaperFile};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Location, Result};
 use crate::latex::{self, Layout, TexProblem};
@@ -19,6 +19,9 @@ use crate::markdown;
 use crate::profile::{Profile, ProfilePaper, Stats};
 use crate::settings::{AuthorLinks, Settings};
 use crate::text::{html_to_text, html_to_words, slugify};
+
+/// The diagnostic code of TeX that could not be rendered (`check` makes these errors).
+pub const TEX_PROBLEM: &str = "tex";
 
 /// An author of a paper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,6 +76,10 @@ pub struct Paper {
     pub selected: bool,
     /// Whether it is a draft (only built with `--drafts`).
     pub draft: bool,
+    /// Conference paper, journal article or preprint.
+    pub kind: Kind,
+    /// A hand-written BibTeX entry that replaces the generated one.
+    pub bibtex: Option<String>,
     /// Links.
     pub links: Links,
     /// Free values from front matter.
@@ -187,6 +194,8 @@ struct Draft<'a> {
     abstract_tex: String,
     selected: bool,
     draft: bool,
+    kind: Option<Kind>,
+    bibtex: Option<String>,
     links: Links,
     extra: toml::Table,
     profile: Option<(&'a Path, &'a ProfilePaper)>,
@@ -336,6 +345,8 @@ fn add_profile_paper<'a>(
         abstract_tex: paper.abstract_tex.clone(),
         selected: false,
         draft: false,
+        kind: None,
+        bibtex: None,
         links: Links::default(),
         extra: toml::Table::new(),
         profile: Some((file, paper)),
@@ -403,6 +414,8 @@ fn merge_file<'a>(
         abstract_tex: String::new(),
         selected: false,
         draft: false,
+        kind: None,
+        bibtex: None,
         links: Links::default(),
         extra: toml::Table::new(),
         profile: None,
@@ -450,6 +463,8 @@ fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Title>) {
     }
     d.selected = m.selected.unwrap_or(d.selected);
     d.draft = m.draft;
+    d.kind = m.kind.or(d.kind);
+    d.bibtex = m.bibtex.clone().or(d.bibtex.take());
     d.has_code = d.has_code || m.links.code.is_some();
     d.links = m.links.clone();
     d.extra = m.extra.clone();
@@ -537,6 +552,7 @@ fn render_paper(d: Draft, resolver: &Resolver, owner_names: &[String]) -> (Paper
             name: name.clone(),
         })
         .collect();
+    let kind = d.kind.unwrap_or_else(|| guess_kind(d.venue.as_deref()));
     let paper = Paper {
         slug: d.slug,
         title: plain_title,
@@ -554,11 +570,48 @@ fn render_paper(d: Draft, resolver: &Resolver, owner_names: &[String]) -> (Paper
         body_html,
         selected: d.selected,
         draft: d.draft,
+        kind,
+        bibtex: d.bibtex,
         links: d.links,
         extra: d.extra,
         origin,
     };
     (paper, warnings)
+}
+
+/// The kind of a paper from its venue: journals by their words (`Journal`, `Transactions`),
+/// anything else named is taken as a conference, no venue as a preprint.
+fn guess_kind(venue: Option<&str>) -> Kind {
+    let Some(venue) = venue.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Kind::Preprint;
+    };
+    const JOURNAL_WORDS: &[&str] = &[
+        "journal",
+        "transactions",
+        "trans.",
+        "letters",
+        "review",
+        "magazine",
+        "jmlr",
+        "tmlr",
+        "tacl",
+        "tpami",
+        "ieee access",
+        "nature",
+        "science",
+        "acm computing surveys",
+        "proc. ieee",
+        "proceedings of the ieee",
+        "pnas",
+    ];
+    let lower = venue.to_lowercase();
+    if lower.contains("arxiv") || lower.contains("preprint") {
+        Kind::Preprint
+    } else if JOURNAL_WORDS.iter().any(|w| lower.contains(w)) {
+        Kind::Journal
+    } else {
+        Kind::Conference
+    }
 }
 
 /// The location of a problem in `text`, which starts at 1-based `first_line` of `file`.
@@ -572,6 +625,7 @@ fn tex_warning(p: &TexProblem, title: &str, loc: Location) -> Diagnostic {
     Diagnostic::warning(format!("{} in “{title}”: `{}`", p.message, p.source))
         .at(loc)
         .hint("the text is shown as written; fix the TeX, or write \\$ for a literal dollar sign")
+        .code(TEX_PROBLEM)
 }
 
 /// Newest first, undated last (`None` sorts below every date); stable, so papers of the same
@@ -681,6 +735,22 @@ mod tests {
             normalize_name("Zoë Müller-Lüdenscheidt"),
             "zoe muller ludenscheidt"
         );
+    }
+
+    #[test]
+    fn kinds_from_venues() {
+        assert_eq!(guess_kind(None), Kind::Preprint);
+        assert_eq!(guess_kind(Some("DAC 2022")), Kind::Conference);
+        assert_eq!(
+            guess_kind(Some("IEEE Transactions on Computers")),
+            Kind::Journal
+        );
+        assert_eq!(
+            guess_kind(Some("Journal of Machine Learning Research")),
+            Kind::Journal
+        );
+        assert_eq!(guess_kind(Some("arXiv preprint")), Kind::Preprint);
+        assert_eq!(guess_kind(Some("Proceedings of the IEEE")), Kind::Journal);
     }
 
     #[test]

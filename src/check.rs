@@ -1,0 +1,512 @@
+//! `scholarsite check`: builds the site in memory and reports what a visitor or a crawler would
+//! trip over: broken internal links and anchors, missing images, TeX that did not render,
+//! papers without a date or authors; with `--external`, dead external links too.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::time::Duration;
+
+use rayon::prelude::*;
+
+use crate::build;
+use crate::diag::{Diagnostic, Location, Result, Severity};
+use crate::output::Memory;
+use crate::settings::Settings;
+use crate::site::{Site, TEX_PROBLEM};
+
+/// What `check` found.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Problems, errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// HTML pages checked.
+    pub pages: usize,
+    /// Links and image references checked.
+    pub links: usize,
+}
+
+impl CheckReport {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// `Checked 38 pages and 1,204 links: 0 errors, 1 warning`.
+    pub fn summary(&self) -> String {
+        let warnings = self.diagnostics.len() - self.errors();
+        format!(
+            "Checked {} pages and {} links: {} error{}, {} warning{}",
+            self.pages,
+            self.links,
+            self.errors(),
+            if self.errors() == 1 { "" } else { "s" },
+            warnings,
+            if warnings == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// A link or image reference found in a page.
+struct Reference {
+    page: String,
+    url: String,
+    is_image: bool,
+}
+
+/// Checks the site; errors that stop the build are returned as `Err`.
+pub fn check(settings: &Settings, external: bool) -> Result<CheckReport> {
+    let memory = Memory::new();
+    let rendered = build::render_into(settings, &memory)?;
+    let files = memory.into_files();
+    let mut diagnostics: Vec<Diagnostic> = rendered
+        .warnings
+        .into_iter()
+        .map(|mut d| {
+            if d.code == Some(TEX_PROBLEM) {
+                d.severity = Severity::Error;
+            }
+            d
+        })
+        .collect();
+    diagnostics.extend(paper_problems(&rendered.site));
+
+    let pages: BTreeMap<&str, Scan> = files
+        .par_iter()
+        .filter(|(rel, _)| rel.ends_with(".html"))
+        .map(|(rel, bytes)| (rel.as_str(), scan(&String::from_utf8_lossy(bytes))))
+        .collect();
+    let references: Vec<Reference> = pages
+        .iter()
+        .flat_map(|(page, scan)| {
+            scan.refs.iter().map(|(url, is_image)| Reference {
+                page: (*page).to_string(),
+                url: url.clone(),
+                is_image: *is_image,
+            })
+        })
+        .collect();
+    let sources = SourceIndex::new(settings, &rendered.site);
+    let mut external_urls: BTreeSet<&str> = BTreeSet::new();
+    for r in &references {
+        match classify(settings, &r.page, &r.url) {
+            Target::Internal { rel, fragment } => {
+                if let Some(problem) = resolve(&files, &pages, &r.page, &rel, fragment.as_deref()) {
+                    diagnostics.push(reference_problem(r, &problem, &sources));
+                }
+            }
+            Target::External(url) => {
+                external_urls.insert(url);
+            }
+            Target::Other => {}
+        }
+    }
+    if external {
+        diagnostics.extend(check_external(&external_urls, &references, &sources));
+    }
+    Ok(CheckReport {
+        diagnostics,
+        pages: pages.len(),
+        links: references.len(),
+    })
+}
+
+/// Papers without a date or without authors.
+fn paper_problems(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in &site.papers {
+        let at = if p.origin.line > 0 {
+            Location {
+                file: p.origin.file.clone(),
+                line: p.origin.line,
+                col: 1,
+                text: String::new(),
+                len: 0,
+            }
+        } else {
+            Location::file(&p.origin.file)
+        };
+        if p.date.is_none() {
+            out.push(
+                Diagnostic::error(format!("paper “{}” has no date", p.title))
+                    .at(at.clone())
+                    .hint("add `date = YYYY-MM-DD` to its front matter"),
+            );
+        }
+        if p.authors.is_empty() {
+            out.push(
+                Diagnostic::error(format!("paper “{}” has no authors", p.title))
+                    .at(at)
+                    .hint("add `authors = [\"…\"]` to its front matter"),
+            );
+        }
+    }
+    out
+}
+
+/// Where a reference points.
+enum Target<'a> {
+    /// A file of this site (path relative to the root, without the base path).
+    Internal {
+        rel: String,
+        fragment: Option<String>,
+    },
+    /// Another site.
+    External(&'a str),
+    /// `mailto:`, `tel:`, `data:` … nothing to check.
+    Other,
+}
+
+fn classify<'a>(settings: &Settings, page: &str, url: &'a str) -> Target<'a> {
+    let (path, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p, Some(percent_decode(f))),
+        None => (url, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    if let Some(rest) = url.strip_prefix(&settings.base_url) {
+        let rest = rest.split(['#', '?']).next().unwrap_or("");
+        return Target::Internal {
+            rel: percent_decode(rest),
+            fragment,
+        };
+    }
+    if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//") {
+        return Target::External(url);
+    }
+    if url.contains(':') && !url.starts_with('/') {
+        return Target::Other;
+    }
+    if path.is_empty() {
+        return Target::Internal {
+            rel: page.to_string(),
+            fragment,
+        };
+    }
+    if let Some(abs) = path.strip_prefix('/') {
+        return match format!("/{abs}").strip_prefix(&settings.base_path) {
+            Some(rel) => Target::Internal {
+                rel: percent_decode(rel),
+                fragment,
+            },
+            None => Target::Internal {
+                rel: format!("../{}", percent_decode(abs)),
+                fragment,
+            },
+        };
+    }
+    let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
+    Target::Internal {
+        rel: normalize(&format!("{dir}/{}", percent_decode(path))),
+        fragment,
+    }
+}
+
+/// Resolves `a/./b/../c` to `a/c`; a path that climbs out of the site keeps a leading `../`.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return format!("../{path}");
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = parts.join("/");
+    if path.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// `None` if the reference resolves, else what is wrong.
+fn resolve(
+    files: &BTreeMap<String, Vec<u8>>,
+    pages: &BTreeMap<&str, Scan>,
+    page: &str,
+    rel: &str,
+    fragment: Option<&str>,
+) -> Option<String> {
+    if rel.starts_with("../") {
+        return Some("points outside the site's base path".into());
+    }
+    let file = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else if files.contains_key(rel) {
+        rel.to_string()
+    } else {
+        format!("{rel}/index.html")
+    };
+    if !files.contains_key(&file) {
+        return Some("does not exist".into());
+    }
+    let target = if file == page { page } else { file.as_str() };
+    match (fragment, pages.get(target)) {
+        (Some(f), Some(scan)) if !f.is_empty() && !scan.ids.contains(f) => {
+            Some(format!("has no anchor `#{f}`"))
+        }
+        _ => None,
+    }
+}
+
+/// Finds where a URL is written in the Markdown sources, to point at the line.
+struct SourceIndex {
+    /// Source text by page (rel path of the generated HTML).
+    by_page: HashMap<String, (std::path::PathBuf, String)>,
+}
+
+impl SourceIndex {
+    fn new(settings: &Settings, site: &Site) -> SourceIndex {
+        let mut by_page = HashMap::new();
+        let mut add = |page: String, file: &Path| {
+            if let Ok(text) = std::fs::read_to_string(file) {
+                by_page.insert(page, (file.to_path_buf(), text));
+            }
+        };
+        for p in &site.papers {
+            if p.origin.line <= 1 && p.origin.file.extension().is_some_and(|e| e == "md") {
+                add(format!("{}index.html", p.rel()), &p.origin.file);
+            }
+        }
+        for page in &site.pages {
+            add(format!("{}index.html", page.rel), &page.shown);
+        }
+        let bio = ["_index.md", "about.md"]
+            .iter()
+            .map(|f| settings.root.join("content").join(f))
+            .find(|p| p.is_file());
+        if let Some(bio) = bio {
+            add("index.html".into(), &bio);
+        }
+        SourceIndex { by_page }
+    }
+
+    /// The location of `url` in the source of `page`, if it is written there.
+    fn locate(&self, page: &str, url: &str) -> Option<Location> {
+        let (file, text) = self.by_page.get(page)?;
+        let offset = text.find(url)?;
+        Some(Location::at(file, text, offset, url.len()))
+    }
+}
+
+fn reference_problem(r: &Reference, problem: &str, sources: &SourceIndex) -> Diagnostic {
+    let what = if r.is_image { "image" } else { "link" };
+    let d = Diagnostic::error(format!("{what} `{}` on `/{}` {problem}", r.url, r.page));
+    match sources.locate(&r.page, &r.url) {
+        Some(loc) => d.at(loc).hint("fix the link in this file"),
+        None => d.hint("the link comes from a template: check the theme or your templates/"),
+    }
+}
+
+/// Checks external URLs (HEAD, then GET when HEAD is refused), a few at a time.
+fn check_external(
+    urls: &BTreeSet<&str>,
+    references: &[Reference],
+    sources: &SourceIndex,
+) -> Vec<Diagnostic> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(15)))
+        .http_status_as_error(false)
+        .user_agent("scholarsite-link-check")
+        .build()
+        .into();
+    let urls: Vec<&str> = urls.iter().copied().collect();
+    let failures: Vec<(&str, String)> = urls
+        .par_iter()
+        .with_max_len(1)
+        .filter_map(|url| {
+            let status = agent.head(*url).call().map(|r| r.status().as_u16());
+            let status = match status {
+                Ok(s) if s == 405 || s == 403 => {
+                    agent.get(*url).call().map(|r| r.status().as_u16())
+                }
+                other => other,
+            };
+            match status {
+                Ok(s) if s < 400 => None,
+                Ok(s) => Some((*url, format!("answers HTTP {s}"))),
+                Err(e) => Some((*url, format!("cannot be reached: {e}"))),
+            }
+        })
+        .collect();
+    failures
+        .into_iter()
+        .filter_map(|(url, problem)| {
+            let r = references.iter().find(|r| r.url == url)?;
+            let mut d = reference_problem(r, &problem, sources);
+            d.severity = Severity::Warning;
+            Some(d)
+        })
+        .collect()
+}
+
+/// What a page contains that `check` needs: its ids, and its links and images.
+#[derive(Debug, Default)]
+struct Scan {
+    ids: BTreeSet<String>,
+    /// (url, is_image)
+    refs: Vec<(String, bool)>,
+}
+
+/// Scans generated HTML for `id`/`name` attributes, `href` of `a`/`link` and `src` of
+/// `img`/`script`/`source`. Our pages are well-formed, so a tag scanner is enough.
+fn scan(html: &str) -> Scan {
+    let mut out = Scan::default();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        rest = &rest[lt + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            rest = comment.find("-->").map_or("", |i| &comment[i + 3..]);
+            continue;
+        }
+        let end = tag_end(rest);
+        let tag = &rest[..end];
+        rest = &rest[end.min(rest.len())..];
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        let attrs = attributes(&tag[name.len()..]);
+        for (key, value) in &attrs {
+            match key.as_str() {
+                "id" => {
+                    out.ids.insert(value.clone());
+                }
+                "name" if name == "a" => {
+                    out.ids.insert(value.clone());
+                }
+                "href" if matches!(name.as_str(), "a" | "link" | "area") => {
+                    let rel = attrs
+                        .iter()
+                        .find(|(k, _)| k == "rel")
+                        .map_or("", |(_, v)| v.as_str());
+                    if !matches!(rel, "canonical" | "alternate") || name == "a" {
+                        out.refs.push((value.clone(), false));
+                    }
+                }
+                "src"
+                    if matches!(
+                        name.as_str(),
+                        "img" | "script" | "source" | "video" | "audio" | "iframe"
+                    ) =>
+                {
+                    out.refs.push((value.clone(), name == "img"));
+                }
+                _ => {}
+            }
+        }
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            rest = rest.find(&close).map_or("", |i| &rest[i..]);
+        }
+    }
+    out
+}
+
+/// Index of the `>` ending a tag, skipping quoted attribute values.
+fn tag_end(s: &str) -> usize {
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return i + 1,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+/// `a="1" b='2' c=3 d` → pairs, names lowercased, values entity-decoded.
+fn attributes(s: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = s.trim_end_matches(['>', '/']);
+    loop {
+        rest = rest.trim_start();
+        let name_end = rest
+            .find(|c: char| c.is_whitespace() || c == '=')
+            .unwrap_or(rest.len());
+        if name_end == 0 {
+            break;
+        }
+        let name = rest[..name_end].to_ascii_lowercase();
+        rest = rest[name_end..].trim_start();
+        let value = if let Some(after) = rest.strip_prefix('=') {
+            let after = after.trim_start();
+            let (value, remaining) = match after.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let inner = &after[1..];
+                    let end = inner.find(q).unwrap_or(inner.len());
+                    (&inner[..end], &inner[(end + 1).min(inner.len())..])
+                }
+                _ => {
+                    let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                    (&after[..end], &after[end..])
+                }
+            };
+            rest = remaining;
+            crate::text::html_to_text(value)
+        } else {
+            String::new()
+        };
+        out.push((name, value));
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scans_ids_links_and_images() {
+        let s = scan(
+            "<h2 id=\"a\">x</h2><a href='/p/?q=1#a' class=b>y</a><!-- <a href=\"no\"> --><img src=\"i.png\" alt=\"\"><script>var a = '<a href=\"no\">';</script><link rel=\"canonical\" href=\"https://x/\">",
+        );
+        assert!(s.ids.contains("a"));
+        assert_eq!(
+            s.refs,
+            vec![
+                ("/p/?q=1#a".to_string(), false),
+                ("i.png".to_string(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_normalise() {
+        assert_eq!(normalize("papers/x/../y/"), "papers/y/");
+        assert_eq!(normalize("a/./b"), "a/b");
+        assert_eq!(normalize("../x"), "../../x");
+        assert_eq!(percent_decode("a%20b%zz"), "a b%zz");
+    }
+}

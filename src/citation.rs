@@ -1,0 +1,513 @@
+//! Citations of a paper in the forms reference managers read: BibTeX, RIS, CSL-JSON, COinS
+//! (for the Zotero connector on listings) and schema.org JSON-LD (for search engines).
+//!
+//! Keys are `huang2022sparse`-style (first author's family name, year, first significant title
+//! word), made unique in date order, so adding a paper never changes an older paper's key.
+
+use serde_json::{Value, json};
+
+use crate::content::Kind;
+use crate::site::Paper;
+use crate::text::html_to_text;
+
+/// Words skipped when choosing the title word of a key.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "on", "of", "for", "in", "to", "with", "and", "towards", "toward", "via",
+    "from", "by", "at", "is", "are", "do", "does", "how", "what", "when", "why", "can", "we",
+    "late", "breaking", "results",
+];
+
+/// Name particles that belong to the family name (`van der Waals`).
+const PARTICLES: &[&str] = &[
+    "van", "von", "der", "den", "de", "da", "di", "du", "le", "la", "dos", "del", "della", "ter",
+    "ten",
+];
+
+/// (given, family) of a name written `Given Names Family`.
+pub fn split_name(name: &str) -> (String, String) {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let Some((last, rest)) = words.split_last() else {
+        return (String::new(), String::new());
+    };
+    let mut cut = rest.len();
+    while cut > 0 && PARTICLES.contains(&rest[cut - 1]) {
+        cut -= 1;
+    }
+    let family = rest[cut..]
+        .iter()
+        .chain(std::iter::once(last))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (rest[..cut].join(" "), family)
+}
+
+fn ascii_letters(s: &str) -> String {
+    deunicode::deunicode(s)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// The key before disambiguation: `huang2022sparse`.
+fn base_key(p: &Paper) -> String {
+    let family = p
+        .authors
+        .first()
+        .map(|a| ascii_letters(&split_name(&a.name).1))
+        .unwrap_or_default();
+    let family = if family.is_empty() {
+        "anon".to_string()
+    } else {
+        family
+    };
+    let year = p.year().map(|y| y.to_string()).unwrap_or_default();
+    let word = p
+        .title
+        .split(|c: char| !c.is_alphanumeric())
+        .map(ascii_letters)
+        .find(|w| !w.is_empty() && !STOPWORDS.contains(&w.as_str()))
+        .unwrap_or_default();
+    format!("{family}{year}{word}")
+}
+
+/// Unique citation keys for `papers` (same order). Collisions get `b`, `c`, … in date order.
+pub fn keys(papers: &[Paper]) -> Vec<String> {
+    let mut order: Vec<usize> = (0..papers.len()).collect();
+    order.sort_by(|&a, &b| {
+        papers[a]
+            .date
+            .cmp(&papers[b].date)
+            .then_with(|| papers[a].slug.cmp(&papers[b].slug))
+    });
+    let mut keys = vec![String::new(); papers.len()];
+    let mut used = std::collections::HashSet::new();
+    for i in order {
+        let base = base_key(&papers[i]);
+        let mut key = base.clone();
+        let mut suffix = b'b';
+        while !used.insert(key.clone()) {
+            key = format!("{base}{}", char::from(suffix));
+            suffix = suffix.saturating_add(1);
+            if suffix > b'z' {
+                key = format!("{base}-{}", used.len());
+            }
+        }
+        keys[i] = key;
+    }
+    keys
+}
+
+/// Escapes BibTeX's special characters in plain text.
+fn bib_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' | '%' | '#' | '_' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '{' | '}' | '\\' | '~' | '^' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A title's TeX as BibTeX: math and commands kept, special characters outside math escaped,
+/// and words with capitals after the first letter (`BERT`, `AutoReP`) protected by braces.
+pub fn bib_title(tex: &str) -> String {
+    let mut out = String::with_capacity(tex.len() + 16);
+    let mut in_math = false;
+    let mut prev = ' ';
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let protect = word.chars().skip(1).any(char::is_uppercase) && !word.contains('\\');
+        if protect {
+            out.push('{');
+            out.push_str(word);
+            out.push('}');
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in tex.chars() {
+        if in_math {
+            out.push(c);
+            if c == '$' && prev != '\\' {
+                in_math = false;
+            }
+        } else if c == '$' && prev != '\\' {
+            flush(&mut word, &mut out);
+            in_math = true;
+            out.push(c);
+        } else if matches!(c, '&' | '%' | '#' | '_') && prev != '\\' {
+            word.push('\\');
+            word.push(c);
+        } else if c.is_whitespace() || matches!(c, ':' | ',' | ';' | '(' | ')' | '?' | '!') {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+        prev = c;
+    }
+    flush(&mut word, &mut out);
+    if in_math {
+        out.push('$');
+    }
+    out
+}
+
+/// The URL that identifies the paper itself: DOI, else arXiv, else its PDF or publisher page,
+/// else its page on this site.
+fn paper_url(p: &Paper, permalink: &str) -> String {
+    if let Some(doi) = &p.links.doi {
+        format!("https://doi.org/{}", doi.trim())
+    } else if let Some(id) = &p.links.arxiv {
+        format!("https://arxiv.org/abs/{}", id.trim())
+    } else {
+        p.links
+            .html
+            .clone()
+            .or_else(|| p.links.pdf.clone())
+            .unwrap_or_else(|| permalink.to_string())
+    }
+}
+
+/// The BibTeX entry (the paper's own `bibtex` if it has one).
+pub fn bibtex(p: &Paper, key: &str, permalink: &str) -> String {
+    if let Some(own) = &p.bibtex {
+        return format!("{}\n", own.trim());
+    }
+    let entry_type = match p.kind {
+        Kind::Conference => "inproceedings",
+        Kind::Journal => "article",
+        Kind::Preprint => "misc",
+    };
+    let mut authors: Vec<String> = p
+        .authors
+        .iter()
+        .map(|a| {
+            let (given, family) = split_name(&a.name);
+            let family = if family.contains(' ') {
+                format!("{{{}}}", bib_escape(&family))
+            } else {
+                bib_escape(&family)
+            };
+            if given.is_empty() {
+                family
+            } else {
+                format!("{family}, {}", bib_escape(&given))
+            }
+        })
+        .collect();
+    if p.authors_truncated {
+        authors.push("others".into());
+    }
+    let mut fields: Vec<(&str, String)> = vec![("title", bib_title(&p.title_tex))];
+    if !authors.is_empty() {
+        fields.push(("author", authors.join(" and ")));
+    }
+    match (p.kind, &p.venue) {
+        (Kind::Conference, Some(v)) => fields.push(("booktitle", bib_escape(v))),
+        (Kind::Journal, Some(v)) => fields.push(("journal", bib_escape(v))),
+        _ => {}
+    }
+    if let Some(d) = p.date {
+        fields.push(("year", d.year.to_string()));
+        fields.push(("month", d.month_name()[..3].to_ascii_lowercase()));
+    }
+    if let Some(id) = &p.links.arxiv {
+        fields.push(("eprint", bib_escape(id.trim())));
+        fields.push(("archivePrefix", "arXiv".into()));
+        if let Some(c) = p.categories.first() {
+            fields.push(("primaryClass", c.arxiv.clone()));
+        }
+    }
+    if let Some(doi) = &p.links.doi {
+        fields.push(("doi", doi.trim().to_string()));
+    }
+    fields.push(("url", paper_url(p, permalink)));
+    let mut out = format!("@{entry_type}{{{key},\n");
+    for (name, value) in fields {
+        // `month = aug` is a BibTeX macro, not a braced string.
+        if name == "month" {
+            out.push_str(&format!("  {name} = {value},\n"));
+        } else {
+            out.push_str(&format!("  {name} = {{{value}}},\n"));
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The RIS record.
+pub fn ris(p: &Paper, permalink: &str) -> String {
+    let ty = match p.kind {
+        Kind::Conference => "CPAPER",
+        Kind::Journal => "JOUR",
+        Kind::Preprint => "UNPB",
+    };
+    let clean = |s: &str| s.replace(['\r', '\n'], " ");
+    let mut out = format!("TY  - {ty}\r\nTI  - {}\r\n", clean(&p.title));
+    for a in &p.authors {
+        let (given, family) = split_name(&a.name);
+        out.push_str(&format!("AU  - {family}, {given}\r\n"));
+    }
+    if let Some(d) = p.date {
+        out.push_str(&format!(
+            "PY  - {}\r\nDA  - {:04}/{:02}/{:02}\r\n",
+            d.year, d.year, d.month, d.day
+        ));
+    }
+    if let Some(v) = &p.venue {
+        out.push_str(&format!("T2  - {}\r\n", clean(v)));
+    }
+    if !p.abstract_text.is_empty() {
+        out.push_str(&format!("AB  - {}\r\n", clean(&p.abstract_text)));
+    }
+    if let Some(doi) = &p.links.doi {
+        out.push_str(&format!("DO  - {}\r\n", doi.trim()));
+    }
+    if let Some(id) = &p.links.arxiv {
+        out.push_str(&format!("M1  - arXiv:{}\r\n", id.trim()));
+    }
+    if let Some(pdf) = &p.links.pdf {
+        out.push_str(&format!("L1  - {pdf}\r\n"));
+    }
+    out.push_str(&format!("UR  - {}\r\nER  - \r\n", paper_url(p, permalink)));
+    out
+}
+
+/// The CSL-JSON item.
+pub fn csl(p: &Paper, key: &str, permalink: &str) -> Value {
+    let ty = match p.kind {
+        Kind::Conference => "paper-conference",
+        Kind::Journal => "article-journal",
+        Kind::Preprint => "article",
+    };
+    let authors: Vec<Value> = p
+        .authors
+        .iter()
+        .map(|a| {
+            let (given, family) = split_name(&a.name);
+            json!({ "family": family, "given": given })
+        })
+        .collect();
+    let mut item = json!({
+        "id": key,
+        "type": ty,
+        "title": p.title,
+        "author": authors,
+        "URL": paper_url(p, permalink),
+    });
+    let obj = item.as_object_mut().expect("a JSON object literal");
+    if let Some(d) = p.date {
+        obj.insert(
+            "issued".into(),
+            json!({ "date-parts": [[d.year, d.month, d.day]] }),
+        );
+    }
+    if let Some(v) = &p.venue {
+        obj.insert("container-title".into(), json!(v));
+    }
+    if !p.abstract_text.is_empty() {
+        obj.insert("abstract".into(), json!(p.abstract_text));
+    }
+    if let Some(doi) = &p.links.doi {
+        obj.insert("DOI".into(), json!(doi.trim()));
+    }
+    if let Some(id) = &p.links.arxiv {
+        obj.insert("number".into(), json!(format!("arXiv:{}", id.trim())));
+        obj.insert("publisher".into(), json!("arXiv"));
+    }
+    item
+}
+
+/// Percent-encodes a value for an OpenURL (COinS) query string.
+fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3 / 2);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The COinS `title` of a `<span class="Z3988">` (an OpenURL ContextObject).
+pub fn coins(p: &Paper, permalink: &str) -> String {
+    let (fmt, genre, container) = match p.kind {
+        Kind::Journal => ("journal", "article", "rft.jtitle"),
+        Kind::Conference => ("book", "proceeding", "rft.btitle"),
+        Kind::Preprint => ("journal", "preprint", "rft.jtitle"),
+    };
+    let mut pairs: Vec<(&str, String)> = vec![
+        ("ctx_ver", "Z39.88-2004".into()),
+        ("rft_val_fmt", format!("info:ofi/fmt:kev:mtx:{fmt}")),
+        ("rft.genre", genre.into()),
+        ("rft.atitle", p.title.clone()),
+    ];
+    if let Some(v) = &p.venue {
+        pairs.push((container, v.clone()));
+    }
+    for a in &p.authors {
+        pairs.push(("rft.au", a.name.clone()));
+    }
+    if let Some(d) = p.date {
+        pairs.push(("rft.date", d.iso()));
+    }
+    if let Some(doi) = &p.links.doi {
+        pairs.push(("rft_id", format!("info:doi/{}", doi.trim())));
+    }
+    pairs.push(("rft_id", paper_url(p, permalink)));
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", url_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// schema.org `ScholarlyArticle` JSON-LD.
+pub fn json_ld(p: &Paper, permalink: &str) -> Value {
+    let authors: Vec<Value> = p
+        .authors
+        .iter()
+        .map(|a| json!({ "@type": "Person", "name": a.name }))
+        .collect();
+    let mut item = json!({
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": p.title,
+        "name": p.title,
+        "author": authors,
+        "url": permalink,
+        "mainEntityOfPage": permalink,
+    });
+    let obj = item.as_object_mut().expect("a JSON object literal");
+    if let Some(d) = p.date {
+        obj.insert("datePublished".into(), json!(d.iso()));
+    }
+    if !p.abstract_text.is_empty() {
+        obj.insert("abstract".into(), json!(p.abstract_text));
+        obj.insert("description".into(), json!(html_to_text(&p.abstract_html)));
+    }
+    if let Some(v) = &p.venue {
+        obj.insert("isPartOf".into(), json!({ "@type": if p.kind == Kind::Journal { "Periodical" } else { "PublicationEvent" }, "name": v }));
+    }
+    let same_as: Vec<String> = [
+        p.links
+            .doi
+            .as_ref()
+            .map(|d| format!("https://doi.org/{}", d.trim())),
+        p.links
+            .arxiv
+            .as_ref()
+            .map(|id| format!("https://arxiv.org/abs/{}", id.trim())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !same_as.is_empty() {
+        obj.insert("sameAs".into(), json!(same_as));
+    }
+    if let Some(doi) = &p.links.doi {
+        obj.insert(
+            "identifier".into(),
+            json!({ "@type": "PropertyValue", "propertyID": "DOI", "value": doi.trim() }),
+        );
+    }
+    let about: Vec<&str> = p.categories.iter().map(|c| c.name.as_str()).collect();
+    if !about.is_empty() {
+        obj.insert("keywords".into(), json!(about.join(", ")));
+    }
+    item
+}
+
+/// schema.org `Person` JSON-LD of the site owner, for the home page.
+pub fn person_json_ld(owner: &crate::site::Owner, url: &str, photo_url: Option<String>) -> Value {
+    let l = &owner.links;
+    let same_as: Vec<&String> = [
+        &l.scholar,
+        &l.github,
+        &l.orcid,
+        &l.linkedin,
+        &l.x,
+        &l.bluesky,
+        &l.mastodon,
+        &l.website,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut item = json!({
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": owner.name,
+        "url": url,
+    });
+    let obj = item.as_object_mut().expect("a JSON object literal");
+    if let Some(a) = &owner.affiliation {
+        obj.insert(
+            "affiliation".into(),
+            json!({ "@type": "Organization", "name": a }),
+        );
+    }
+    if let Some(p) = &owner.position {
+        obj.insert("jobTitle".into(), json!(p));
+    }
+    if let Some(e) = &owner.email {
+        obj.insert("email".into(), json!(format!("mailto:{e}")));
+    }
+    if let Some(photo) = photo_url {
+        obj.insert("image".into(), json!(photo));
+    }
+    if !same_as.is_empty() {
+        obj.insert("sameAs".into(), json!(same_as));
+    }
+    item
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_split_with_particles() {
+        assert_eq!(
+            split_name("Grace Li Zhang"),
+            ("Grace Li".into(), "Zhang".into())
+        );
+        assert_eq!(
+            split_name("Johannes van der Waals"),
+            ("Johannes".into(), "van der Waals".into())
+        );
+        assert_eq!(split_name("Plato"), ("".into(), "Plato".into()));
+    }
+
+    #[test]
+    fn titles_keep_math_and_protect_acronyms() {
+        assert_eq!(
+            bib_title("An Automatic and Efficient BERT Pruning for Edge AI Systems"),
+            "An Automatic and Efficient {BERT} Pruning for Edge {AI} Systems"
+        );
+        assert_eq!(
+            bib_title("Attention in $O(n \\log n)$ & 50% less"),
+            "Attention in $O(n \\log n)$ \\& 50\\% less"
+        );
+        assert_eq!(
+            bib_title("AutoReP: Automatic ReLU"),
+            "{AutoReP}: Automatic {ReLU}"
+        );
+    }
+
+    #[test]
+    fn encodes_urls() {
+        assert_eq!(url_encode("a b&c/é"), "a%20b%26c%2F%C3%A9");
+    }
+}
