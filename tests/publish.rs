@@ -213,6 +213,20 @@ fn bibtex_files_parse_and_round_trip() {
     assert_eq!(bib.len(), 30);
     let keys: BTreeSet<&str> = bib.keys().collect();
     assert_eq!(keys.len(), 30, "unique keys");
+    for entry in fs::read_dir(public.join("papers")).unwrap() {
+        let file = entry.unwrap().path().join("cite.bib");
+        if !file.is_file() {
+            continue;
+        }
+        let single = biblatex::Bibliography::parse(&fs::read_to_string(&file).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e:?}", file.display()));
+        assert_eq!(single.len(), 1, "{}", file.display());
+        let e = single.iter().next().unwrap();
+        let same = bib.get(&e.key).expect("the entry is in papers.bib");
+        assert_eq!(e.title().unwrap().format_verbatim(), same.title().unwrap().format_verbatim());
+        assert!(!e.author().unwrap().is_empty());
+        assert!(e.get("year").is_some() && e.get("url").is_some(), "{}", file.display());
+    }
     let one = fs::read_to_string(public.join(AUTOREP).join("cite.bib")).unwrap();
     let parsed = biblatex::Bibliography::parse(&one).expect("cite.bib parses");
     let e = parsed
