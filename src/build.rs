@@ -83,11 +83,17 @@ pub fn render_into(settings: &Settings, sink: &dyn Sink) -> Result<Rendered> {
     let profile = collect(profile, &mut warnings)?;
     let content = collect(content, &mut warnings)?;
     let mut theme = theme.map_err(|e| e.with_warnings(warnings.clone()))?;
-    let (site, w) = site::assemble(settings, profile.as_ref(), &content)
-        .map_err(|e| e.with_warnings(warnings.clone()))?;
+    let (site, w, _) = site::assemble(
+        settings,
+        profile.as_ref(),
+        &content,
+        &site::PaperCache::default(),
+    )
+    .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.extend(w);
-    let files = render::render_site(settings, &mut theme, &site, sink)
-        .map_err(|e| e.with_warnings(warnings.clone()))?;
+    let files = render::render_site(settings, &mut theme, &site, sink, &render::Selection::All)
+        .map_err(|e| e.with_warnings(warnings.clone()))?
+        .written;
     Ok(Rendered {
         site,
         files,

@@ -35,9 +35,35 @@ pub enum Command {
     /// The site is built beside the output folder and swapped in only when the whole build
     /// succeeded: a failed build leaves the previous site untouched.
     Build(BuildArgs),
+    /// Serve the site at http://127.0.0.1:1111/, rebuild on every change and reload the browser.
+    ///
+    /// Watches config.toml, the profile, content/, templates/, static/ and the theme. The site
+    /// is kept in memory: nothing is written into public/. A broken edit keeps the last good
+    /// site and shows the error in the browser until the next good save.
+    Serve(ServeArgs),
     /// Build the site in memory and report broken links and anchors, missing images, formulas
     /// that did not render, and papers without a date or authors. Exits 1 on errors.
     Check(CheckArgs),
+}
+
+/// `scholarsite serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (if the default is taken, the next free one is used).
+    #[arg(short, long, value_name = "PORT")]
+    pub port: Option<u16>,
+    /// Address to listen on; 127.0.0.1 keeps the preview private to this machine.
+    #[arg(short, long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Also build papers and pages marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Poll for changes instead of relying on file-system events (network drives, containers).
+    #[arg(long)]
+    pub poll: bool,
 }
 
 /// `scholarsite check`.
@@ -74,6 +100,12 @@ pub struct BuildArgs {
     /// Also build papers and pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Keep running: rebuild the output folder (atomically) whenever a source changes.
+    #[arg(long)]
+    pub watch: bool,
+    /// With --watch: poll for changes instead of relying on file-system events.
+    #[arg(long, requires = "watch")]
+    pub poll: bool,
 }
 
 /// Parses the command line, runs it, prints diagnostics and returns the exit code:
@@ -86,6 +118,15 @@ pub fn main() -> ExitCode {
         }),
         Command::Build(args) => run_build(&cli, args),
         Command::Check(args) => run_check(&cli, args),
+        Command::Serve(args) => crate::serve::serve(&crate::serve::ServeOptions {
+            root: site_root(&cli),
+            bind: args.bind,
+            port: args.port.unwrap_or(1111),
+            port_explicit: args.port.is_some(),
+            open: args.open,
+            drafts: args.drafts,
+            poll: args.poll,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -107,6 +148,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Init(_) => "init",
         Command::Build(_) => "build",
         Command::Check(_) => "check",
+        Command::Serve(_) => "serve",
     }
 }
 
@@ -126,6 +168,9 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
     };
+    if args.watch {
+        return crate::serve::watch_build(&site_root(cli), &overrides, args.poll);
+    }
     let settings = Settings::load(&site_root(cli), &overrides)?;
     let report = crate::build::build(&settings)?;
     print_diagnostics(&report.warnings);

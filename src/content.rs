@@ -262,6 +262,60 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
     }
 }
 
+impl Content {
+    /// Takes into account one changed, created or removed path under `<root>/content` (given as
+    /// `root.join(…)`, the form `load` uses): only that file is read again. A folder, or a change
+    /// that cannot be attributed to one file, reloads the whole folder.
+    pub fn refresh(&mut self, root: &Path, path: &Path) -> Result<Vec<Diagnostic>> {
+        let dir = root.join(CONTENT_DIR);
+        let was_dir = self
+            .papers
+            .iter()
+            .map(|p| &p.shown)
+            .chain(self.pages.iter().map(|p| &p.doc.shown))
+            .chain(self.assets.iter().map(|a| &a.path))
+            .any(|p| p.starts_with(path) && p != path);
+        if path.is_dir() || was_dir {
+            let (content, warnings) = load(root)?;
+            *self = content;
+            return Ok(warnings);
+        }
+        self.papers.retain(|p| p.shown != path);
+        self.pages.retain(|p| p.doc.shown != path);
+        self.assets.retain(|a| a.path != path);
+        if self.bio.as_ref().is_some_and(|b| b.shown == path) {
+            self.bio = None;
+        }
+        let kind = if path.is_file() {
+            classify(&dir, path)
+        } else {
+            None
+        };
+        let Some(kind) = kind else {
+            return Ok(Vec::new());
+        };
+        match load_file(path.to_path_buf(), kind)? {
+            Some(Loaded::Paper(p)) => {
+                let at = self.papers.partition_point(|x| x.shown < p.shown);
+                self.papers.insert(at, *p);
+            }
+            Some(Loaded::Page(page)) => {
+                let at = self.pages.partition_point(|x| x.doc.shown < page.doc.shown);
+                self.pages.insert(at, page);
+                let mut errors = Vec::new();
+                check_page_paths(&self.pages, &mut errors);
+                if !errors.is_empty() {
+                    return Err(errors.into());
+                }
+            }
+            Some(Loaded::Bio(b)) => self.bio = Some(b),
+            Some(Loaded::Asset(a)) => self.assets.push(a),
+            None => {}
+        }
+        Ok(Vec::new())
+    }
+}
+
 fn walk_error(e: &walkdir::Error) -> Diagnostic {
     let path = e.path().unwrap_or(Path::new(CONTENT_DIR));
     if let Some(ancestor) = e.loop_ancestor() {

@@ -521,13 +521,60 @@ pub fn first_sentence(text: &str) -> String {
     }
 }
 
-/// Renders the whole site into `staging`. Returns the number of files written.
+/// Which outputs a render writes.
+#[derive(Debug, Clone, Default)]
+pub enum Selection {
+    /// Every page, data file and static file.
+    #[default]
+    All,
+    /// Only these pages (output paths) and the citation files of these papers (slugs), plus the
+    /// site-wide data files; static files are left alone.
+    Only {
+        /// Output paths of pages to render, e.g. `papers/x/index.html`.
+        pages: HashSet<String>,
+        /// Slugs of papers whose citation files to write.
+        papers: HashSet<String>,
+    },
+}
+
+impl Selection {
+    fn page(&self, rel: &str) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { pages, .. } => pages.contains(rel),
+        }
+    }
+
+    fn data_file(&self, rel: &str) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { papers, .. } => {
+                match rel.strip_prefix("papers/").and_then(|r| r.split_once('/')) {
+                    Some((slug, _)) => papers.contains(slug),
+                    None => true,
+                }
+            }
+        }
+    }
+}
+
+/// What a render did.
+#[derive(Debug)]
+pub struct RenderReport {
+    /// Files written.
+    pub written: usize,
+    /// Every output path of the site (rendered now or not), statics and assets included.
+    pub outputs: HashSet<String>,
+}
+
+/// Renders the site (or the selected part of it) into `staging`.
 pub fn render_site(
     settings: &Settings,
     theme: &mut Theme,
     site: &Site,
     staging: &dyn Sink,
-) -> Result<usize> {
+    selection: &Selection,
+) -> Result<RenderReport> {
     let keys = citation::keys(&site.papers);
     let papers: Vec<Value> = site
         .papers
@@ -551,6 +598,7 @@ pub fn render_site(
     let theme_ref: &Theme = theme;
     let failures: Vec<(String, Diagnostic)> = jobs
         .par_iter()
+        .filter(|job| selection.page(&job.rel))
         .filter_map(|job| {
             let mut buf = Vec::with_capacity(16 * 1024);
             let result = match theme_ref
@@ -585,6 +633,7 @@ pub fn render_site(
     }
     let written: Vec<Result<()>> = files
         .par_iter()
+        .filter(|(rel, _)| selection.data_file(rel))
         .map(|(rel, bytes)| staging.write(rel, bytes))
         .collect();
     let write_errors: Vec<Diagnostic> = written
@@ -595,7 +644,17 @@ pub fn render_site(
     if !write_errors.is_empty() {
         return Err(write_errors.into());
     }
-    Ok(jobs.len() + files.len() + copy_statics(theme, site, staging)?)
+    let mut outputs = generated
+        .iter()
+        .map(|r| (*r).to_string())
+        .collect::<HashSet<String>>();
+    outputs.extend(theme.statics.iter().map(|s| s.rel.clone()));
+    outputs.extend(site.assets.iter().map(|a| a.rel.clone()));
+    let written = match selection {
+        Selection::All => jobs.len() + files.len() + copy_statics(theme, site, staging)?,
+        Selection::Only { pages, papers } => pages.len() + papers.len() * 3,
+    };
+    Ok(RenderReport { written, outputs })
 }
 
 /// Everything besides the pages: citation files per paper and for all papers, the Atom feed,

@@ -86,6 +86,9 @@ pub struct Paper {
     pub extra: toml::Table,
     /// Where it came from.
     pub origin: Origin,
+    /// A hash of everything it was rendered from (equal fingerprints: equal papers).
+    #[serde(skip)]
+    pub fingerprint: u64,
 }
 
 impl Paper {
@@ -202,12 +205,61 @@ struct Draft<'a> {
     file: Option<&'a PaperFile>,
 }
 
-/// Merges the profile and content into the site model, rendering all text.
+/// Papers rendered by an earlier assembly, by the fingerprint of everything they were rendered
+/// from: a rebuild renders the TeX and Markdown of changed papers only.
+#[derive(Debug, Default)]
+pub struct PaperCache {
+    papers: HashMap<u64, (Paper, Vec<Diagnostic>)>,
+}
+
+impl Draft<'_> {
+    /// A hash of everything the rendered paper depends on.
+    fn fingerprint(&self, owner_names: &[String]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        (
+            &self.slug,
+            &self.title_tex,
+            &self.authors,
+            self.truncated,
+            &self.org,
+            &self.venue,
+        )
+            .hash(&mut h);
+        (
+            &self.categories,
+            self.date,
+            self.has_code,
+            &self.abstract_tex,
+        )
+            .hash(&mut h);
+        (
+            self.selected,
+            self.draft,
+            self.kind.map(|k| k as u8),
+            &self.bibtex,
+        )
+            .hash(&mut h);
+        format!("{:?}{:?}", self.links, self.extra).hash(&mut h);
+        owner_names.hash(&mut h);
+        if let Some((file, p)) = self.profile {
+            (file, p.line, p.abstract_line).hash(&mut h);
+        }
+        if let Some(f) = self.file {
+            (&f.shown, &f.src).hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
+/// Merges the profile and content into the site model, rendering all text (papers found in
+/// `cache` are reused). Returns the site, its warnings and the cache of this assembly.
 pub fn assemble(
     settings: &Settings,
     profile: Option<&Profile>,
     content: &Content,
-) -> Result<(Site, Vec<Diagnostic>)> {
+    cache: &PaperCache,
+) -> Result<(Site, Vec<Diagnostic>, PaperCache)> {
     let mut warnings = Vec::new();
     let owner = owner(settings, profile)?;
     let profile_file = settings.profile.as_ref().map(|p| p.shown.as_path());
@@ -233,14 +285,26 @@ pub fn assemble(
     }
     let resolver = Resolver::new(&settings.categories);
     let owner_names = owner_names(&owner.name, &settings.author.aliases);
-    let rendered: Vec<(Paper, Vec<Diagnostic>)> = drafts
+    let rendered: Vec<(u64, (Paper, Vec<Diagnostic>))> = drafts
         .into_par_iter()
-        .map(|d| render_paper(d, &resolver, &owner_names))
+        .map(|d| {
+            let fp = d.fingerprint(&owner_names);
+            match cache.papers.get(&fp) {
+                Some(hit) => (fp, hit.clone()),
+                None => {
+                    let (mut paper, w) = render_paper(d, &resolver, &owner_names);
+                    paper.fingerprint = fp;
+                    (fp, (paper, w))
+                }
+            }
+        })
         .collect();
     let mut papers = Vec::with_capacity(rendered.len());
-    for (paper, w) in rendered {
-        papers.push(paper);
-        warnings.extend(w);
+    let mut next_cache = PaperCache::default();
+    for (fp, (paper, w)) in rendered {
+        papers.push(paper.clone());
+        warnings.extend(w.iter().cloned());
+        next_cache.papers.insert(fp, (paper, w));
     }
     sort_newest_first(&mut papers);
     let pages = render_pages(&content.pages, &mut warnings);
@@ -262,7 +326,7 @@ pub fn assemble(
         bio_html,
         assets: content.assets.clone(),
     };
-    Ok((site, warnings))
+    Ok((site, warnings, next_cache))
 }
 
 fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {
@@ -575,6 +639,7 @@ fn render_paper(d: Draft, resolver: &Resolver, owner_names: &[String]) -> (Paper
         links: d.links,
         extra: d.extra,
         origin,
+        fingerprint: 0,
     };
     (paper, warnings)
 }

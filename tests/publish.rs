@@ -223,9 +223,16 @@ fn bibtex_files_parse_and_round_trip() {
         assert_eq!(single.len(), 1, "{}", file.display());
         let e = single.iter().next().unwrap();
         let same = bib.get(&e.key).expect("the entry is in papers.bib");
-        assert_eq!(e.title().unwrap().format_verbatim(), same.title().unwrap().format_verbatim());
+        assert_eq!(
+            e.title().unwrap().format_verbatim(),
+            same.title().unwrap().format_verbatim()
+        );
         assert!(!e.author().unwrap().is_empty());
-        assert!(e.get("year").is_some() && e.get("url").is_some(), "{}", file.display());
+        assert!(
+            e.get("year").is_some() && e.get("url").is_some(),
+            "{}",
+            file.display()
+        );
     }
     let one = fs::read_to_string(public.join(AUTOREP).join("cite.bib")).unwrap();
     let parsed = biblatex::Bibliography::parse(&one).expect("cite.bib parses");

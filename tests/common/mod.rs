@@ -104,3 +104,116 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     }
     out
 }
+
+/// Whether browser tests can run (Node.js, playwright-core from `npm install`, Chromium).
+/// Outside CI a missing piece is a skip with a notice; with `CI=true` it is a failure.
+pub fn browser_available() -> bool {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ok = Path::new(&chromium).exists()
+        && repo().join("node_modules/playwright-core").is_dir()
+        && Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if !ok {
+        let msg = "browser tests need Chromium and Node.js: apt-get install -y chromium nodejs, then npm install";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg}");
+        }
+        eprintln!("SKIPPED: {msg}");
+    }
+    ok
+}
+
+/// Runs `node tests/browser/<script> args…`, panicking with its output unless it succeeds.
+pub fn run_browser_script(script: &str, args: &[&str]) -> String {
+    let out = Command::new("node")
+        .arg(repo().join("tests/browser").join(script))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running `scholarsite serve`, stopped when dropped.
+pub struct Server {
+    pub child: std::process::Child,
+    pub port: u16,
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `scholarsite serve` on `root` with extra args and waits until it answers.
+pub fn start_server(root: &Path, extra: &[&str]) -> Server {
+    let port = free_port();
+    let port_s = port.to_string();
+    let mut args = vec!["serve", "--port", port_s.as_str()];
+    args.extend_from_slice(extra);
+    let child = Command::new(env!("CARGO_BIN_EXE_scholarsite"))
+        .args(&args)
+        .current_dir(root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start serve");
+    let server = Server {
+        child,
+        port,
+        base: format!("http://127.0.0.1:{port}/"),
+    };
+    for _ in 0..200 {
+        // The port is bound before the first build; wait until pages are served.
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            && http(port, "GET", "/").0 == 200
+        {
+            return server;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("serve did not start on port {port}");
+}
+
+/// A raw HTTP/1.1 request; returns (status, headers, body).
+pub fn http(port: u16, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let head_end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(raw.len());
+    let head = String::from_utf8_lossy(&raw[..head_end]).into_owned();
+    let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = raw
+        .get(head_end + 4..)
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default();
+    (status, head, body)
+}

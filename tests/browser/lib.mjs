@@ -1,0 +1,29 @@
+// Shared helpers for browser tests: headless Debian Chromium driven by playwright-core.
+import { chromium } from "playwright-core";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export async function launch() {
+  const userDataDir = mkdtempSync(join(tmpdir(), "scholarsite-chromium-"));
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+           "--disable-component-update", "--disable-sync"],
+  });
+}
+
+export function fail(message) {
+  console.error("FAIL: " + message);
+  process.exit(1);
+}
+
+export async function step(name, fn) {
+  try {
+    await fn();
+    console.log("ok: " + name);
+  } catch (e) {
+    fail(name + ": " + (e && e.message ? e.message : e));
+  }
+}

@@ -1,0 +1,266 @@
+//! `scholarsite serve` and `build --watch`: HTTP behaviour, security, live rebuilds, and the
+//! end-to-end browser scenario in headless Chromium.
+
+mod common;
+
+use std::fs;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const AUTOREP: &str =
+    "papers/autorep-automatic-relu-replacement-for-fast-private-network-inference/";
+
+/// Polls `path` until its body contains `text`.
+fn wait_for(port: u16, path: &str, text: &str) -> Duration {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        let (_, _, body) = http(port, "GET", path);
+        if String::from_utf8_lossy(&body).contains(text) {
+            return start.elapsed();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("{path} never showed {text:?}");
+}
+
+#[test]
+fn serves_pages_with_types_index_and_404() {
+    let site = example_site();
+    let server = start_server(site.path(), &[]);
+    let (status, head, body) = http(server.port, "GET", "/");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    let html = String::from_utf8_lossy(&body);
+    assert!(
+        html.contains("<script src=\"/__scholarsite/live.js\"></script></body>"),
+        "live reload injected"
+    );
+    // base_url (with its /homepage/ sub-path) is rewritten to the local address.
+    assert!(
+        html.contains("href=\"/papers/\""),
+        "links point at the local root"
+    );
+    assert!(!html.contains("/homepage/"));
+    let (status, head, _) = http(server.port, "GET", "/style.css");
+    assert_eq!(status, 200);
+    assert!(head.to_ascii_lowercase().contains("content-type: text/css"));
+    let (status, head, _) = http(server.port, "GET", "/math/font/latinmodern-math.woff2");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: font/woff2")
+    );
+    let (status, _, body) = http(server.port, "GET", "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(
+        String::from_utf8_lossy(&body).contains("Page not found"),
+        "the site's own 404 page"
+    );
+    let (status, head, _) = http(server.port, "GET", "/papers");
+    assert_eq!(status, 301);
+    assert!(head.to_ascii_lowercase().contains("location: /papers/"));
+}
+
+#[test]
+fn only_get_and_head_and_never_outside_the_site() {
+    let site = example_site();
+    let server = start_server(site.path(), &[]);
+    let (status, head, body) = http(server.port, "HEAD", "/");
+    assert_eq!(status, 200);
+    assert!(body.is_empty());
+    assert!(head.to_ascii_lowercase().contains("content-length:"));
+    assert_eq!(http(server.port, "POST", "/").0, 405);
+    assert_eq!(http(server.port, "DELETE", "/index.html").0, 405);
+    for attack in [
+        "/../config.toml",
+        "/%2e%2e/config.toml",
+        "/papers/%2E%2E/%2e%2e/config.toml",
+        "/..%2fconfig.toml",
+        "//etc/passwd",
+        "/%5c..%5cconfig.toml",
+    ] {
+        let (status, _, body) = http(server.port, "GET", attack);
+        assert!(status == 403 || status == 404, "{attack}: {status}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("base_url"),
+            "{attack} leaked config.toml"
+        );
+    }
+    assert_eq!(
+        http(server.port, "GET", "/config.toml").0,
+        404,
+        "only the built site is served"
+    );
+}
+
+#[test]
+fn build_output_has_no_reload_script_and_serve_writes_nothing() {
+    let site = example_site();
+    {
+        let server = start_server(site.path(), &[]);
+        assert_eq!(http(server.port, "GET", "/").0, 200);
+        assert!(
+            !site.path().join("public").exists(),
+            "serve does not write public/"
+        );
+    }
+    build(site.path());
+    for entry in walkdir::WalkDir::new(site.path().join("public")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = fs::read_to_string(entry.path()).unwrap_or_default();
+            assert!(
+                !text.contains("__scholarsite"),
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+}
+
+#[test]
+fn edits_rebuild_only_what_changed_and_errors_keep_the_last_good_site() {
+    let site = example_site();
+    let server = start_server(site.path(), &[]);
+    let paper = site.path().join("content/papers/autorep.md");
+    let original = fs::read_to_string(&paper).unwrap();
+    fs::write(&paper, format!("{original}\nA fresh sentence 1234.\n")).unwrap();
+    wait_for(
+        server.port,
+        &format!("/{AUTOREP}"),
+        "A fresh sentence 1234.",
+    );
+    // A new paper appears on the home page and in its category.
+    fs::write(site.path().join("content/papers/new.md"), "+++\ntitle = \"Brand New Result\"\ndate = 2026-11-01\nauthors = [\"Shaoyi Huang\"]\ncategories = [\"CV\"]\n+++\n").unwrap();
+    wait_for(server.port, "/", "Brand New Result");
+    wait_for(server.port, "/categories/cv/", "Brand New Result");
+    // A broken file: the last good site stays.
+    fs::write(&paper, "+++\ntitle = [\n+++\n").unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    let (status, _, body) = http(server.port, "GET", &format!("/{AUTOREP}"));
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("A fresh sentence 1234."));
+    // Fixed: back to normal; a deleted paper disappears.
+    fs::write(&paper, &original).unwrap();
+    fs::remove_file(site.path().join("content/papers/new.md")).unwrap();
+    let start = Instant::now();
+    loop {
+        let (_, _, body) = http(server.port, "GET", "/");
+        if !String::from_utf8_lossy(&body).contains("Brand New Result") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "removed paper still listed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(http(server.port, "GET", "/papers/brand-new-result/").0, 404);
+    // Templates and config are watched too.
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(site.path().join("templates/404.html"), "{% extends \"default/templates/404.html\" %}{% block main %}<h1>Custom 404 5150</h1>{% endblock main %}").unwrap();
+    wait_for(server.port, "/404.html", "Custom 404 5150");
+    let config = fs::read_to_string(site.path().join("config.toml")).unwrap();
+    fs::write(
+        site.path().join("config.toml"),
+        config.replace("title = \"Shaoyi Huang\"", "title = \"Renamed Site 77\""),
+    )
+    .unwrap();
+    wait_for(server.port, "/", "Renamed Site 77");
+}
+
+#[test]
+fn polling_picks_up_changes() {
+    let site = example_site();
+    let server = start_server(site.path(), &["--poll"]);
+    let paper = site.path().join("content/papers/autorep.md");
+    fs::write(
+        &paper,
+        fs::read_to_string(&paper).unwrap() + "\nPolled change 99.\n",
+    )
+    .unwrap();
+    wait_for(server.port, &format!("/{AUTOREP}"), "Polled change 99.");
+}
+
+#[test]
+fn a_taken_port_is_reported_or_skipped() {
+    let site = example_site();
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scholarsite"))
+        .args(["serve", "--port", &port])
+        .current_dir(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("port {port} is already in use")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--port"), "{stderr}");
+}
+
+#[test]
+fn build_watch_rebuilds_public_atomically() {
+    let site = example_site();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scholarsite"))
+        .args(["build", "--watch"])
+        .current_dir(site.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let page = site.path().join("public").join(AUTOREP).join("index.html");
+    let read = |p: &std::path::Path| fs::read_to_string(p).unwrap_or_default();
+    let start = Instant::now();
+    while !page.is_file() {
+        assert!(start.elapsed() < Duration::from_secs(20), "no first build");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let paper = site.path().join("content/papers/autorep.md");
+    fs::write(&paper, read(&paper) + "\nWatched build 31337.\n").unwrap();
+    let start = Instant::now();
+    while !read(&page).contains("Watched build 31337.") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "public/ not rebuilt"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!read(&page).contains("__scholarsite"));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn browser_follows_edits_errors_and_css() {
+    if !browser_available() {
+        return;
+    }
+    let site = example_site();
+    fs::create_dir_all(site.path().join("static")).unwrap();
+    fs::copy(
+        repo().join("themes/default/static/style.css"),
+        site.path().join("static/style.css"),
+    )
+    .unwrap();
+    let server = start_server(site.path(), &[]);
+    let paper = site.path().join("content/papers/autorep.md");
+    let css = site.path().join("static/style.css");
+    let out = run_browser_script(
+        "serve.mjs",
+        &[
+            &server.base,
+            paper.to_str().unwrap(),
+            AUTOREP,
+            css.to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains("PASS"), "{out}");
+}
