@@ -1,0 +1,247 @@
+//! Generates a large researcher site for benchmarks, from the seed profile's real abstracts:
+//! a profile in the scraped format (varied titles, dates over many years, categories, inline
+//! math), per-paper Markdown for a third of the papers, and optionally the equivalent Hugo site.
+//!
+//! ```sh
+//! cargo run --release --example gen_site -- --papers 10000 --out /dev/shm/site [--hugo /dev/shm/hugo]
+//! ```
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// A paper of the seed profile: category, title, authors line, abstract.
+struct SeedPaper {
+    title: String,
+    authors: String,
+    abstract_tex: String,
+}
+
+const CATEGORIES: &[&str] = &["LG", "CL", "CV", "CR", "AR", "DC", "AI", "NE", "IR", "RO", "HEP-TH", "MES-HALL"];
+const MONTHS: &[&str] = &["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const VARIANTS: &[&str] = &[
+    "", "Revisited", "at Scale", "for Edge Devices", "with Provable Guarantees", "in Practice",
+    "Under Distribution Shift", "for Long Contexts", "on Commodity Hardware", "Without Retraining",
+];
+const MATH: &[&str] = &[
+    "$O(n \\log n)$", "$\\alpha_{i} \\in [0, 1]$", "$\\mathbb{E}[x^2]$", "$\\sum_{k=1}^{K} w_k$",
+    "$\\frac{1}{\\sqrt{d}}$", "$10^{-3}$", "$\\ell_2$", "$\\theta^\\star$",
+];
+
+struct Args {
+    papers: usize,
+    out: PathBuf,
+    hugo: Option<PathBuf>,
+    seed: PathBuf,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut papers = 1000;
+    let mut out = None;
+    let mut hugo = None;
+    let mut seed = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/profile.txt"));
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut value = || it.next().ok_or(format!("{a} needs a value"));
+        match a.as_str() {
+            "--papers" => papers = value()?.parse().map_err(|e| format!("--papers: {e}"))?,
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--hugo" => hugo = Some(PathBuf::from(value()?)),
+            "--seed" => seed = PathBuf::from(value()?),
+            "-h" | "--help" => return Err("usage: gen_site --papers N --out DIR [--hugo DIR] [--seed PROFILE]".into()),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(Args { papers, out: out.ok_or("--out DIR is required")?, hugo, seed })
+}
+
+/// The seed's papers: entries start at a line like `LGAug 7, 2022`, then title, authors, abstract.
+fn read_seed(path: &Path) -> Result<Vec<SeedPaper>, String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let mut papers = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let l = lines[i];
+        let is_header = l.len() < 24 && MONTHS.iter().any(|m| l.contains(m)) && l.starts_with(|c: char| c.is_ascii_uppercase()) && !l.contains("Papers");
+        if is_header && i + 4 < lines.len() {
+            let title = lines[i + 1].to_string();
+            let authors = lines[i + 3].to_string();
+            let abstract_tex = lines.get(i + 5).unwrap_or(&"").to_string();
+            papers.push(SeedPaper { title, authors, abstract_tex });
+            i += 6;
+        } else {
+            i += 1;
+        }
+    }
+    if papers.is_empty() {
+        return Err(format!("no papers found in {}", path.display()));
+    }
+    Ok(papers)
+}
+
+/// A small deterministic generator (no dependency, same site every run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// One generated paper.
+struct Paper {
+    category: &'static str,
+    year: u32,
+    month: usize,
+    day: u32,
+    title: String,
+    authors: String,
+    abstract_tex: String,
+    enriched: bool,
+}
+
+fn generate(seed: &[SeedPaper], n: usize) -> Vec<Paper> {
+    let mut rng = Lcg(42);
+    (0..n)
+        .map(|i| {
+            let s = &seed[i % seed.len()];
+            let variant = VARIANTS[(i / seed.len()) % VARIANTS.len()];
+            let title = if variant.is_empty() { format!("{} {}", s.title, i + 1) } else { format!("{} {variant} {}", s.title, i + 1) };
+            let math = MATH[rng.below(MATH.len())];
+            let abstract_tex = format!("{} We analyse the regime {math} in detail.", s.abstract_tex);
+            Paper {
+                category: CATEGORIES[rng.below(CATEGORIES.len())],
+                year: 2000 + (i as u32 * 7 + rng.below(3) as u32) % 27,
+                month: rng.below(12),
+                day: 1 + rng.below(28) as u32,
+                title,
+                authors: s.authors.clone(),
+                abstract_tex,
+                enriched: i % 3 == 0,
+            }
+        })
+        .collect()
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn slug(i: usize) -> String {
+    format!("paper-{:06}", i + 1)
+}
+
+/// The scholarsite site: config, profile, enrichment Markdown.
+fn write_scholarsite(out: &Path, papers: &[Paper]) -> Result<(), String> {
+    let mut profile = format!(
+        "Jane Benchmark\n\nLG\nh-index42\n{n}papers\n12,345citations\nNovelty50%\nAI Score50\n\n{n} Papers\n\n",
+        n = papers.len()
+    );
+    for p in papers {
+        let _ = write!(
+            profile,
+            "{}{} {}, {}\n{}\n\n{}\n\n{}\n\n",
+            p.category, MONTHS[p.month], p.day, p.year, p.title, p.authors, p.abstract_tex
+        );
+    }
+    write(&out.join("seeds/profile.txt"), profile.trim_end())?;
+    write(
+        &out.join("config.toml"),
+        "base_url = \"https://bench.example.org/\"\ntitle = \"Jane Benchmark\"\n\n[profile]\nsource = \"seeds/profile.txt\"\nas_of = 2026-11-28\n\n[author]\nposition = \"Researcher\"\naffiliation = \"Benchmark University\"\n",
+    )?;
+    write(&out.join("content/_index.md"), "A generated researcher for benchmarks.\n")?;
+    for (i, p) in papers.iter().enumerate().filter(|(_, p)| p.enriched) {
+        let title = p.title.replace('\\', "\\\\").replace('"', "\\\"");
+        write(
+            &out.join(format!("content/papers/{}.md", slug(i))),
+            &format!(
+                "+++\ntitle = \"{title}\"\nvenue = \"Benchmark Conference {}\"\nselected = {}\n\n[links]\npdf = \"https://example.org/{}.pdf\"\n+++\nNotes on this paper, with math $x_i^2 + y_i^2 = r^2$ and a list:\n\n- first point\n- second point\n",
+                p.year,
+                i % 300 == 0,
+                slug(i)
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// The equivalent Hugo site: one Markdown file per paper (title, date, authors, category,
+/// abstract as body), and minimal templates doing the same work (a page per paper, a home page
+/// grouped by year, a page per category).
+fn write_hugo(out: &Path, papers: &[Paper]) -> Result<(), String> {
+    write(
+        &out.join("hugo.toml"),
+        "baseURL = \"https://bench.example.org/\"\ntitle = \"Jane Benchmark\"\ndisableKinds = [\"RSS\", \"sitemap\", \"robotsTXT\"]\n[taxonomies]\ncategory = \"categories\"\n[markup.goldmark.renderer]\nunsafe = true\n",
+    )?;
+    let base = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><header><a href=\"/\">{{ site.Title }}</a></header><main>{{ block \"main\" . }}{{ end }}</main></body></html>\n";
+    write(&out.join("layouts/_default/baseof.html"), base)?;
+    write(
+        &out.join("layouts/_default/single.html"),
+        "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><p>{{ delimit .Params.authors \", \" }}</p><p><time>{{ .Date.Format \"Jan 2, 2006\" }}</time></p>{{ range .Params.categories }}<a href=\"/categories/{{ . | urlize }}/\">{{ . }}</a>{{ end }}<section>{{ .Content }}</section></article>{{ end }}\n",
+    )?;
+    let list = "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ range .Pages.GroupByDate \"2006\" }}<h2>{{ .Key }}</h2><ol>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a><p>{{ delimit .Params.authors \", \" }}</p><details><summary>Abstract</summary>{{ .Content }}</details></li>{{ end }}</ol>{{ end }}{{ end }}\n";
+    write(&out.join("layouts/_default/list.html"), list)?;
+    write(&out.join("layouts/_default/term.html"), list)?;
+    write(&out.join("layouts/_default/taxonomy.html"), "{{ define \"main\" }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> ({{ len .Pages }})</li>{{ end }}</ul>{{ end }}\n")?;
+    write(
+        &out.join("layouts/index.html"),
+        "{{ define \"main\" }}<h1>{{ site.Title }}</h1>{{ range (where site.RegularPages \"Section\" \"papers\").GroupByDate \"2006\" }}<h2>{{ .Key }}</h2><ol>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a><p>{{ delimit .Params.authors \", \" }}</p><details><summary>Abstract</summary>{{ .Content }}</details></li>{{ end }}</ol>{{ end }}{{ end }}\n",
+    )?;
+    write(&out.join("static/style.css"), "body{font-family:system-ui;max-width:46rem;margin:auto}\n")?;
+    for (i, p) in papers.iter().enumerate() {
+        let title = p.title.replace('\\', "\\\\").replace('"', "\\\"");
+        let authors: Vec<String> = p
+            .authors
+            .split(" · ")
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(" et al.")
+            .split(", ")
+            .map(|a| format!("\"{}\"", a.replace('"', "")))
+            .collect();
+        write(
+            &out.join(format!("content/papers/{}.md", slug(i))),
+            &format!(
+                "+++\ntitle = \"{title}\"\ndate = {:04}-{:02}-{:02}\nauthors = [{}]\ncategories = [\"{}\"]\n+++\n{}\n",
+                p.year,
+                p.month + 1,
+                p.day,
+                authors.join(", "),
+                p.category,
+                p.abstract_tex
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let result = parse_args().and_then(|args| {
+        let seed = read_seed(&args.seed)?;
+        let papers = generate(&seed, args.papers);
+        let _ = fs::remove_dir_all(&args.out);
+        write_scholarsite(&args.out, &papers)?;
+        if let Some(hugo) = &args.hugo {
+            let _ = fs::remove_dir_all(hugo);
+            write_hugo(hugo, &papers)?;
+        }
+        println!("generated {} papers in {}", papers.len(), args.out.display());
+        Ok(())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gen_site: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
