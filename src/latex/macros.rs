@@ -33,6 +33,23 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok<'_>> {
             break;
         };
         match c {
+            '\\' if src[i..].starts_with("\\verb")
+                && !src[i + 5..].starts_with(|c: char| c.is_ascii_alphabetic()) =>
+            {
+                // `\verb!…!`: the text between the delimiters, verbatim.
+                let rest = &src[i + 5..];
+                let Some(delim) = rest.chars().next() else {
+                    toks.push(Tok::Cs("verb"));
+                    break;
+                };
+                let body = &rest[delim.len_utf8()..];
+                let end = body.find(delim).unwrap_or(body.len());
+                toks.push(Tok::Cs("verb"));
+                toks.push(Tok::Open);
+                toks.extend(body[..end].chars().map(Tok::Char));
+                toks.push(Tok::Close);
+                i += 5 + delim.len_utf8() + (end + delim.len_utf8()).min(body.len());
+            }
             '\\' => {
                 let rest = &src[i + 1..];
                 let letters = rest
@@ -255,6 +272,60 @@ const BUILTINS: &[(&str, &str)] = &[
     ("KaTeX", r"\text{KaTeX}"),
     ("LaTeX", r"\text{LaTeX}"),
     ("TeX", r"\text{TeX}"),
+    // KaTeX's aliases.
+    ("lang", r"\langle"),
+    ("rang", r"\rangle"),
+    ("thetasym", r"\vartheta"),
+    ("image", r"\Im"),
+    ("weierp", r"\wp"),
+    ("alef", r"\aleph"),
+    ("alefsym", r"\aleph"),
+    ("empty", r"\emptyset"),
+    ("exist", r"\exists"),
+    ("pod", r"\quad(#1)"),
+    ("doublecup", r"\Cup"),
+    ("varinjlim", r"\operatorname*{\underrightarrow{lim}}"),
+    ("varprojlim", r"\operatorname*{\underleftarrow{lim}}"),
+    ("equalscolon", r"\eqqcolon"),
+    ("equalscoloncolon", r"\Eqqcolon"),
+    ("simcolon", r"\mathrel{\sim\!:}"),
+    ("simcoloncolon", r"\mathrel{\sim\!::}"),
+    ("sub", r"\subset"),
+    ("sube", r"\subseteq"),
+    ("supe", r"\supseteq"),
+    ("rArr", r"\Rightarrow"),
+    ("Rarr", r"\Rightarrow"),
+    ("rarr", r"\rightarrow"),
+    ("lArr", r"\Leftarrow"),
+    ("Larr", r"\Leftarrow"),
+    ("larr", r"\leftarrow"),
+    ("uArr", r"\Uparrow"),
+    ("Uarr", r"\Uparrow"),
+    ("uarr", r"\uparrow"),
+    ("dArr", r"\Downarrow"),
+    ("Darr", r"\Downarrow"),
+    ("darr", r"\downarrow"),
+    ("hArr", r"\Leftrightarrow"),
+    ("Harr", r"\Leftrightarrow"),
+    ("lrArr", r"\Leftrightarrow"),
+    ("Lrarr", r"\Leftrightarrow"),
+    ("harr", r"\leftrightarrow"),
+    ("lrarr", r"\leftrightarrow"),
+    ("sdot", r"\cdot"),
+    ("plusmn", r"\pm"),
+    ("Dagger", r"\ddagger"),
+    ("angln", r"\angl{n}"),
+    ("infin", r"\infty"),
+    ("clubs", r"\clubsuit"),
+    ("diamonds", r"\diamondsuit"),
+    ("spades", r"\spadesuit"),
+    ("hearts", r"\heartsuit"),
+    ("minuso", "\\mathbin{\u{29B5}}"),
+    ("utilde", r"\underset{\sim}{#1}"),
+    ("overlinesegment", r"\overline{#1}"),
+    ("underlinesegment", r"\underline{#1}"),
+    ("xtofrom", r"\overset{#2}{\underset{#1}{\rightleftarrows}}"),
+    ("xlongequal", r"\overset{#2}{\underset{#1}{=\!=}}"),
     // Arrows with text above/below that pulldown-latex lacks.
     ("xLeftarrow", r"\overset{#2}{\underset{#1}{\Longleftarrow}}"),
     (
@@ -314,6 +385,8 @@ const BUILTINS: &[(&str, &str)] = &[
 
 /// Built-in macros whose first parameter is optional (`\xLeftarrow[below]{above}`).
 const OPTIONAL_FIRST: &[&str] = &[
+    "xtofrom",
+    "xlongequal",
     "xLeftarrow",
     "xRightarrow",
     "xleftrightarrow",

@@ -84,6 +84,7 @@ const HANDLED: &[&str] = &[
     "Set",
     "above",
     "allowbreak",
+    "angl",
     "atop",
     "bcancel",
     "begin",
@@ -94,7 +95,13 @@ const HANDLED: &[&str] = &[
     "choose",
     "clap",
     "cr",
+    "char",
     "def",
+    "edef",
+    "gdef",
+    "global",
+    "long",
+    "xdef",
     "displaylimits",
     "emph",
     "end",
@@ -140,6 +147,7 @@ const HANDLED: &[&str] = &[
     "notag",
     "operatorname",
     "over",
+    "phase",
     "phantom",
     "protect",
     "providecommand",
@@ -169,6 +177,7 @@ const HANDLED: &[&str] = &[
     "tiny",
     "url",
     "vcenter",
+    "verb",
     "vphantom",
     "vspace",
     "xcancel",
@@ -674,7 +683,9 @@ impl<'a> Engine<'a> {
                 self.text(&t, TextStyle::Plain)
             }
             "newcommand" | "renewcommand" | "providecommand" => self.newcommand(name),
-            "def" => self.def(),
+            "def" | "gdef" | "edef" | "xdef" => self.def(),
+            "global" | "long" => Ok(()),
+            "char" => self.char_code(),
             "let" => self.let_(),
             "begin" => self.begin(),
             "end" => self.end(),
@@ -721,7 +732,11 @@ impl<'a> Engine<'a> {
                 }
             }
             "mkern" | "mskip" => {
-                let dim = self.read_dimension_tokens();
+                let dim = if self.peek_non_space() == Some(Tok::Open) {
+                    self.arg(name)?
+                } else {
+                    self.read_dimension_tokens()
+                };
                 self.space_from(&dim, name)
             }
             "mspace" => {
@@ -753,9 +768,13 @@ impl<'a> Engine<'a> {
                 let toks = self.arg(name)?;
                 self.group(toks)
             }
-            "url" => {
+            "url" | "verb" => {
                 let toks = self.arg(name)?;
                 self.text(&toks, TextStyle::Mono)
+            }
+            "angl" | "phase" => {
+                let toks = self.arg(name)?;
+                self.splice_math(Splice::frame(name), toks)
             }
             "mathchoice" => {
                 let d = self.arg(name)?;
@@ -1147,6 +1166,49 @@ impl<'a> Engine<'a> {
         toks
     }
 
+    /// `\\char"263A`, `\\char'101`, `\\char65`: the character, for any code point
+    /// (pulldown-latex takes only 0–255).
+    fn char_code(&mut self) -> Result<(), String> {
+        self.skip_spaces();
+        let radix = match self.stack.last() {
+            Some(Tok::Char('"')) => 16,
+            Some(Tok::Char('\'')) => 8,
+            _ => 10,
+        };
+        if radix != 10 {
+            self.stack.pop();
+        }
+        let mut digits = String::new();
+        while let Some(Tok::Char(c)) = self.stack.last().copied() {
+            if c.is_digit(radix) {
+                digits.push(c);
+                self.stack.pop();
+            } else {
+                break;
+            }
+        }
+        let c = u32::from_str_radix(&digits, radix)
+            .ok()
+            .and_then(char::from_u32)
+            .filter(|c| !c.is_control() && !splice::is_marker(*c))
+            .ok_or_else(|| "`\\char` expects a character code".to_string())?;
+        match c {
+            '{' | '}' | '%' | '#' | '&' | '$' | '_' => {
+                self.out.push('\\');
+                self.out.push(c);
+                self.after_word = false;
+            }
+            '\\' => self.emit("\\backslash "),
+            '^' | '~' => {
+                self.emit("\\text{");
+                self.out.push(c);
+                self.emit_char('}');
+            }
+            c => self.emit_char(c),
+        }
+        Ok(())
+    }
+
     fn skip_dimension(&mut self) {
         self.read_dimension_tokens();
     }
@@ -1403,13 +1465,15 @@ impl<'a> Engine<'a> {
                 i = next;
             }
             _ => {
-                if let Some(mark) = accents::combining_mark(name) {
+                let mark = accents::combining_mark(name)
+                    .or_else(|| (name == "textcircled").then_some('\u{20DD}'));
+                if let Some(mark) = mark {
                     let (base, next) = accent_base(toks, i)
                         .ok_or_else(|| format!("accent `\\{name}` without a letter"))?;
                     w.run.push_str(&accents::apply(base, mark));
                     return Ok(next);
                 }
-                if let Some(s) = text_symbol(name) {
+                if let Some(s) = text_symbol(name).or_else(|| more_text_symbol(name)) {
                     w.run.push_str(s);
                     if toks.get(i) == Some(&Tok::Open) && toks.get(i + 1) == Some(&Tok::Close) {
                         i += 2;
@@ -1448,6 +1512,22 @@ impl<'a> Engine<'a> {
             }
         }
     }
+}
+
+/// Text symbols KaTeX knows beyond those of [`text_symbol`].
+fn more_text_symbol(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "textunderscore" => "_",
+        "textbardbl" => "‖",
+        "textbraceleft" => "{",
+        "textbraceright" => "}",
+        "textdollar" => "$",
+        "sect" => "§",
+        "textasciigrave" => "`",
+        "textquotesingle" => "'",
+        "KaTeX" => "KaTeX",
+        _ => return None,
+    })
 }
 
 /// Text waiting to be written, and its style.

@@ -117,6 +117,17 @@ impl Splice {
         )
     }
 
+    /// `\angl` (actuarial angle: rules above and right) and `\phase` (rule below, slanted
+    /// at the left).
+    pub fn frame(which: &str) -> Splice {
+        let style = if which == "phase" {
+            "border-bottom: 0.06em solid; padding-left: 0.5em; background: linear-gradient(to top left, transparent calc(50% - 0.04em), currentcolor calc(50% - 0.04em), currentcolor calc(50% + 0.04em), transparent calc(50% + 0.04em)) left / 0.5em 100% no-repeat"
+        } else {
+            "border-top: 0.06em solid; border-right: 0.06em solid; padding: 0.1em 0.1em 0 0.05em"
+        };
+        Splice::new(format!("<mrow style=\"{style}\">"), "</mrow>")
+    }
+
     /// `\rule[raise]{width}{height}`: a filled box.
     pub fn rule(width: &str, height: &str, raise: Option<&str>) -> Result<Splice, String> {
         let w = length(width).ok_or_else(|| format!("`\\rule`: bad width `{width}`"))?;
