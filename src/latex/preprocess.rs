@@ -1753,7 +1753,7 @@ mod tests {
                 let i = ((seed >> (k * 5)) % PIECES.len() as u64) as usize;
                 tex.push_str(PIECES[i]);
             }
-            let _ = rewrite(&tex, seed % 2 == 0, &m);
+            let _ = rewrite(&tex, seed.is_multiple_of(2), &m);
             let mut out = String::new();
             let _ = super::super::math_to_mathml(&tex, false, &mut out);
         }
