@@ -18,15 +18,33 @@ struct SeedPaper {
     abstract_tex: String,
 }
 
-const CATEGORIES: &[&str] = &["LG", "CL", "CV", "CR", "AR", "DC", "AI", "NE", "IR", "RO", "HEP-TH", "MES-HALL"];
-const MONTHS: &[&str] = &["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const CATEGORIES: &[&str] = &[
+    "LG", "CL", "CV", "CR", "AR", "DC", "AI", "NE", "IR", "RO", "HEP-TH", "MES-HALL",
+];
+const MONTHS: &[&str] = &[
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 const VARIANTS: &[&str] = &[
-    "", "Revisited", "at Scale", "for Edge Devices", "with Provable Guarantees", "in Practice",
-    "Under Distribution Shift", "for Long Contexts", "on Commodity Hardware", "Without Retraining",
+    "",
+    "Revisited",
+    "at Scale",
+    "for Edge Devices",
+    "with Provable Guarantees",
+    "in Practice",
+    "Under Distribution Shift",
+    "for Long Contexts",
+    "on Commodity Hardware",
+    "Without Retraining",
 ];
 const MATH: &[&str] = &[
-    "$O(n \\log n)$", "$\\alpha_{i} \\in [0, 1]$", "$\\mathbb{E}[x^2]$", "$\\sum_{k=1}^{K} w_k$",
-    "$\\frac{1}{\\sqrt{d}}$", "$10^{-3}$", "$\\ell_2$", "$\\theta^\\star$",
+    "$O(n \\log n)$",
+    "$\\alpha_{i} \\in [0, 1]$",
+    "$\\mathbb{E}[x^2]$",
+    "$\\sum_{k=1}^{K} w_k$",
+    "$\\frac{1}{\\sqrt{d}}$",
+    "$10^{-3}$",
+    "$\\ell_2$",
+    "$\\theta^\\star$",
 ];
 
 struct Args {
@@ -49,11 +67,20 @@ fn parse_args() -> Result<Args, String> {
             "--out" => out = Some(PathBuf::from(value()?)),
             "--hugo" => hugo = Some(PathBuf::from(value()?)),
             "--seed" => seed = PathBuf::from(value()?),
-            "-h" | "--help" => return Err("usage: gen_site --papers N --out DIR [--hugo DIR] [--seed PROFILE]".into()),
+            "-h" | "--help" => {
+                return Err(
+                    "usage: gen_site --papers N --out DIR [--hugo DIR] [--seed PROFILE]".into(),
+                );
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    Ok(Args { papers, out: out.ok_or("--out DIR is required")?, hugo, seed })
+    Ok(Args {
+        papers,
+        out: out.ok_or("--out DIR is required")?,
+        hugo,
+        seed,
+    })
 }
 
 /// The seed's papers: entries start at a line like `LGAug 7, 2022`, then title, authors, abstract.
@@ -64,12 +91,19 @@ fn read_seed(path: &Path) -> Result<Vec<SeedPaper>, String> {
     let mut i = 0;
     while i < lines.len() {
         let l = lines[i];
-        let is_header = l.len() < 24 && MONTHS.iter().any(|m| l.contains(m)) && l.starts_with(|c: char| c.is_ascii_uppercase()) && !l.contains("Papers");
+        let is_header = l.len() < 24
+            && MONTHS.iter().any(|m| l.contains(m))
+            && l.starts_with(|c: char| c.is_ascii_uppercase())
+            && !l.contains("Papers");
         if is_header && i + 4 < lines.len() {
             let title = lines[i + 1].to_string();
             let authors = lines[i + 3].to_string();
             let abstract_tex = lines.get(i + 5).unwrap_or(&"").to_string();
-            papers.push(SeedPaper { title, authors, abstract_tex });
+            papers.push(SeedPaper {
+                title,
+                authors,
+                abstract_tex,
+            });
             i += 6;
         } else {
             i += 1;
@@ -86,7 +120,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn below(&mut self, n: usize) -> usize {
@@ -112,9 +149,14 @@ fn generate(seed: &[SeedPaper], n: usize) -> Vec<Paper> {
         .map(|i| {
             let s = &seed[i % seed.len()];
             let variant = VARIANTS[(i / seed.len()) % VARIANTS.len()];
-            let title = if variant.is_empty() { format!("{} {}", s.title, i + 1) } else { format!("{} {variant} {}", s.title, i + 1) };
+            let title = if variant.is_empty() {
+                format!("{} {}", s.title, i + 1)
+            } else {
+                format!("{} {variant} {}", s.title, i + 1)
+            };
             let math = MATH[rng.below(MATH.len())];
-            let abstract_tex = format!("{} We analyse the regime {math} in detail.", s.abstract_tex);
+            let abstract_tex =
+                format!("{} We analyse the regime {math} in detail.", s.abstract_tex);
             Paper {
                 category: CATEGORIES[rng.below(CATEGORIES.len())],
                 year: 2000 + (i as u32 * 7 + rng.below(3) as u32) % 27,
@@ -158,7 +200,10 @@ fn write_scholarsite(out: &Path, papers: &[Paper]) -> Result<(), String> {
         &out.join("config.toml"),
         "base_url = \"https://bench.example.org/\"\ntitle = \"Jane Benchmark\"\n\n[profile]\nsource = \"seeds/profile.txt\"\nas_of = 2026-11-28\n\n[author]\nposition = \"Researcher\"\naffiliation = \"Benchmark University\"\n",
     )?;
-    write(&out.join("content/_index.md"), "A generated researcher for benchmarks.\n")?;
+    write(
+        &out.join("content/_index.md"),
+        "A generated researcher for benchmarks.\n",
+    )?;
     for (i, p) in papers.iter().enumerate().filter(|(_, p)| p.enriched) {
         let title = p.title.replace('\\', "\\\\").replace('"', "\\\"");
         write(
@@ -191,12 +236,18 @@ fn write_hugo(out: &Path, papers: &[Paper]) -> Result<(), String> {
     let list = "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ range .Pages.GroupByDate \"2006\" }}<h2>{{ .Key }}</h2><ol>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a><p>{{ delimit .Params.authors \", \" }}</p><details><summary>Abstract</summary>{{ .Content }}</details></li>{{ end }}</ol>{{ end }}{{ end }}\n";
     write(&out.join("layouts/_default/list.html"), list)?;
     write(&out.join("layouts/_default/term.html"), list)?;
-    write(&out.join("layouts/_default/taxonomy.html"), "{{ define \"main\" }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> ({{ len .Pages }})</li>{{ end }}</ul>{{ end }}\n")?;
+    write(
+        &out.join("layouts/_default/taxonomy.html"),
+        "{{ define \"main\" }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> ({{ len .Pages }})</li>{{ end }}</ul>{{ end }}\n",
+    )?;
     write(
         &out.join("layouts/index.html"),
         "{{ define \"main\" }}<h1>{{ site.Title }}</h1>{{ range (where site.RegularPages \"Section\" \"papers\").GroupByDate \"2006\" }}<h2>{{ .Key }}</h2><ol>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a><p>{{ delimit .Params.authors \", \" }}</p><details><summary>Abstract</summary>{{ .Content }}</details></li>{{ end }}</ol>{{ end }}{{ end }}\n",
     )?;
-    write(&out.join("static/style.css"), "body{font-family:system-ui;max-width:46rem;margin:auto}\n")?;
+    write(
+        &out.join("static/style.css"),
+        "body{font-family:system-ui;max-width:46rem;margin:auto}\n",
+    )?;
     for (i, p) in papers.iter().enumerate() {
         let title = p.title.replace('\\', "\\\\").replace('"', "\\\"");
         let authors: Vec<String> = p
@@ -234,7 +285,11 @@ fn main() -> ExitCode {
             let _ = fs::remove_dir_all(hugo);
             write_hugo(hugo, &papers)?;
         }
-        println!("generated {} papers in {}", papers.len(), args.out.display());
+        println!(
+            "generated {} papers in {}",
+            papers.len(),
+            args.out.display()
+        );
         Ok(())
     });
     match result {

@@ -114,6 +114,9 @@ pub struct PaperMatter {
     /// Links.
     #[serde(default)]
     pub links: Links,
+    /// TeX macros for this paper's formulas, over the site's `[math.macros]`.
+    #[serde(default)]
+    pub macros: BTreeMap<String, String>,
     /// Free values for themes.
     #[serde(default)]
     pub extra: toml::Table,

@@ -21,6 +21,15 @@ fn options() -> Options {
 /// Renders Markdown to HTML. Formulas that fail are shown as source and appended to
 /// `problems` with their byte offset in `md`.
 pub fn render(md: &str, problems: &mut Vec<TexProblem>) -> String {
+    render_with_macros(md, &latex::Macros::default(), problems)
+}
+
+/// [`render`] with the author's TeX macros available in formulas.
+pub fn render_with_macros(
+    md: &str,
+    macros: &latex::Macros,
+    problems: &mut Vec<TexProblem>,
+) -> String {
     let converted;
     let md = if md.contains("\\(") || md.contains("\\[") {
         converted = convert_tex_delimiters(md);
@@ -33,7 +42,7 @@ pub fn render(md: &str, problems: &mut Vec<TexProblem>) -> String {
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<Vec<Event>> = None;
     for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
-        let event = transform(event, range, md, problems);
+        let event = transform(event, range, md, macros, problems);
         match (&mut heading, event) {
             (
                 None,
@@ -70,18 +79,20 @@ fn transform<'a>(
     event: Event<'a>,
     range: Range<usize>,
     md: &'a str,
+    macros: &latex::Macros,
     problems: &mut Vec<TexProblem>,
 ) -> Event<'a> {
     match event {
         Event::InlineMath(tex) | Event::DisplayMath(tex) => {
             let display = md[range.clone()].starts_with("$$");
             let mut out = String::new();
-            latex::push_math(
+            latex::push_math_with(
                 &mut out,
                 &tex,
                 &md[range.clone()],
                 range.start,
                 display,
+                macros,
                 problems,
             );
             Event::InlineHtml(out.into())

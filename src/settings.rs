@@ -34,7 +34,19 @@ struct ConfigFile {
     #[serde(default)]
     categories: BTreeMap<String, String>,
     #[serde(default)]
+    math: MathSection,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[math]`: how formulas are rendered.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MathSection {
+    /// `[math.macros]`: TeX macros for every formula of the site, as KaTeX's `macros` option
+    /// (`R = "\\mathbb{R}"`, arguments as `#1`).
+    #[serde(default)]
+    pub macros: BTreeMap<String, String>,
 }
 
 fn default_language() -> String {
@@ -149,6 +161,8 @@ pub struct Settings {
     pub author: Author,
     /// Category name overrides (`LG = "ML"`).
     pub categories: BTreeMap<String, String>,
+    /// Math settings (`[math]`).
+    pub math: MathSection,
     /// Free values for themes, as `config.extra`.
     pub extra: toml::Table,
 }
@@ -226,6 +240,7 @@ impl Settings {
             profile,
             author: raw.author,
             categories: raw.categories,
+            math: raw.math,
             extra: raw.extra,
         })
     }
@@ -373,6 +388,17 @@ mod tests {
         assert_eq!(p.as_of, Date::new(2026, 11, 28).unwrap());
         assert_eq!(p.path, Path::new("site/seeds/profile.txt"));
         assert_eq!(s.output_dir, Path::new("site/public"));
+    }
+
+    #[test]
+    fn reads_math_macros() {
+        let s = parse("base_url = \"https://x.io\"\n[math.macros]\nR = '\\mathbb{R}'\n\"\\\\norm\" = '\\lVert #1 \\rVert'\n")
+            .unwrap();
+        assert_eq!(
+            s.math.macros.get("R").map(String::as_str),
+            Some("\\mathbb{R}")
+        );
+        assert_eq!(s.math.macros.len(), 2);
     }
 
     #[test]

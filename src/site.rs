@@ -262,12 +262,20 @@ pub fn assemble(
 ) -> Result<(Site, Vec<Diagnostic>, PaperCache)> {
     let mut warnings = Vec::new();
     let owner = owner(settings, profile)?;
+    let macros = latex::Macros::new(&settings.math.macros);
     let profile_file = settings.profile.as_ref().map(|p| p.shown.as_path());
     let mut drafts: Vec<Draft> = Vec::new();
     let mut by_slug: HashMap<String, usize> = HashMap::new();
     if let (Some(profile), Some(file)) = (profile, profile_file) {
         for paper in &profile.papers {
-            add_profile_paper(&mut drafts, &mut by_slug, file, paper, &mut warnings);
+            add_profile_paper(
+                &mut drafts,
+                &mut by_slug,
+                file,
+                paper,
+                &macros,
+                &mut warnings,
+            );
         }
     }
     let mut errors = Vec::new();
@@ -276,7 +284,7 @@ pub fn assemble(
         if file.matter.draft && !settings.drafts {
             continue;
         }
-        if let Err(e) = merge_file(&mut drafts, &mut by_slug, &mut enriched_by, file) {
+        if let Err(e) = merge_file(&mut drafts, &mut by_slug, &mut enriched_by, file, &macros) {
             errors.extend(e.diagnostics);
         }
     }
@@ -292,7 +300,7 @@ pub fn assemble(
             match cache.papers.get(&fp) {
                 Some(hit) => (fp, hit.clone()),
                 None => {
-                    let (mut paper, w) = render_paper(d, &resolver, &owner_names);
+                    let (mut paper, w) = render_paper(d, &resolver, &owner_names, &macros);
                     paper.fingerprint = fp;
                     (fp, (paper, w))
                 }
@@ -307,11 +315,11 @@ pub fn assemble(
         next_cache.papers.insert(fp, (paper, w));
     }
     sort_newest_first(&mut papers);
-    let pages = render_pages(&content.pages, &mut warnings);
+    let pages = render_pages(&content.pages, &macros, &mut warnings);
     let bio_html = content
         .bio
         .as_ref()
-        .map(|bio| render_markdown(bio, "the biography", &mut warnings));
+        .map(|bio| render_markdown(bio, "the biography", &macros, &mut warnings));
     let site = Site {
         owner,
         stats: profile.map(|p| p.stats.clone()).unwrap_or_default(),
@@ -368,9 +376,9 @@ struct Title {
     problems: Vec<TexProblem>,
 }
 
-fn render_title(tex: &str) -> Title {
+fn render_title(tex: &str, macros: &latex::Macros) -> Title {
     let mut problems = Vec::new();
-    let html = latex::text_to_html(tex, Layout::Inline, &mut problems);
+    let html = latex::text_to_html_with(tex, Layout::Inline, macros, &mut problems);
     Title { html, problems }
 }
 
@@ -379,9 +387,10 @@ fn add_profile_paper<'a>(
     by_slug: &mut HashMap<String, usize>,
     file: &'a Path,
     paper: &'a ProfilePaper,
+    macros: &latex::Macros,
     warnings: &mut Vec<Diagnostic>,
 ) {
-    let title = render_title(&paper.title);
+    let title = render_title(&paper.title, macros);
     let base = slugify(&html_to_words(&title.html));
     let slug = unique_slug(by_slug, &base);
     if slug != base {
@@ -424,9 +433,11 @@ fn merge_file<'a>(
     by_slug: &mut HashMap<String, usize>,
     enriched_by: &mut HashMap<usize, &'a Path>,
     file: &'a PaperFile,
+    macros: &latex::Macros,
 ) -> Result<()> {
     let m = &file.matter;
-    let title = m.title.as_deref().map(render_title);
+    let paper_macros = macros.with(&m.macros);
+    let title = m.title.as_deref().map(|t| render_title(t, &paper_macros));
     let key = match (&m.slug, &title) {
         (Some(slug), _) => slug.clone(),
         (None, Some(t)) => slugify(&html_to_words(&t.html)),
@@ -553,8 +564,17 @@ fn normalize_name(name: &str) -> String {
         .join(" ")
 }
 
-fn render_paper(d: Draft, resolver: &Resolver, owner_names: &[String]) -> (Paper, Vec<Diagnostic>) {
+fn render_paper(
+    d: Draft,
+    resolver: &Resolver,
+    owner_names: &[String],
+    site_macros: &latex::Macros,
+) -> (Paper, Vec<Diagnostic>) {
     let mut warnings = Vec::new();
+    let macros = match d.file {
+        Some(f) => site_macros.with(&f.matter.macros),
+        None => site_macros.clone(),
+    };
     let mut problems = Vec::new();
     let plain_title = html_to_text(&d.title.html);
     let title_loc = |p: &TexProblem| match (d.profile, d.file) {
@@ -566,7 +586,8 @@ fn render_paper(d: Draft, resolver: &Resolver, owner_names: &[String]) -> (Paper
     for p in &d.title.problems {
         warnings.push(tex_warning(p, &plain_title, title_loc(p)));
     }
-    let abstract_html = latex::text_to_html(&d.abstract_tex, Layout::Block, &mut problems);
+    let abstract_html =
+        latex::text_to_html_with(&d.abstract_tex, Layout::Block, &macros, &mut problems);
     for p in problems.drain(..) {
         let loc = match (d.profile, d.file) {
             (_, Some(f)) if f.matter.abstract_tex.is_some() => f.key_location("abstract"),
@@ -578,7 +599,7 @@ fn render_paper(d: Draft, resolver: &Resolver, owner_names: &[String]) -> (Paper
     }
     let body_html = match d.file {
         Some(f) => {
-            let html = markdown::render(f.body(), &mut problems);
+            let html = markdown::render_with_macros(f.body(), &macros, &mut problems);
             for p in problems.drain(..) {
                 let loc = located(&f.shown, f.body(), f.body_line, &p);
                 warnings.push(tex_warning(&p, &plain_title, loc));
@@ -742,10 +763,11 @@ fn group_categories(papers: &[Paper]) -> Vec<CategoryGroup> {
 fn render_markdown(
     doc: &Document<PageMatter>,
     what: &str,
+    macros: &latex::Macros,
     warnings: &mut Vec<Diagnostic>,
 ) -> String {
     let mut problems = Vec::new();
-    let html = markdown::render(doc.body(), &mut problems);
+    let html = markdown::render_with_macros(doc.body(), macros, &mut problems);
     for p in problems {
         let loc = located(&doc.shown, doc.body(), doc.body_line, &p);
         warnings.push(tex_warning(&p, what, loc));
@@ -753,11 +775,15 @@ fn render_markdown(
     html
 }
 
-fn render_pages(files: &[crate::content::PageFile], warnings: &mut Vec<Diagnostic>) -> Vec<Page> {
+fn render_pages(
+    files: &[crate::content::PageFile],
+    macros: &latex::Macros,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<Page> {
     let mut pages = Vec::new();
     for f in files {
         let doc = &f.doc;
-        let html = render_markdown(doc, &f.rel, warnings);
+        let html = render_markdown(doc, &f.rel, macros, warnings);
         let title = doc
             .matter
             .title

@@ -5,8 +5,14 @@
 //! source in `<code class="math-error">` and reported, never dropped and never fatal.
 
 mod accents;
+mod macros;
+mod preprocess;
+mod splice;
 mod text;
 
+use std::cell::RefCell;
+
+pub use macros::Macros;
 pub use text::TexProblem;
 use text::{Node, Style};
 
@@ -23,10 +29,21 @@ pub enum Layout {
 
 /// Renders text with TeX markup to HTML; problems are appended to `problems`.
 pub fn text_to_html(src: &str, layout: Layout, problems: &mut Vec<TexProblem>) -> String {
+    text_to_html_with(src, layout, &Macros::default(), problems)
+}
+
+/// [`text_to_html`] with the author's macros available in formulas.
+pub fn text_to_html_with(
+    src: &str,
+    layout: Layout,
+    macros: &Macros,
+    problems: &mut Vec<TexProblem>,
+) -> String {
     let nodes = text::parse(src, problems);
     let mut w = HtmlWriter {
         src,
         out: String::with_capacity(src.len() + src.len() / 2),
+        macros,
         problems,
     };
     match layout {
@@ -49,6 +66,7 @@ pub fn text_to_html(src: &str, layout: Layout, problems: &mut Vec<TexProblem>) -
 struct HtmlWriter<'s, 'p> {
     src: &'s str,
     out: String,
+    macros: &'s Macros,
     problems: &'p mut Vec<TexProblem>,
 }
 
@@ -63,7 +81,15 @@ impl HtmlWriter<'_, '_> {
                     display,
                 } => {
                     let offset = text::offset_in(self.src, source);
-                    push_math(&mut self.out, tex, source, offset, *display, self.problems);
+                    push_math_with(
+                        &mut self.out,
+                        tex,
+                        source,
+                        offset,
+                        *display,
+                        self.macros,
+                        self.problems,
+                    );
                 }
                 Node::Style(style, children) => {
                     let (open, close) = style_tags(*style);
@@ -111,7 +137,28 @@ pub fn push_math(
     display: bool,
     problems: &mut Vec<TexProblem>,
 ) {
-    if let Err(message) = math_to_mathml(tex, display, out) {
+    push_math_with(
+        out,
+        tex,
+        source,
+        offset,
+        display,
+        &Macros::default(),
+        problems,
+    );
+}
+
+/// [`push_math`] with the author's macros.
+pub fn push_math_with(
+    out: &mut String,
+    tex: &str,
+    source: &str,
+    offset: usize,
+    display: bool,
+    macros: &Macros,
+    problems: &mut Vec<TexProblem>,
+) {
+    if let Err(message) = math_to_mathml_with(tex, display, macros, out) {
         out.push_str("<code class=\"math-error\" title=\"");
         push_escaped(out, &format!("Could not render this formula: {message}"));
         out.push_str("\">");
@@ -128,19 +175,63 @@ pub fn push_math(
 /// Appends the MathML of `tex` to `out`, with the TeX as an annotation; on failure appends
 /// nothing and returns the reason.
 pub fn math_to_mathml(tex: &str, display: bool, out: &mut String) -> Result<(), String> {
+    math_to_mathml_with(tex, display, &Macros::default(), out)
+}
+
+thread_local! {
+    /// pulldown-latex's expansion arena, reused by every formula rendered on this thread.
+    static STORAGE: RefCell<pulldown_latex::Storage> = RefCell::new(pulldown_latex::Storage::new());
+}
+
+/// [`math_to_mathml`] with the author's macros. The formula is first rewritten for
+/// pulldown-latex (see `preprocess.rs`); the annotation keeps the author's TeX.
+pub fn math_to_mathml_with(
+    tex: &str,
+    display: bool,
+    macros: &Macros,
+    out: &mut String,
+) -> Result<(), String> {
     if tex.trim().is_empty() {
         return Err("empty formula".to_string());
     }
-    let storage = pulldown_latex::Storage::new();
+    let rewritten = preprocess::rewrite(tex, display, macros)?;
+    let mathml = STORAGE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut storage) => {
+            storage.reset();
+            render(&rewritten.tex, tex, display, &storage)
+        }
+        Err(_) => render(
+            &rewritten.tex,
+            tex,
+            display,
+            &pulldown_latex::Storage::new(),
+        ),
+    })?;
+    let mathml = if rewritten.splices.is_empty() {
+        mathml
+    } else {
+        splice::apply(&mathml, &rewritten.splices)?
+    };
+    out.push_str(&splice::sanitize(&mathml));
+    Ok(())
+}
+
+/// Runs pulldown-latex on `tex` (rewritten), annotating with `original`.
+fn render(
+    tex: &str,
+    original: &str,
+    display: bool,
+    storage: &pulldown_latex::Storage,
+) -> Result<String, String> {
     let mut events = Vec::new();
-    for event in pulldown_latex::Parser::new(tex, &storage) {
+    for event in pulldown_latex::Parser::new(tex, storage) {
         match event {
             Ok(e) => events.push(e),
-            Err(e) => return Err(first_line(&e.to_string())),
+            Err(e) => return Err(explain(tex, &e.to_string())),
         }
     }
     // pulldown-latex writes the annotation verbatim: escape it here.
-    let annotation = crate::text::escape(tex.trim());
+    let annotation = crate::text::escape(original.trim());
     let config = pulldown_latex::RenderConfig {
         display_mode: if display {
             pulldown_latex::config::DisplayMode::Block
@@ -150,12 +241,40 @@ pub fn math_to_mathml(tex: &str, display: bool, out: &mut String) -> Result<(), 
         annotation: Some(&annotation),
         ..pulldown_latex::RenderConfig::default()
     };
-    let mut mathml = String::with_capacity(tex.len() * 12);
+    let mut mathml = String::with_capacity(tex.len() * 12 + annotation.len());
     let events = events.into_iter().map(Ok::<_, std::convert::Infallible>);
     pulldown_latex::push_mathml(&mut mathml, events, config)
         .map_err(|e| format!("MathML writer failed: {e}"))?;
-    out.push_str(&mathml);
-    Ok(())
+    Ok(mathml)
+}
+
+/// pulldown-latex's error message, naming the command when it is an unknown one.
+fn explain(tex: &str, message: &str) -> String {
+    let message = first_line(message);
+    if message != "unknown primitive command found" {
+        return message;
+    }
+    let storage = pulldown_latex::Storage::new();
+    let unknown = command_names(tex).find(|name| {
+        let probe = format!("\\{name}");
+        pulldown_latex::Parser::new(&probe, &storage).any(|e| {
+            e.is_err_and(|e| first_line(&e.to_string()) == "unknown primitive command found")
+        })
+    });
+    match unknown {
+        Some(name) => format!("unknown command `\\{name}`"),
+        None => message,
+    }
+}
+
+/// The control words of `tex`, in order.
+fn command_names(tex: &str) -> impl Iterator<Item = &str> {
+    tex.split('\\').skip(1).filter_map(|s| {
+        let end = s
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(s.len());
+        (end > 0).then(|| &s[..end])
+    })
 }
 
 fn first_line(message: &str) -> String {

@@ -645,7 +645,8 @@ fn text_style(name: &str) -> Option<Style> {
     })
 }
 
-fn text_symbol(name: &str) -> Option<&'static str> {
+/// The text a symbol command stands for in text mode (`\ss` → `ß`).
+pub(super) fn text_symbol(name: &str) -> Option<&'static str> {
     Some(match name {
         "ldots" | "dots" | "textellipsis" => "…",
         "LaTeX" => "LaTeX",

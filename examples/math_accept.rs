@@ -1,0 +1,73 @@
+//! Which formulas scholarsite renders: reads math corpus files (JSON Lines, one
+//! `{"tex": …, "display": …}` object a line, as in `tests/fixtures/math/`) and prints one JSON
+//! object per expression: `{"file", "line", "tex", "display", "ok", "error"}`.
+//!
+//! ```sh
+//! cargo run --example math_accept -- tests/fixtures/math/*.jsonl
+//! ```
+//!
+//! With `--mathml` each object also carries the MathML. `scripts/math/compare.mjs` runs this
+//! to compare with KaTeX and Temml.
+
+use std::process::ExitCode;
+
+use serde_json::{Value, json};
+
+fn main() -> ExitCode {
+    let mut with_mathml = false;
+    let mut files = Vec::new();
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--mathml" => with_mathml = true,
+            "-h" | "--help" => {
+                println!("usage: math_accept [--mathml] FILE.jsonl…");
+                return ExitCode::SUCCESS;
+            }
+            _ => files.push(arg),
+        }
+    }
+    if files.is_empty() {
+        eprintln!("usage: math_accept [--mathml] FILE.jsonl…");
+        return ExitCode::from(2);
+    }
+    let macros = scholarsite::latex::Macros::default();
+    for file in &files {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read {file}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let entry: Value = match serde_json::from_str(line) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("error: {file}:{}: {e}", n + 1);
+                    return ExitCode::FAILURE;
+                }
+            };
+            let tex = entry["tex"].as_str().unwrap_or_default();
+            let display = entry["display"].as_bool().unwrap_or(false);
+            let mut mathml = String::new();
+            let result =
+                scholarsite::latex::math_to_mathml_with(tex, display, &macros, &mut mathml);
+            let mut out = json!({
+                "file": file,
+                "line": n + 1,
+                "tex": tex,
+                "display": display,
+                "ok": result.is_ok(),
+                "error": result.err(),
+            });
+            if with_mathml {
+                out["mathml"] = Value::String(mathml);
+            }
+            println!("{out}");
+        }
+    }
+    ExitCode::SUCCESS
+}
