@@ -61,9 +61,11 @@ pub fn build(settings: &Settings) -> Result<Report> {
     let start = Instant::now();
     let staging = Staging::new(&settings.output_dir)?;
     let rendered = render_into(settings, &staging)?;
+    let mut watch = crate::timings::Stopwatch::start();
     staging
         .commit()
         .map_err(|e| e.with_warnings(rendered.warnings.clone()))?;
+    watch.lap("swap output");
     Ok(Report {
         files: rendered.files,
         papers: rendered.site.papers.len(),
@@ -75,6 +77,7 @@ pub fn build(settings: &Settings) -> Result<Report> {
 
 /// Loads everything and renders the site into `sink`.
 pub fn render_into(settings: &Settings, sink: &dyn Sink) -> Result<Rendered> {
+    let mut watch = crate::timings::Stopwatch::start();
     let (profile, (content, theme)) = rayon::join(
         || load_profile(settings),
         || rayon::join(|| content::load(&settings.root), || Theme::load(settings)),
@@ -83,6 +86,7 @@ pub fn render_into(settings: &Settings, sink: &dyn Sink) -> Result<Rendered> {
     let profile = collect(profile, &mut warnings)?;
     let content = collect(content, &mut warnings)?;
     let mut theme = theme.map_err(|e| e.with_warnings(warnings.clone()))?;
+    watch.lap("load");
     let (site, w, _) = site::assemble(
         settings,
         profile.as_ref(),
@@ -91,6 +95,7 @@ pub fn render_into(settings: &Settings, sink: &dyn Sink) -> Result<Rendered> {
     )
     .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.extend(w);
+    watch.lap("assemble");
     let files = render::render_site(settings, &mut theme, &site, sink, &render::Selection::All)
         .map_err(|e| e.with_warnings(warnings.clone()))?
         .written;

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use crate::content::Kind;
 use crate::site::Paper;
-use crate::text::html_to_text;
 
 /// Words skipped when choosing the title word of a key.
 const STOPWORDS: &[&str] = &[
@@ -395,7 +394,6 @@ pub fn json_ld(p: &Paper, permalink: &str) -> Value {
     }
     if !p.abstract_text.is_empty() {
         obj.insert("abstract".into(), json!(p.abstract_text));
-        obj.insert("description".into(), json!(html_to_text(&p.abstract_html)));
     }
     if let Some(v) = &p.venue {
         obj.insert("isPartOf".into(), json!({ "@type": if p.kind == Kind::Journal { "Periodical" } else { "PublicationEvent" }, "name": v }));

@@ -1,4 +1,4 @@
-//! Files for machines: the Atom feed of papers, `sitemap.xml`, `robots.txt`. Written directly
+//! Files for machines: the Atom feed of the newest papers (`feed_limit`), `sitemap.xml`, `robots.txt`. Written directly
 //! (not through templates) so that they are always well-formed XML whatever the theme does.
 
 use crate::settings::Settings;
@@ -31,7 +31,12 @@ pub fn atom(settings: &Settings, site: &Site, title: &str) -> String {
     push_element(&mut out, "name", &site.owner.name);
     out.push_str("</author>\n");
     push_element(&mut out, "generator", "scholarsite");
-    for p in &site.papers {
+    let limit = if settings.feed_limit == 0 {
+        usize::MAX
+    } else {
+        settings.feed_limit
+    };
+    for p in site.papers.iter().take(limit) {
         let link = settings.permalink(&p.rel());
         let date = p
             .date

@@ -28,6 +28,8 @@ struct ConfigFile {
     #[serde(default = "default_output_dir")]
     output_dir: String,
     cname: Option<String>,
+    #[serde(default = "default_feed_limit")]
+    feed_limit: usize,
     profile: Option<ProfileSection>,
     #[serde(default)]
     author: Author,
@@ -54,6 +56,9 @@ fn default_language() -> String {
 }
 fn default_theme() -> String {
     "default".into()
+}
+fn default_feed_limit() -> usize {
+    100
 }
 fn default_output_dir() -> String {
     "public".into()
@@ -155,6 +160,8 @@ pub struct Settings {
     pub drafts: bool,
     /// Custom domain for GitHub Pages, written to `CNAME`.
     pub cname: Option<String>,
+    /// How many papers the Atom feed holds (newest first); 0: all.
+    pub feed_limit: usize,
     /// The scraped profile, if the site has one.
     pub profile: Option<ProfileSource>,
     /// The owner.
@@ -233,6 +240,7 @@ impl Settings {
             language: raw.language,
             theme: raw.theme,
             drafts: overrides.drafts,
+            feed_limit: raw.feed_limit,
             cname: raw
                 .cname
                 .map(|c| c.trim().to_string())
