@@ -87,13 +87,8 @@ pub fn render_into(settings: &Settings, sink: &dyn Sink) -> Result<Rendered> {
     let content = collect(content, &mut warnings)?;
     let mut theme = theme.map_err(|e| e.with_warnings(warnings.clone()))?;
     watch.lap("load");
-    let (site, w, _) = site::assemble(
-        settings,
-        profile.as_ref(),
-        &content,
-        &site::PaperCache::default(),
-    )
-    .map_err(|e| e.with_warnings(warnings.clone()))?;
+    let (site, w, _) = site::assemble(settings, profile.as_ref(), &content, None)
+        .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.extend(w);
     watch.lap("assemble");
     let files = render::render_site(settings, &mut theme, &site, sink, &render::Selection::All)

@@ -4,7 +4,7 @@
 //! full ones (`cs.LG`, `math.AG`). Both resolve to one [`Category`]: the full arXiv code, the
 //! short code shown on badges, the name, and the slug of its page.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -221,9 +221,17 @@ pub fn is_well_formed(code: &str) -> bool {
 }
 
 /// Resolves codes to categories, with the site's name overrides from `[categories]`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Resolver {
     overrides: BTreeMap<String, String>,
+    /// Lowercase full and bare codes → index in `TAXONOMY` (the first match wins for bare codes).
+    index: HashMap<String, usize>,
+}
+
+impl Default for Resolver {
+    fn default() -> Resolver {
+        Resolver::new(&BTreeMap::new())
+    }
 }
 
 impl Resolver {
@@ -233,23 +241,24 @@ impl Resolver {
             .iter()
             .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
             .collect();
-        Resolver { overrides }
+        let mut index = HashMap::new();
+        for (i, (full, _)) in TAXONOMY.iter().enumerate() {
+            index.insert(full.to_ascii_lowercase(), i);
+        }
+        for (i, (full, _)) in TAXONOMY.iter().enumerate() {
+            if let Some((_, bare)) = full.rsplit_once('.') {
+                index.entry(bare.to_ascii_lowercase()).or_insert(i);
+            }
+        }
+        Resolver { overrides, index }
     }
 
     /// The category a (well-formed) code stands for; unknown codes keep the code as name.
     pub fn resolve(&self, code: &str) -> Category {
-        let lower = code.to_ascii_lowercase();
-        let known = TAXONOMY
-            .iter()
-            .find(|(full, _)| full.to_ascii_lowercase() == lower)
-            .or_else(|| {
-                (!lower.contains('.')).then(|| {
-                    TAXONOMY.iter().find(|(full, _)| {
-                        full.rsplit_once('.')
-                            .is_some_and(|(_, s)| s.eq_ignore_ascii_case(&lower))
-                    })
-                })?
-            });
+        let known = self
+            .index
+            .get(&code.to_ascii_lowercase())
+            .map(|&i| &TAXONOMY[i]);
         let (arxiv, name) = match known {
             Some((full, name)) => ((*full).to_string(), (*name).to_string()),
             None => (code.to_string(), code.to_string()),

@@ -10,6 +10,7 @@ use tera::{Context, Value};
 use crate::categories::Category;
 use crate::citation;
 use crate::content::{Kind, Links};
+use crate::filters::json_for_script;
 use crate::settings::Settings;
 use crate::site::{Page, Paper, PaperAuthor, Site};
 use crate::theme::Theme;
@@ -44,7 +45,6 @@ struct PaperView<'a> {
     links: LinksView<'a>,
     kind: Kind,
     citation: CitationView<'a>,
-    json_ld: serde_json::Value,
     extra: &'a toml::Table,
 }
 
@@ -155,13 +155,16 @@ pub fn paper_output(settings: &Settings, p: &Paper, key: &str) -> PaperOutput {
             ris: settings.path(&format!("{rel}cite.ris")),
             csl: settings.path(&format!("{rel}cite.json")),
         },
-        json_ld: citation::json_ld(p, &permalink),
         extra: &p.extra,
         permalink,
     };
-    let value = Value::from_serializable(&view);
+    let json_ld = json_for_script(&citation::json_ld(p, &view.permalink)).unwrap_or_default();
+    let mut map = Value::from_serializable(&view)
+        .into_map()
+        .unwrap_or_default();
+    map.insert("json_ld".into(), Value::safe_string(&json_ld));
     PaperOutput {
-        value,
+        value: Value::from(map),
         bib,
         ris,
         csl,
@@ -248,7 +251,6 @@ pub fn global_context(
         bio_html: Option<&'a str>,
         paper_count: usize,
         feed: String,
-        json_ld: serde_json::Value,
         photo_url: Option<String>,
         generator: String,
         context_version: u32,
@@ -311,16 +313,20 @@ pub fn global_context(
         bio_html: site.bio_html.as_deref(),
         paper_count: site.papers.len(),
         feed: settings.path("atom.xml"),
-        json_ld: citation::person_json_ld(&site.owner, &settings.base_url, photo_url.clone()),
         photo_url,
         generator: format!("scholarsite {}", env!("CARGO_PKG_VERSION")),
         context_version: CONTEXT_VERSION,
     };
     let mut ctx = Context::new();
     ctx.insert("config", &config);
+    let person = citation::person_json_ld(&site.owner, &settings.base_url, view.photo_url.clone());
     let mut site_value = Value::from_serializable(&view)
         .into_map()
         .unwrap_or_default();
+    site_value.insert(
+        "json_ld".into(),
+        Value::safe_string(&json_for_script(&person).unwrap_or_default()),
+    );
     site_value.insert("papers".into(), Value::from(papers.to_vec()));
     let selected: Vec<Value> = site
         .papers

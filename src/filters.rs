@@ -30,12 +30,26 @@ fn thousands(value: i64, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> 
 /// Any value as JSON, safe inside `<script type="application/ld+json">`: `<`, `>` and `&` are
 /// written as `\u003c`, `\u003e`, `\u0026`, so a title holding `</script>` cannot end the block.
 fn json(value: &Value, _: Kwargs, _: &State) -> tera::TeraResult<Value> {
-    let text = serde_json::to_string(value).map_err(|e| tera::Error::message(e.to_string()))?;
-    let escaped = text
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026");
-    Ok(Value::safe_string(&escaped))
+    let text = json_for_script(value).map_err(|e| tera::Error::message(e.to_string()))?;
+    Ok(Value::safe_string(&text))
+}
+
+/// JSON of `value` that is safe inside `<script>`: `<`, `>` and `&` are `\u` escapes.
+pub fn json_for_script<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let text = serde_json::to_string(value)?;
+    if !text.contains(['<', '>', '&']) {
+        return Ok(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -14,6 +15,18 @@ use crate::diag::{Diagnostic, Result};
 pub trait Sink: Sync {
     /// Stores `bytes` at `rel`, a `/`-separated path inside the site.
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Stores at `rel` what `fill` writes, streamed where the sink can (a 30 MB listing page
+    /// then never sits in memory whole). An error from `fill` is returned as is.
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let mut buf = Vec::with_capacity(16 * 1024);
+        fill(&mut buf).map_err(|e| Diagnostic::error(format!("cannot write `{rel}`: {e}")))?;
+        self.write(rel, &buf)
+    }
 
     /// Stores a copy of the file `from` at `rel`.
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
@@ -76,6 +89,8 @@ pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// Folders already created, so that each is created once however many files it holds.
+    made: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -116,6 +131,7 @@ impl Staging {
             target: target.to_path_buf(),
             dir,
             committed: false,
+            made: Mutex::default(),
         })
     }
 
@@ -128,8 +144,19 @@ impl Staging {
     fn prepare(&self, rel: &str) -> Result<PathBuf> {
         let path = self.dir.join(check_rel(rel)?);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::io("create the folder", parent, &e))?;
+            let known = self
+                .made
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .contains(parent);
+            if !known {
+                fs::create_dir_all(parent)
+                    .map_err(|e| Diagnostic::io("create the folder", parent, &e))?;
+                self.made
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(parent.to_path_buf());
+            }
         }
         Ok(path)
     }
@@ -164,16 +191,44 @@ impl Staging {
         self.committed = true;
         if had_old {
             // The new site is in place; failing to delete the old copy is not a failed build.
-            let _ = fs::remove_dir_all(&old);
+            let _ = remove_tree(&old);
         }
         Ok(())
     }
+}
+
+/// Removes a folder and everything in it, subfolders in parallel (a site has thousands).
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
+    entries.par_iter().try_for_each(|e| {
+        // A symbolic link is removed, never followed.
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            fs::remove_file(e.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.prepare(rel)?;
         fs::write(&path, bytes).map_err(|e| Diagnostic::io("write", &path, &e).into())
+    }
+
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let path = self.prepare(rel)?;
+        let file = fs::File::create(&path).map_err(|e| Diagnostic::io("write", &path, &e))?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        fill(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| Diagnostic::io("write", &path, &e).into())
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {

@@ -262,12 +262,20 @@ pub fn render_site(
 
 /// Renders one page into the sink.
 fn render_job(theme: &Theme, job: &Job, sink: &dyn Sink) -> Result<()> {
-    let mut buf = Vec::with_capacity(16 * 1024);
-    theme
-        .tera
-        .render_to(&job.template, &job.context, &mut buf)
-        .map_err(|e| theme.tera_error(&e))?;
-    sink.write(&job.rel, &buf)
+    let mut failure = None;
+    let written = sink.write_with(&job.rel, &mut |out| {
+        theme
+            .tera
+            .render_to(&job.template, &job.context, out)
+            .map_err(|e| {
+                failure = Some(theme.tera_error(&e));
+                std::io::Error::other("template error")
+            })
+    });
+    match failure {
+        Some(d) => Err(d.into()),
+        None => written,
+    }
 }
 
 /// Each paper's listing item, rendered once with `ITEM_TEMPLATE`; returns the paper values

@@ -88,7 +88,7 @@ impl Session {
             &settings,
             profile.as_ref(),
             &content,
-            &PaperCache::default(),
+            Some(&PaperCache::default()),
         )?;
         warnings.extend(w);
         let mut session = Session {
@@ -195,7 +195,7 @@ impl Session {
             &self.settings,
             self.profile.as_ref(),
             &self.content,
-            &self.cache,
+            Some(&self.cache),
         )?;
         warnings.extend(w);
         let previous = std::mem::replace(&mut self.site, site);

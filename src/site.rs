@@ -252,13 +252,14 @@ impl Draft<'_> {
     }
 }
 
-/// Merges the profile and content into the site model, rendering all text (papers found in
-/// `cache` are reused). Returns the site, its warnings and the cache of this assembly.
+/// Merges the profile and content into the site model, rendering all text. With a `cache`
+/// (serve, watch), papers found in it are reused and the cache of this assembly is returned;
+/// without one (a build), nothing is fingerprinted or kept.
 pub fn assemble(
     settings: &Settings,
     profile: Option<&Profile>,
     content: &Content,
-    cache: &PaperCache,
+    cache: Option<&PaperCache>,
 ) -> Result<(Site, Vec<Diagnostic>, PaperCache)> {
     let mut warnings = Vec::new();
     let owner = owner(settings, profile)?;
@@ -296,6 +297,9 @@ pub fn assemble(
     let rendered: Vec<(u64, (Paper, Vec<Diagnostic>))> = drafts
         .into_par_iter()
         .map(|d| {
+            let Some(cache) = cache else {
+                return (0, render_paper(d, &resolver, &owner_names, &macros));
+            };
             let fp = d.fingerprint(&owner_names);
             match cache.papers.get(&fp) {
                 Some(hit) => (fp, hit.clone()),
@@ -310,9 +314,11 @@ pub fn assemble(
     let mut papers = Vec::with_capacity(rendered.len());
     let mut next_cache = PaperCache::default();
     for (fp, (paper, w)) in rendered {
-        papers.push(paper.clone());
         warnings.extend(w.iter().cloned());
-        next_cache.papers.insert(fp, (paper, w));
+        if cache.is_some() {
+            next_cache.papers.insert(fp, (paper.clone(), w));
+        }
+        papers.push(paper);
     }
     sort_newest_first(&mut papers);
     let pages = render_pages(&content.pages, &macros, &mut warnings);

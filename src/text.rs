@@ -81,21 +81,71 @@ pub fn html_to_words(html: &str) -> String {
 }
 
 fn visible_text(html: &str, tags_separate: bool) -> String {
-    let mut raw = String::with_capacity(html.len());
+    let mut out = Collapsed::with_capacity(html.len() / 2);
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
-        push_decoded(&mut raw, &rest[..lt]);
+        push_decoded(&mut out, &rest[..lt]);
         let tag_end = rest[lt..].find('>').map_or(rest.len(), |i| lt + i + 1);
         let tag = &rest[lt..tag_end];
         rest = &rest[tag_end..];
         if tag.starts_with("<annotation") {
             rest = rest.find("</annotation>").map_or("", |i| &rest[i + 13..]);
         } else if tags_separate || is_block_boundary(tag) {
-            raw.push(' ');
+            out.push(' ');
         }
     }
-    push_decoded(&mut raw, rest);
-    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    push_decoded(&mut out, rest);
+    out.text
+}
+
+/// Text with runs of whitespace collapsed to one space and no space at either end.
+struct Collapsed {
+    text: String,
+    space: bool,
+}
+
+impl Collapsed {
+    fn with_capacity(n: usize) -> Collapsed {
+        Collapsed {
+            text: String::with_capacity(n),
+            space: false,
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.space = !self.text.is_empty();
+        } else {
+            if self.space {
+                self.text.push(' ');
+                self.space = false;
+            }
+            self.text.push(c);
+        }
+    }
+
+    fn push_str(&mut self, s: &str) {
+        let mut words = s.split(char::is_whitespace);
+        if let Some(first) = words.next() {
+            self.word(first);
+        }
+        for word in words {
+            self.space = !self.text.is_empty();
+            self.word(word);
+        }
+    }
+
+    /// Appends text that holds no whitespace.
+    fn word(&mut self, w: &str) {
+        if w.is_empty() {
+            return;
+        }
+        if self.space {
+            self.text.push(' ');
+            self.space = false;
+        }
+        self.text.push_str(w);
+    }
 }
 
 fn is_block_boundary(tag: &str) -> bool {
@@ -128,12 +178,15 @@ fn is_block_boundary(tag: &str) -> bool {
 }
 
 /// Appends `s` with the HTML entities that our renderers produce decoded.
-fn push_decoded(out: &mut String, s: &str) {
+fn push_decoded(out: &mut Collapsed, s: &str) {
     let mut rest = s;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // `;` is ASCII, so its index is a char boundary.
+        let end = rest.as_bytes()[..rest.len().min(12)]
+            .iter()
+            .position(|&b| b == b';');
         let decoded = end.and_then(|e| decode_entity(&rest[1..e]).map(|c| (c, e)));
         match decoded {
             Some((c, e)) => {
@@ -204,6 +257,11 @@ mod tests {
     fn html_to_text_skips_tags_and_annotations() {
         let html = "<p>A <em>b</em> &amp; <math><semantics><mi>x</mi><annotation encoding=\"application/x-tex\">x</annotation></semantics></math>.</p><p>Next&nbsp;one &#8211; &#x41;</p>";
         assert_eq!(html_to_text(html), "A b & x. Next one – A");
+    }
+
+    #[test]
+    fn html_to_text_never_splits_a_character() {
+        assert_eq!(html_to_text("a &é€€€€€€; b &amp"), "a &é€€€€€€; b &amp");
     }
 
     #[test]
