@@ -321,12 +321,13 @@ fn global_context(settings: &Settings, theme: &Theme, site: &Site, papers: &[Val
         .collect();
     site_value.insert("selected".into(), Value::from(selected));
     site_value.insert("years".into(), year_values(&site.years, papers));
+    crate::theme_context::extend_site(&mut site_value, settings, theme, site);
     ctx.insert_value("site", Value::from(site_value));
     ctx
 }
 
 /// Context of a page: `page` (kind, path, permalink, title, description) plus extras.
-fn page_context(
+pub(crate) fn page_context(
     settings: &Settings,
     kind: &str,
     rel: &str,
@@ -584,7 +585,10 @@ pub fn render_site(
         .collect();
     let global = global_context(settings, theme, site, &papers);
     *theme.tera.global_context() = global;
-    let jobs = jobs(settings, site, &papers);
+    let mut jobs = jobs(settings, site, &papers);
+    jobs.extend(crate::theme_context::optional_jobs(
+        settings, theme, site, &papers,
+    ));
     let files = data_files(settings, site, &keys, &jobs);
     let generated: HashSet<&str> = jobs
         .iter()
@@ -657,6 +661,24 @@ pub fn render_site(
     Ok(RenderReport { written, outputs })
 }
 
+/// The site-wide context and every page's job, as [`render_site`] builds them (for
+/// `scholarsite build --dump-context`).
+pub fn contexts(settings: &Settings, theme: &Theme, site: &Site) -> (Context, Vec<Job>) {
+    let keys = citation::keys(&site.papers);
+    let papers: Vec<Value> = site
+        .papers
+        .iter()
+        .zip(&keys)
+        .map(|(p, key)| paper_value(settings, p, key))
+        .collect();
+    let global = global_context(settings, theme, site, &papers);
+    let mut jobs = jobs(settings, site, &papers);
+    jobs.extend(crate::theme_context::optional_jobs(
+        settings, theme, site, &papers,
+    ));
+    (global, jobs)
+}
+
 /// Everything besides the pages: citation files per paper and for all papers, the Atom feed,
 /// the sitemap, robots.txt, `.nojekyll` and `CNAME`.
 fn data_files(
@@ -726,6 +748,10 @@ fn data_files(
         feeds::sitemap(settings, pages).into_bytes(),
     ));
     files.push(("robots.txt".into(), feeds::robots(settings).into_bytes()));
+    files.push((
+        crate::search::REL.into(),
+        crate::search::index(settings, site),
+    ));
     files.push((".nojekyll".into(), Vec::new()));
     if let Some(cname) = &settings.cname {
         files.push(("CNAME".into(), format!("{cname}\n").into_bytes()));
