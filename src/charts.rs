@@ -124,17 +124,15 @@ fn topics_chart(counts: &[(String, String, usize)]) -> String {
         return String::new();
     }
     let max = counts.iter().map(|c| c.2).max().unwrap_or(1).max(1);
-    let row = 22.0;
-    let height = row * counts.len() as f64 + 4.0;
-    let label_w = 150.0;
-    let bar_max = WIDTH - label_w - 30.0;
+    let row = 30.0;
+    let height = row * counts.len() as f64;
     let total: usize = counts.iter().map(|c| c.2).sum();
     let desc = counts
         .iter()
         .map(|(name, _, n)| format!("{name}: {n}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut svg = String::with_capacity(256 + counts.len() * 260);
+    let mut svg = String::with_capacity(256 + counts.len() * 300);
     let _ = write!(
         svg,
         "<svg class=\"chart chart-topics\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"chart-topics-title chart-topics-desc\">\
@@ -143,25 +141,24 @@ fn topics_chart(counts: &[(String, String, usize)]) -> String {
         escape(&desc)
     );
     for (i, (name, _, count)) in counts.iter().enumerate() {
-        let y = row * i as f64 + 2.0;
-        let w = (bar_max * *count as f64 / max as f64).max(2.0);
-        let shown = if name.chars().count() > 24 {
-            format!("{}…", name.chars().take(23).collect::<String>().trim_end())
+        let y = row * i as f64;
+        let w = (WIDTH * *count as f64 / max as f64).max(3.0);
+        let shown = if name.chars().count() > 48 {
+            format!("{}…", name.chars().take(47).collect::<String>().trim_end())
         } else {
             name.clone()
         };
         let _ = write!(
             svg,
-            "<text class=\"chart-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"currentColor\">{}</text>\
-<rect class=\"chart-bar\" x=\"{label_w}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" rx=\"2\" fill=\"currentColor\"/>\
-<text class=\"chart-value\" x=\"{:.1}\" y=\"{:.1}\" fill=\"currentColor\">{count}</text>",
-            label_w - 8.0,
-            y + row * 0.62,
+            "<text class=\"chart-label\" x=\"0\" y=\"{:.1}\" fill=\"currentColor\">{}</text>\
+<text class=\"chart-value\" x=\"{WIDTH}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"currentColor\">{count}</text>\
+<rect class=\"chart-track\" x=\"0\" y=\"{:.1}\" width=\"{WIDTH}\" height=\"7\" rx=\"3.5\" fill=\"currentColor\" fill-opacity=\"0.12\"/>\
+<rect class=\"chart-bar\" x=\"0\" y=\"{:.1}\" width=\"{w:.1}\" height=\"7\" rx=\"3.5\" fill=\"currentColor\"/>",
+            y + 12.0,
             escape(&shown),
-            y + 3.0,
-            row - 8.0,
-            label_w + w + 5.0,
-            y + row * 0.62,
+            y + 12.0,
+            y + 17.0,
+            y + 17.0,
         );
     }
     svg.push_str("</svg>");
