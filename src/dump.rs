@@ -50,7 +50,18 @@ pub fn context(settings: &Settings, page: &str) -> Result<(String, Json)> {
     let Some(job) = jobs.iter().find(|j| j.rel == rel) else {
         let mut known: Vec<String> = jobs.iter().map(|j| shown_path(&j.rel)).collect();
         known.sort();
-        let examples = known.iter().take(6).cloned().collect::<Vec<_>>().join(", ");
+        // One example per section: `/`, `/papers/<slug>/`, `/categories/<slug>/`, …
+        let mut sections: Vec<&str> = Vec::new();
+        let mut examples: Vec<&str> = Vec::new();
+        for path in &known {
+            let section = path.split('/').nth(1).unwrap_or("");
+            let deep = path.ends_with('/') && path.matches('/').count() >= 3;
+            if (path == "/" || deep) && !sections.contains(&section) {
+                sections.push(section);
+                examples.push(path);
+            }
+        }
+        let examples = examples.join(", ");
         return Err(Diagnostic::error(format!("the site has no page `{page}`"))
             .hint(format!(
                 "give an output path of a page, e.g. {examples} ({} pages in all)",

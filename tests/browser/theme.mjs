@@ -16,13 +16,17 @@ const page = await context.newPage();
 const problems = [];
 page.on("console", (m) => { if (m.type() === "error") problems.push("console: " + m.text()); });
 page.on("pageerror", (e) => problems.push("script error: " + e));
-page.on("requestfailed", (r) => problems.push("failed request: " + r.url()));
+page.on("requestfailed", (r) => {
+  // A request cut short by the next navigation is not a failure of the page.
+  if (r.failure() && r.failure().errorText === "net::ERR_ABORTED") return;
+  problems.push("failed request: " + r.url() + " " + (r.failure() && r.failure().errorText));
+});
 page.on("response", (r) => { if (r.status() >= 400) problems.push("HTTP " + r.status() + ": " + r.url()); });
 
 async function open(path, width, scheme) {
   await page.setViewportSize({ width, height: 900 });
   await page.emulateMedia({ colorScheme: scheme });
-  const response = await page.goto(base + path, { waitUntil: "load" });
+  const response = await page.goto(base + path, { waitUntil: "networkidle" });
   if (response.status() !== 200) throw new Error(path + ": status " + response.status());
 }
 
