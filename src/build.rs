@@ -75,8 +75,35 @@ pub fn build(settings: &Settings) -> Result<Report> {
     })
 }
 
+/// A site loaded and assembled, with its theme, ready to render.
+pub struct Loaded {
+    /// The site model.
+    pub site: Site,
+    /// The theme, templates compiled.
+    pub theme: Theme,
+    /// Warnings so far.
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Loads everything and renders the site into `sink`.
 pub fn render_into(settings: &Settings, sink: &dyn Sink) -> Result<Rendered> {
+    let Loaded {
+        site,
+        mut theme,
+        warnings,
+    } = load(settings)?;
+    let files = render::render_site(settings, &mut theme, &site, sink, &render::Selection::All)
+        .map_err(|e| e.with_warnings(warnings.clone()))?
+        .written;
+    Ok(Rendered {
+        site,
+        files,
+        warnings,
+    })
+}
+
+/// Loads the profile, content and theme (in parallel) and assembles the site model.
+pub fn load(settings: &Settings) -> Result<Loaded> {
     let mut watch = crate::timings::Stopwatch::start();
     let (profile, (content, theme)) = rayon::join(
         || load_profile(settings),
@@ -85,18 +112,15 @@ pub fn render_into(settings: &Settings, sink: &dyn Sink) -> Result<Rendered> {
     let mut warnings = Vec::new();
     let profile = collect(profile, &mut warnings)?;
     let content = collect(content, &mut warnings)?;
-    let mut theme = theme.map_err(|e| e.with_warnings(warnings.clone()))?;
+    let theme = theme.map_err(|e| e.with_warnings(warnings.clone()))?;
     watch.lap("load");
     let (site, w, _) = site::assemble(settings, profile.as_ref(), &content, None)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.extend(w);
     watch.lap("assemble");
-    let files = render::render_site(settings, &mut theme, &site, sink, &render::Selection::All)
-        .map_err(|e| e.with_warnings(warnings.clone()))?
-        .written;
-    Ok(Rendered {
+    Ok(Loaded {
         site,
-        files,
+        theme,
         warnings,
     })
 }

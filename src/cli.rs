@@ -106,6 +106,10 @@ pub struct BuildArgs {
     /// With --watch: poll for changes instead of relying on file-system events.
     #[arg(long, requires = "watch")]
     pub poll: bool,
+    /// Print the template context of the page at PAGE (an output path such as `/` or
+    /// `/papers/<slug>/`) as JSON, for theme authors, and write nothing.
+    #[arg(long, value_name = "PAGE", conflicts_with = "watch")]
+    pub dump_context: Option<String>,
 }
 
 /// Parses the command line, runs it, prints diagnostics and returns the exit code:
@@ -172,9 +176,23 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
         return crate::serve::watch_build(&site_root(cli), &overrides, args.poll);
     }
     let settings = Settings::load(&site_root(cli), &overrides)?;
+    if let Some(page) = &args.dump_context {
+        return dump_context(&settings, page);
+    }
     let report = crate::build::build(&settings)?;
     print_diagnostics(&report.warnings);
     println!("{}", report.summary());
+    Ok(())
+}
+
+/// `build --dump-context PAGE`: the JSON on stdout, the template's name on stderr.
+fn dump_context(settings: &Settings, page: &str) -> Result<(), Error> {
+    let (template, json) = crate::dump::context(settings, page)?;
+    let text = serde_json::to_string_pretty(&json).map_err(|e| Diagnostic::error(e.to_string()))?;
+    eprintln!("template: {template}");
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = writeln!(out, "{text}");
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //!
 //! - `content/papers/**/*.md`: a paper (enriching a profile paper, or a new one)
 //! - `content/_index.md` (or `about.md`): the biography on the home page
+//! - `content/news/**/*.md`: a news item, listed on the home page (not a page of its own)
 //! - any other `content/**/*.md`: a page (`cv.md` → `/cv/`)
 //! - any other file: an asset, copied to the same path
 
@@ -140,6 +141,22 @@ pub struct PageMatter {
     pub extra: toml::Table,
 }
 
+/// Front matter of `content/news/*.md`: a dated item listed on the home page.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewsMatter {
+    /// A short headline (optional: the body alone is often enough).
+    pub title: Option<String>,
+    /// The date of the news (required).
+    pub date: Option<toml::value::Datetime>,
+    /// Not built unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// A news file.
+pub type NewsFile = Document<NewsMatter>;
+
 /// A Markdown file: where it is, its front matter, and its body.
 #[derive(Debug, Clone)]
 pub struct Document<M> {
@@ -197,6 +214,8 @@ pub struct Content {
     pub bio: Option<Document<PageMatter>>,
     /// Other pages, sorted by path.
     pub pages: Vec<PageFile>,
+    /// News items, sorted by path.
+    pub news: Vec<NewsFile>,
     /// Other files.
     pub assets: Vec<Asset>,
 }
@@ -205,6 +224,7 @@ pub struct Content {
 enum FileKind {
     Paper,
     Bio,
+    News,
     Page(String),
     Asset(String),
 }
@@ -241,6 +261,7 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
         match item {
             Ok(Some(Loaded::Paper(p))) => content.papers.push(*p),
             Ok(Some(Loaded::Page(p))) => content.pages.push(p),
+            Ok(Some(Loaded::News(n))) => content.news.push(*n),
             Ok(Some(Loaded::Bio(b))) => match &content.bio {
                 Some(first) => warnings.push(
                     Diagnostic::warning(format!(
@@ -276,6 +297,7 @@ impl Content {
             .iter()
             .map(|p| &p.shown)
             .chain(self.pages.iter().map(|p| &p.doc.shown))
+            .chain(self.news.iter().map(|n| &n.shown))
             .chain(self.assets.iter().map(|a| &a.path))
             .any(|p| p.starts_with(path) && p != path);
         if path.is_dir() || was_dir {
@@ -285,6 +307,7 @@ impl Content {
         }
         self.papers.retain(|p| p.shown != path);
         self.pages.retain(|p| p.doc.shown != path);
+        self.news.retain(|n| n.shown != path);
         self.assets.retain(|a| a.path != path);
         if self.bio.as_ref().is_some_and(|b| b.shown == path) {
             self.bio = None;
@@ -312,6 +335,10 @@ impl Content {
                 }
             }
             Some(Loaded::Bio(b)) => self.bio = Some(b),
+            Some(Loaded::News(n)) => {
+                let at = self.news.partition_point(|x| x.shown < n.shown);
+                self.news.insert(at, *n);
+            }
             Some(Loaded::Asset(a)) => self.assets.push(a),
             None => {}
         }
@@ -364,6 +391,9 @@ fn classify(dir: &Path, path: &Path) -> Option<FileKind> {
     if rel.starts_with("papers") {
         return Some(FileKind::Paper);
     }
+    if rel.starts_with("news") {
+        return Some(FileKind::News);
+    }
     if rel_str == "_index.md" || rel_str == "about.md" {
         return Some(FileKind::Bio);
     }
@@ -389,7 +419,7 @@ fn page_rel(rel: &str) -> String {
 fn check_page_paths(pages: &[PageFile], errors: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     for page in pages {
-        let reserved = ["/", "papers/", "categories/"];
+        let reserved = ["/", "papers/", "categories/", "coauthors/"];
         if reserved.contains(&page.rel.as_str()) || page.rel.starts_with("papers/") {
             errors.push(
                 Diagnostic::error(format!(
@@ -417,6 +447,7 @@ enum Loaded {
     Paper(Box<PaperFile>),
     Page(PageFile),
     Bio(Document<PageMatter>),
+    News(Box<NewsFile>),
     Asset(Asset),
 }
 
@@ -432,6 +463,12 @@ fn load_file(path: PathBuf, kind: FileKind) -> Result<Option<Loaded>> {
         FileKind::Bio => {
             let src = source::read_text(&path, &path, "read")?;
             Loaded::Bio(parse_document(&path, src, false)?)
+        }
+        FileKind::News => {
+            let src = source::read_text(&path, &path, "read")?;
+            let doc = parse_document::<NewsMatter>(&path, src, false)?;
+            check_news(&doc)?;
+            Loaded::News(Box::new(doc))
         }
         FileKind::Page(rel) => {
             let src = source::read_text(&path, &path, "read")?;
@@ -568,6 +605,28 @@ fn check_paper(doc: &PaperFile) -> Result<()> {
         Ok(())
     } else {
         Err(errors.into())
+    }
+}
+
+/// A news item needs a valid date: the list is ordered by it.
+fn check_news(doc: &NewsFile) -> Result<()> {
+    match &doc.matter.date {
+        Some(dt) if Date::from_toml(dt).is_some() => Ok(()),
+        Some(dt) => Err(Diagnostic::error(format!("`{dt}` is not a date"))
+            .at(doc.key_location("date"))
+            .hint("write a date like `date = 2025-06-01`")
+            .into()),
+        None => Err(Diagnostic::error("news item has no date")
+            .at(Location::at(&doc.shown, &doc.src, 0, 3))
+            .hint("add `date = 2025-06-01` to the front matter: news are listed newest first")
+            .into()),
+    }
+}
+
+impl NewsFile {
+    /// The news item's date, already validated.
+    pub fn date(&self) -> Option<Date> {
+        self.matter.date.as_ref().and_then(Date::from_toml)
     }
 }
 

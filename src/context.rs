@@ -337,6 +337,7 @@ pub fn global_context(
         .collect();
     site_value.insert("selected".into(), Value::from(selected));
     site_value.insert("years".into(), year_values(&site.years, papers));
+    crate::theme_context::extend_site(&mut site_value, settings, theme, site);
     ctx.insert_value("site", Value::from(site_value));
     ctx
 }

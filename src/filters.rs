@@ -1,4 +1,4 @@
-//! Filters scholarsite adds to Tera for themes (documented in docs/themes.md).
+//! Filters and tests scholarsite adds to Tera for themes (documented in docs/themes.md).
 
 use tera::{Kwargs, State, Tera, Value};
 
@@ -6,6 +6,31 @@ use tera::{Kwargs, State, Tera, Value};
 pub fn register(tera: &mut Tera) {
     tera.register_filter("thousands", thousands);
     tera.register_filter("json", json);
+    tera.register_test("css_color", css_color);
+}
+
+/// `value is css_color`: a CSS colour that is safe to write into a stylesheet: `#rgb`,
+/// `#rrggbb` (with optional alpha), a colour function such as `rgb(…)`, `hsl(…)`, `oklch(…)`
+/// holding only numbers, spaces, `.`, `,`, `%`, `/` and `-`, or a named colour.
+fn css_color(value: &Value, _: Kwargs, _: &State) -> bool {
+    let Some(s) = value.as_str() else {
+        return false;
+    };
+    let s = s.trim();
+    if let Some(hex) = s.strip_prefix('#') {
+        return matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    if let Some((name, rest)) = s.split_once('(') {
+        let functions = [
+            "rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch", "oklab", "oklch",
+        ];
+        return functions.contains(&name)
+            && rest.strip_suffix(')').is_some_and(|args| {
+                args.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || " .,%/-".contains(c))
+            });
+    }
+    !s.is_empty() && s.len() <= 30 && s.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// `1084 | thousands` → `1,084`; `sep` changes the separator.
@@ -75,6 +100,25 @@ mod tests {
             ),
             "1,084,000 -999 1 084 000"
         );
+    }
+
+    #[test]
+    fn css_colors_only() {
+        let mut ctx = tera::Context::new();
+        for (c, ok) in [
+            ("#1f5fae", true),
+            ("#abc", true),
+            ("rebeccapurple", true),
+            ("oklch(55% 0.15 250)", true),
+            ("#12345", false),
+            ("red;}body{display:none", false),
+            ("rgb(1,2,3)}x{", false),
+            ("url(x)", false),
+        ] {
+            ctx.insert("c", c);
+            let out = render("{% if c is css_color %}yes{% else %}no{% endif %}", &ctx);
+            assert_eq!(out, if ok { "yes" } else { "no" }, "{c}");
+        }
     }
 
     #[test]

@@ -194,22 +194,7 @@ pub fn render_site(
     selection: &Selection,
 ) -> Result<RenderReport> {
     let mut watch = crate::timings::Stopwatch::start();
-    let keys = citation::keys(&site.papers);
-    let outputs: Vec<PaperOutput> = site
-        .papers
-        .par_iter()
-        .zip(&keys)
-        .map(|(p, key)| context::paper_output(settings, p, key))
-        .collect();
-    let mut papers: Vec<Value> = outputs.iter().map(|o| o.value.clone()).collect();
-    watch.lap("paper values");
-    *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
-    if theme.tera.contains_template(ITEM_TEMPLATE) {
-        papers = render_items(theme, &papers)?;
-        *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
-    }
-    watch.lap("listing items");
-    let jobs = jobs(settings, site, &papers);
+    let Prepared { outputs, jobs } = prepare(settings, theme, site, &mut watch)?;
     let data = data_file_names(settings, site);
     let generated: HashSet<&str> = jobs
         .iter()
@@ -243,7 +228,7 @@ pub fn render_site(
         errors.push(d);
         return Err(errors.into());
     }
-    let written = write_data_files(settings, site, &outputs, sink, selection)?;
+    let written = write_data_files(settings, site, &outputs, &jobs, sink, selection)?;
     watch.lap("data files");
     let mut all: HashSet<String> = generated.iter().map(|r| (*r).to_string()).collect();
     all.extend(theme.statics.iter().map(|s| s.rel.clone()));
@@ -258,6 +243,58 @@ pub fn render_site(
         written,
         outputs: all,
     })
+}
+
+/// Paper outputs and page jobs, with the theme's global context set.
+struct Prepared {
+    outputs: Vec<PaperOutput>,
+    jobs: Vec<Job>,
+}
+
+/// Computes every paper's value and citation files, renders the listing items, sets the
+/// site-wide context and lists the page jobs (the theme's optional pages included).
+fn prepare(
+    settings: &Settings,
+    theme: &mut Theme,
+    site: &Site,
+    watch: &mut crate::timings::Stopwatch,
+) -> Result<Prepared> {
+    let keys = citation::keys(&site.papers);
+    let outputs: Vec<PaperOutput> = site
+        .papers
+        .par_iter()
+        .zip(&keys)
+        .map(|(p, key)| context::paper_output(settings, p, key))
+        .collect();
+    let mut papers: Vec<Value> = outputs.iter().map(|o| o.value.clone()).collect();
+    watch.lap("paper values");
+    *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
+    if theme.tera.contains_template(ITEM_TEMPLATE) {
+        papers = render_items(theme, &papers)?;
+        *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
+    }
+    watch.lap("listing items");
+    let mut jobs = jobs(settings, site, &papers);
+    jobs.extend(crate::theme_context::optional_jobs(
+        settings, theme, site, &papers,
+    ));
+    Ok(Prepared { outputs, jobs })
+}
+
+/// The site-wide context and every page's job, exactly as [`render_site`] renders them (for
+/// `scholarsite build --dump-context`).
+pub fn contexts(
+    settings: &Settings,
+    theme: &mut Theme,
+    site: &Site,
+) -> Result<(Context, Vec<Job>)> {
+    let Prepared { jobs, .. } = prepare(
+        settings,
+        theme,
+        site,
+        &mut crate::timings::Stopwatch::start(),
+    )?;
+    Ok((theme.tera.global_context().clone(), jobs))
 }
 
 /// Renders one page into the sink.
@@ -310,6 +347,7 @@ fn data_file_names(settings: &Settings, site: &Site) -> Vec<String> {
         })
         .collect();
     names.extend(SITE_FILES.iter().map(|s| (*s).to_string()));
+    names.push(crate::search::REL.to_string());
     if settings.cname.is_some() {
         names.push("CNAME".into());
     }
@@ -333,6 +371,7 @@ fn write_data_files(
     settings: &Settings,
     site: &Site,
     outputs: &[PaperOutput],
+    jobs: &[Job],
     sink: &dyn Sink,
     selection: &Selection,
 ) -> Result<usize> {
@@ -375,7 +414,7 @@ fn write_data_files(
         out
     };
     let title = settings.title.as_deref().unwrap_or(&site.owner.name);
-    let pages = sitemap_pages(site);
+    let pages = sitemap_pages(site, jobs);
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("papers.bib", join(|o| &o.bib, "\n").into_bytes()),
         ("papers.ris", join(|o| &o.ris, "").into_bytes()),
@@ -390,6 +429,7 @@ fn write_data_files(
                 .into_bytes(),
         ),
         ("robots.txt", feeds::robots(settings).into_bytes()),
+        (crate::search::REL, crate::search::index(settings, site)),
         (".nojekyll", Vec::new()),
     ];
     if let Some(cname) = &settings.cname {
@@ -401,25 +441,20 @@ fn write_data_files(
     Ok(count + files.len())
 }
 
-/// The sitemap's pages (relative paths) with a paper's date as `lastmod`.
-fn sitemap_pages(site: &Site) -> Vec<(String, Option<String>)> {
-    let mut pages = vec![
-        (String::new(), None),
-        ("papers/".to_string(), None),
-        ("categories/".to_string(), None),
-    ];
-    pages.extend(
-        site.papers
-            .iter()
-            .map(|p| (p.rel(), p.date.map(|d| d.iso()))),
-    );
-    pages.extend(
-        site.categories
-            .iter()
-            .map(|g| (format!("categories/{}/", g.category.slug), None)),
-    );
-    pages.extend(site.pages.iter().map(|p| (p.rel.clone(), None)));
-    pages
+/// The sitemap's pages (every `…/index.html` job, as a folder path), with a paper's date as
+/// `lastmod`.
+fn sitemap_pages(site: &Site, jobs: &[Job]) -> Vec<(String, Option<String>)> {
+    let dates: std::collections::HashMap<String, String> = site
+        .papers
+        .iter()
+        .filter_map(|p| Some((format!("{}index.html", p.rel()), p.date?.iso())))
+        .collect();
+    jobs.iter()
+        .filter_map(|j| {
+            let folder = j.rel.strip_suffix("index.html")?;
+            Some((folder.to_string(), dates.get(&j.rel).cloned()))
+        })
+        .collect()
 }
 
 /// A static file may not replace a generated page.

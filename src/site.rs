@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::categories::{Category, Resolver};
-use crate::content::{Asset, Content, Document, Kind, Links, PageMatter, PaperFile};
+use crate::content::{Asset, Content, Document, Kind, Links, PaperFile};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Location, Result};
 use crate::latex::{self, Layout, TexProblem};
@@ -157,6 +157,17 @@ pub struct Page {
     pub shown: PathBuf,
 }
 
+/// A news item (`content/news/*.md`), listed on the home page.
+#[derive(Debug, Clone)]
+pub struct NewsItem {
+    /// Its date.
+    pub date: Date,
+    /// Optional headline.
+    pub title: Option<String>,
+    /// The rendered body.
+    pub html: String,
+}
+
 /// Everything the renderer needs.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -178,6 +189,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// The biography as HTML.
     pub bio_html: Option<String>,
+    /// News items, newest first.
+    pub news: Vec<NewsItem>,
     /// Files from content/ copied as is.
     pub assets: Vec<Asset>,
 }
@@ -338,6 +351,7 @@ pub fn assemble(
         papers,
         pages,
         bio_html,
+        news: render_news(settings, &content.news, &macros, &mut warnings),
         assets: content.assets.clone(),
     };
     Ok((site, warnings, next_cache))
@@ -766,8 +780,8 @@ fn group_categories(papers: &[Paper]) -> Vec<CategoryGroup> {
     groups
 }
 
-fn render_markdown(
-    doc: &Document<PageMatter>,
+fn render_markdown<M>(
+    doc: &Document<M>,
     what: &str,
     macros: &latex::Macros,
     warnings: &mut Vec<Diagnostic>,
@@ -811,6 +825,28 @@ fn render_pages(
         });
     }
     pages
+}
+
+/// News items (drafts only with `--drafts`), newest first.
+fn render_news(
+    settings: &Settings,
+    files: &[crate::content::NewsFile],
+    macros: &latex::Macros,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<NewsItem> {
+    let mut news: Vec<NewsItem> = files
+        .iter()
+        .filter(|f| settings.drafts || !f.matter.draft)
+        .filter_map(|f| {
+            Some(NewsItem {
+                date: f.date()?,
+                title: f.matter.title.clone(),
+                html: render_markdown(f, "a news item", macros, warnings),
+            })
+        })
+        .collect();
+    news.sort_by_key(|n| std::cmp::Reverse(n.date));
+    news
 }
 
 /// The text of the first `<h1>` of rendered HTML.

@@ -49,6 +49,8 @@ pub struct StaticFile {
 #[serde(deny_unknown_fields)]
 struct ThemeToml {
     description: Option<String>,
+    /// The scholarsite versions the theme supports, e.g. `">=0.1, <0.2"`.
+    scholarsite: Option<String>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -100,6 +102,7 @@ impl Theme {
             } else if rel == "theme.toml" {
                 let text = read_bytes(&bytes, &shown)?;
                 theme_toml = toml::from_str(&text).map_err(|e| toml_error(&shown, &text, &e))?;
+                check_version(&name, theme_toml.scholarsite.as_deref(), &shown, &text)?;
             }
         }
         let site_templates = settings.root.join("templates");
@@ -170,6 +173,33 @@ impl Theme {
             }
             _ => Diagnostic::error(format!("template error: {err}")),
         }
+    }
+}
+
+/// A theme made for other scholarsite versions (`scholarsite = "…"` in its theme.toml) is an
+/// error pointing at that line, rather than a page that breaks halfway through rendering.
+fn check_version(name: &str, range: Option<&str>, shown: &Path, src: &str) -> Result<()> {
+    let Some(range) = range else {
+        return Ok(());
+    };
+    let at = key_location(shown, src, "scholarsite");
+    let version = env!("CARGO_PKG_VERSION");
+    match crate::compat::Range::parse(range) {
+        Err(why) => Err(Diagnostic::error(format!(
+            "theme `{name}` has an invalid scholarsite version range: {why}"
+        ))
+        .at(at)
+        .hint("write a range like `scholarsite = \">=0.1, <0.2\"`")
+        .into()),
+        Ok(r) if !r.matches(version) => Err(Diagnostic::error(format!(
+            "theme `{name}` supports scholarsite {range}, but this is scholarsite {version}"
+        ))
+        .at(at)
+        .hint(format!(
+            "use a version of the theme made for scholarsite {version}, or the scholarsite its theme.toml asks for"
+        ))
+        .into()),
+        Ok(_) => Ok(()),
     }
 }
 

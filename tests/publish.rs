@@ -131,8 +131,8 @@ fn check_feeds(public: &Path, base_url: &str) {
         .collect();
     assert_eq!(
         locs.len(),
-        30 + 1 + 1 + 1 + 4,
-        "home, papers, categories, 4 categories, 30 papers"
+        30 + 1 + 1 + 1 + 1 + 4,
+        "home, papers, categories, co-authors, 4 categories, 30 papers"
     );
     for loc in &locs {
         assert!(loc.starts_with(base_url), "{loc}");

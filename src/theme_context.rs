@@ -1,0 +1,82 @@
+//! Template values added for themes beyond the core model (see docs/themes.md): the news list,
+//! the charts, the co-authors page and the search index. Kept apart from `render.rs` so that
+//! the core contexts stay small; everything here is additive to context version 1.
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::render::Job;
+use crate::settings::Settings;
+use crate::site::Site;
+use crate::theme::Theme;
+
+/// Adds `news`, `charts`, `coauthors_path` and `search_index` to the `site` map.
+pub fn extend_site(site_value: &mut tera::Map, settings: &Settings, theme: &Theme, site: &Site) {
+    #[derive(Serialize)]
+    struct NewsView<'a> {
+        date: String,
+        date_display: String,
+        title: Option<&'a str>,
+        html: &'a str,
+    }
+    #[derive(Serialize)]
+    struct YearCount {
+        year: i32,
+        count: usize,
+    }
+    #[derive(Serialize)]
+    struct Charts {
+        years_svg: String,
+        topics_svg: String,
+        years: Vec<YearCount>,
+    }
+    let news: Vec<NewsView> = site
+        .news
+        .iter()
+        .map(|n| NewsView {
+            date: n.date.iso(),
+            date_display: n.date.human(),
+            title: n.title.as_deref(),
+            html: &n.html,
+        })
+        .collect();
+    site_value.insert("news".into(), Value::from_serializable(&news));
+    let charts = Charts {
+        years_svg: crate::charts::years_svg(site),
+        topics_svg: crate::charts::topics_svg(site),
+        years: crate::charts::year_counts(site)
+            .into_iter()
+            .map(|(year, count)| YearCount { year, count })
+            .collect(),
+    };
+    site_value.insert("charts".into(), Value::from_serializable(&charts));
+    let coauthors = has_coauthors_page(theme).then(|| settings.path(crate::coauthors::REL));
+    site_value.insert(
+        "coauthors_path".into(),
+        Value::from_serializable(&coauthors),
+    );
+    site_value.insert(
+        "search_index".into(),
+        Value::from(settings.path(crate::search::REL)),
+    );
+}
+
+/// Whether the theme has a co-authors page (`coauthors.html`): older themes do not, and are
+/// not asked to render one.
+fn has_coauthors_page(theme: &Theme) -> bool {
+    theme.tera.contains_template("coauthors.html")
+}
+
+/// Pages a theme gets only when it has their template: the co-authors page.
+pub fn optional_jobs(
+    settings: &Settings,
+    theme: &Theme,
+    site: &Site,
+    papers: &[Value],
+) -> Vec<Job> {
+    if has_coauthors_page(theme) {
+        vec![crate::coauthors::job(settings, site, papers)]
+    } else {
+        Vec::new()
+    }
+}

@@ -1,0 +1,242 @@
+//! The theme contract: the home page's weight budget, `--dump-context`, the version range in
+//! theme.toml, the second built-in theme, the co-authors page, news and `[extra]` colours.
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::*;
+
+const AUTOREP: &str =
+    "papers/autorep-automatic-relu-replacement-for-fast-private-network-inference/";
+
+/// Size of `bytes` compressed with gzip (level 6, as static hosts such as GitHub Pages serve).
+fn gzipped(bytes: &[u8]) -> usize {
+    let mut child = Command::new("gzip")
+        .args(["-6", "-c"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("gzip is installed");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    out.stdout.len()
+}
+
+#[test]
+fn the_home_page_weighs_under_100_kb_gzipped() {
+    let site = example_site();
+    build(site.path());
+    let public = site.path().join("public");
+    let html_path = public.join("index.html");
+    let html = fs::read(&html_path).unwrap();
+    let doc = common::html(&html_path);
+    let mut total = gzipped(&html);
+    let mut parts = vec![format!("index.html {}", total)];
+    for el in doc.select(&sel("link[rel=stylesheet], script[src]")) {
+        let url = el.value().attr("href").or(el.value().attr("src")).unwrap();
+        let rel = url.strip_prefix("/homepage/").expect("a local asset");
+        let size = gzipped(&fs::read(public.join(rel)).unwrap());
+        parts.push(format!("{rel} {size}"));
+        total += size;
+    }
+    eprintln!("home page, gzipped: {total} bytes ({})", parts.join(", "));
+    assert!(
+        parts.len() >= 4,
+        "HTML, two stylesheets and the script: {parts:?}"
+    );
+    assert!(total < 100 * 1024, "{total} bytes: {parts:?}");
+}
+
+fn dump(root: &Path, page: &str) -> serde_json::Value {
+    let out = run(root, &["build", "--dump-context", page]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+#[test]
+fn dump_context_prints_a_pages_context_as_json() {
+    let site = example_site();
+    let paper = dump(site.path(), &format!("/{AUTOREP}"));
+    assert_eq!(paper["page"]["kind"], "paper");
+    assert_eq!(paper["paper"]["venue"], "ICCV 2023");
+    assert!(
+        paper["paper"]["citation"]["bibtex"]
+            .as_str()
+            .unwrap()
+            .starts_with("@inproceedings{")
+    );
+    assert_eq!(paper["config"]["base_path"], "/homepage/");
+    assert_eq!(
+        paper["config"]["extra"]["color_scheme"], "auto",
+        "theme defaults merged"
+    );
+    assert_eq!(paper["site"]["context_version"], 1);
+    let home = dump(site.path(), "/");
+    assert_eq!(home["page"]["kind"], "home");
+    assert!(home.get("paper").is_none());
+    assert_eq!(home["site"]["papers"].as_array().unwrap().len(), 30);
+    assert!(
+        home["site"]["charts"]["years_svg"]
+            .as_str()
+            .unwrap()
+            .contains("<title id=\"chart-years-title\">")
+    );
+    assert_eq!(home["site"]["search_index"], "/homepage/search.json");
+    let news = home["site"]["news"].as_array().unwrap();
+    let dates: Vec<&str> = news.iter().map(|n| n["date"].as_str().unwrap()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted, "news newest first");
+    assert!(!site.path().join("public").exists(), "nothing written");
+    let coauthors = dump(site.path(), "/homepage/coauthors/");
+    let list = coauthors["coauthors"].as_array().unwrap();
+    let counts: Vec<u64> = list.iter().map(|a| a["count"].as_u64().unwrap()).collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]),
+        "most frequent first"
+    );
+    assert_eq!(list[0]["name"], "Hongwu Peng");
+    let out = run(site.path(), &["build", "--dump-context", "/no/such/"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: the site has no page `/no/such/`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("/papers/"), "{stderr}");
+}
+
+#[test]
+fn a_theme_for_another_version_is_a_clear_error() {
+    let site = example_site();
+    let theme = site.path().join("themes/old");
+    copy_tree(&repo().join("themes/classic"), &theme);
+    let toml = fs::read_to_string(theme.join("theme.toml")).unwrap();
+    fs::write(
+        theme.join("theme.toml"),
+        toml.replace("scholarsite = \">=0.1, <0.2\"", "scholarsite = \">=0.2\""),
+    )
+    .unwrap();
+    let config = fs::read_to_string(site.path().join("config.toml")).unwrap();
+    fs::write(
+        site.path().join("config.toml"),
+        config.replace("theme = \"default\"", "theme = \"old\""),
+    )
+    .unwrap();
+    let out = run(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "error: theme `old` supports scholarsite >=0.2, but this is scholarsite 0.1.0"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("themes/old/theme.toml:3:"), "{stderr}");
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn the_classic_theme_is_one_line_away_and_older_themes_need_no_coauthors_page() {
+    let site = example_site();
+    let config = fs::read_to_string(site.path().join("config.toml")).unwrap();
+    fs::write(
+        site.path().join("config.toml"),
+        config.replace("theme = \"default\"", "theme = \"classic\""),
+    )
+    .unwrap();
+    build(site.path());
+    let public = site.path().join("public");
+    let home = html(&public.join("index.html"));
+    assert_eq!(
+        home.select(&sel("link[href='/homepage/classic.css']"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        home.select(&sel("script[src]")).count(),
+        0,
+        "classic has no script"
+    );
+    assert_eq!(home.select(&sel(".pubs li")).count(), 30);
+    assert!(public.join("coauthors/index.html").is_file());
+    assert!(
+        !public.join("style.css").exists(),
+        "nothing of the default theme"
+    );
+    let paper = html(&public.join(AUTOREP).join("index.html"));
+    assert_eq!(paper.select(&sel("meta[name=citation_title]")).count(), 1);
+    assert!(visible_text(&paper).contains("ICCV 2023"));
+
+    // Every page of the classic theme is valid HTML too (when the checker is installed; the
+    // default theme's pages are checked by tests/validate_html.rs).
+    let jar = repo().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    if jar.is_file() && Command::new("java").arg("-version").output().is_ok() {
+        let pages: Vec<std::path::PathBuf> = walkdir::WalkDir::new(&public)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .map(|e| e.into_path())
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .collect();
+        let out = Command::new("java")
+            .arg("-jar")
+            .arg(&jar)
+            .args(["--errors-only", "--format", "gnu"])
+            .args(&pages)
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && report.trim().is_empty(), "{report}");
+    }
+
+    // A theme without coauthors.html (made before it existed) still builds, without that page.
+    fs::remove_file(repo_theme_copy(site.path()).join("templates/coauthors.html")).unwrap();
+    build(site.path());
+    assert!(!public.join("coauthors/index.html").exists());
+    let home = fs::read_to_string(public.join("index.html")).unwrap();
+    assert!(!home.contains("coauthors/"));
+}
+
+/// Copies the built-in classic theme into the site as `themes/classic/` (which then wins).
+fn repo_theme_copy(root: &Path) -> std::path::PathBuf {
+    let dir = root.join("themes/classic");
+    copy_tree(&repo().join("themes/classic"), &dir);
+    dir
+}
+
+#[test]
+fn accent_colours_come_from_extra() {
+    let site = example_site();
+    let config = fs::read_to_string(site.path().join("config.toml")).unwrap();
+    fs::write(
+        site.path().join("config.toml"),
+        config.replace(
+            "[extra]",
+            "[extra]\naccent = \"#7a2e8f\"\naccent_dark = \"red;}body{display:none\"\ncolor_scheme = \"dark\"",
+        ),
+    )
+    .unwrap();
+    build(site.path());
+    let home = fs::read_to_string(site.path().join("public/index.html")).unwrap();
+    assert!(home.contains(":root{--accent:#7a2e8f}"), "accent written");
+    assert!(
+        !home.contains("display:none"),
+        "a non-colour is not written"
+    );
+    assert!(home.contains("<html lang=\"en\" data-theme=\"dark\">"));
+    assert!(
+        !home.contains("theme-toggle"),
+        "no toggle for a fixed scheme"
+    );
+}
