@@ -89,6 +89,9 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         base_url: Some(url.clone()),
         drafts: opts.drafts,
     };
+    // Watch before the first build, so that an edit made while it runs is not missed.
+    let settings = crate::settings::Settings::load(&opts.root, &overrides)?;
+    let mut watcher = SourceWatcher::new(&settings, opts.poll)?;
     let start = Instant::now();
     let (session, error) = match Session::start(&opts.root, &overrides) {
         Ok(s) => {
@@ -105,11 +108,6 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
             (None, Some(e.to_string()))
         }
     };
-    let settings = match &session {
-        Some(s) => s.settings().clone(),
-        None => crate::settings::Settings::load(&opts.root, &overrides)?,
-    };
-    let mut watcher = SourceWatcher::new(&settings, opts.poll)?;
     let files = Arc::new(
         session
             .as_ref()
@@ -482,8 +480,10 @@ fn open_browser(url: &str) {
 
 /// `build --watch`: rebuild `public/` (atomically) on every change until Ctrl-C.
 pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()> {
+    // Watch before the first build, so that an edit made while it runs is not missed.
+    let settings = crate::settings::Settings::load(root, overrides)?;
+    let mut watcher = SourceWatcher::new(&settings, poll)?;
     let mut session = Session::start(root, overrides)?;
-    let settings = session.settings().clone();
     crate::cli::print_diagnostics(session.warnings());
     write_out(&settings.output_dir, session.files())?;
     println!(
@@ -491,7 +491,6 @@ pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()>
         session.files().len(),
         settings.output_dir.display()
     );
-    let mut watcher = SourceWatcher::new(&settings, poll)?;
     while let Some(batch) = watcher.next_batch() {
         match session.apply(&batch) {
             Ok(update) if update.changed.is_empty() => {}

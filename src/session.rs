@@ -304,7 +304,13 @@ impl Session {
             .collect();
         if !papers.is_empty() || !removed.is_empty() {
             pages.extend(
-                ["index.html", "papers/index.html", "categories/index.html"].map(String::from),
+                [
+                    "index.html",
+                    "papers/index.html",
+                    "categories/index.html",
+                    "coauthors/index.html",
+                ]
+                .map(String::from),
             );
             for slug in papers.iter().chain(removed) {
                 for map in [&self.fingerprints.categories, &next.categories] {
@@ -337,6 +343,7 @@ impl Session {
             site.papers.iter().filter(|p| p.selected).count(),
         )
             .hash(&mut h);
+        format!("{:?}", site.news).hash(&mut h);
         let keys = citation::keys(&site.papers);
         let mut papers = HashMap::with_capacity(site.papers.len());
         let mut categories = HashMap::with_capacity(site.papers.len());

@@ -139,6 +139,20 @@ fn edits_rebuild_only_what_changed_and_errors_keep_the_last_good_site() {
     fs::write(site.path().join("content/papers/new.md"), "+++\ntitle = \"Brand New Result\"\ndate = 2026-11-01\nauthors = [\"Shaoyi Huang\"]\ncategories = [\"CV\"]\n+++\n").unwrap();
     wait_for(server.port, "/", "Brand New Result");
     wait_for(server.port, "/categories/cv/", "Brand New Result");
+    // News and co-authors follow too.
+    fs::write(
+        site.path().join("content/news/2026-11-20-talk.md"),
+        "+++\ndate = 2026-11-20\ntitle = \"Keynote 8675309\"\n+++\nA talk.\n",
+    )
+    .unwrap();
+    wait_for(server.port, "/", "Keynote 8675309");
+    let with_coauthor = format!("{original}\nA fresh sentence 1234.\n").replacen(
+        "+++\n",
+        "+++\nauthors = [\"Hongwu Peng\", \"Shaoyi Huang\", \"Zed Newcoauthor\"]\n",
+        1,
+    );
+    fs::write(&paper, &with_coauthor).unwrap();
+    wait_for(server.port, "/coauthors/", "Zed Newcoauthor");
     // A broken file: the last good site stays.
     fs::write(&paper, "+++\ntitle = [\n+++\n").unwrap();
     std::thread::sleep(Duration::from_millis(400));
