@@ -4,6 +4,7 @@
 //! Keys are `huang2022sparse`-style (first author's family name, year, first significant title
 //! word), made unique in date order, so adding a paper never changes an older paper's key.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::content::Kind;
@@ -250,80 +251,119 @@ pub fn ris(p: &Paper, permalink: &str) -> String {
         Kind::Journal => "JOUR",
         Kind::Preprint => "UNPB",
     };
-    let clean = |s: &str| s.replace(['\r', '\n'], " ");
-    let mut out = format!("TY  - {ty}\r\nTI  - {}\r\n", clean(&p.title));
+    let mut out = String::with_capacity(256 + p.abstract_text.len());
+    // One field per line: line breaks inside a value would start a new (bogus) field.
+    let mut field = |tag: &str, value: &str| {
+        out.push_str(tag);
+        out.push_str("  - ");
+        out.extend(
+            value
+                .chars()
+                .map(|c| if c == '\r' || c == '\n' { ' ' } else { c }),
+        );
+        out.push_str("\r\n");
+    };
+    field("TY", ty);
+    field("TI", &p.title);
     for a in &p.authors {
         let (given, family) = split_name(&a.name);
-        out.push_str(&format!("AU  - {family}, {given}\r\n"));
+        field("AU", &format!("{family}, {given}"));
     }
     if let Some(d) = p.date {
-        out.push_str(&format!(
-            "PY  - {}\r\nDA  - {:04}/{:02}/{:02}\r\n",
-            d.year, d.year, d.month, d.day
-        ));
+        field("PY", &d.year.to_string());
+        field("DA", &format!("{:04}/{:02}/{:02}", d.year, d.month, d.day));
     }
     if let Some(v) = &p.venue {
-        out.push_str(&format!("T2  - {}\r\n", clean(v)));
+        field("T2", v);
     }
     if !p.abstract_text.is_empty() {
-        out.push_str(&format!("AB  - {}\r\n", clean(&p.abstract_text)));
+        field("AB", &p.abstract_text);
     }
     if let Some(doi) = &p.links.doi {
-        out.push_str(&format!("DO  - {}\r\n", doi.trim()));
+        field("DO", doi.trim());
     }
     if let Some(id) = &p.links.arxiv {
-        out.push_str(&format!("M1  - arXiv:{}\r\n", id.trim()));
+        field("M1", &format!("arXiv:{}", id.trim()));
     }
     if let Some(pdf) = &p.links.pdf {
-        out.push_str(&format!("L1  - {pdf}\r\n"));
+        field("L1", pdf);
     }
-    out.push_str(&format!("UR  - {}\r\nER  - \r\n", paper_url(p, permalink)));
+    field("UR", &paper_url(p, permalink));
+    field("ER", "");
     out
 }
 
+/// A CSL-JSON item (serialized directly, without an intermediate JSON tree).
+#[derive(Debug, Serialize)]
+pub struct CslItem<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'a str,
+    author: Vec<CslName>,
+    #[serde(rename = "URL")]
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issued: Option<CslDate>,
+    #[serde(rename = "container-title", skip_serializing_if = "Option::is_none")]
+    container_title: Option<&'a str>,
+    #[serde(rename = "abstract", skip_serializing_if = "str::is_empty")]
+    abstract_text: &'a str,
+    #[serde(rename = "DOI", skip_serializing_if = "Option::is_none")]
+    doi: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<&'static str>,
+}
+
+/// A CSL name.
+#[derive(Debug, Serialize)]
+struct CslName {
+    family: String,
+    given: String,
+}
+
+/// A CSL date: `{"date-parts": [[y, m, d]]}`.
+#[derive(Debug, Serialize)]
+struct CslDate {
+    #[serde(rename = "date-parts")]
+    date_parts: [[i32; 3]; 1],
+}
+
 /// The CSL-JSON item.
-pub fn csl(p: &Paper, key: &str, permalink: &str) -> Value {
-    let ty = match p.kind {
+pub fn csl<'a>(p: &'a Paper, key: &'a str, permalink: &str) -> CslItem<'a> {
+    let kind = match p.kind {
         Kind::Conference => "paper-conference",
         Kind::Journal => "article-journal",
         Kind::Preprint => "article",
     };
-    let authors: Vec<Value> = p
-        .authors
-        .iter()
-        .map(|a| {
-            let (given, family) = split_name(&a.name);
-            json!({ "family": family, "given": given })
-        })
-        .collect();
-    let mut item = json!({
-        "id": key,
-        "type": ty,
-        "title": p.title,
-        "author": authors,
-        "URL": paper_url(p, permalink),
-    });
-    let obj = item.as_object_mut().expect("a JSON object literal");
-    if let Some(d) = p.date {
-        obj.insert(
-            "issued".into(),
-            json!({ "date-parts": [[d.year, d.month, d.day]] }),
-        );
+    CslItem {
+        id: key,
+        kind,
+        title: &p.title,
+        author: p
+            .authors
+            .iter()
+            .map(|a| {
+                let (given, family) = split_name(&a.name);
+                CslName { family, given }
+            })
+            .collect(),
+        url: paper_url(p, permalink),
+        issued: p.date.map(|d| CslDate {
+            date_parts: [[d.year, i32::from(d.month), i32::from(d.day)]],
+        }),
+        container_title: p.venue.as_deref(),
+        abstract_text: &p.abstract_text,
+        doi: p.links.doi.as_deref().map(str::trim),
+        number: p
+            .links
+            .arxiv
+            .as_ref()
+            .map(|id| format!("arXiv:{}", id.trim())),
+        publisher: p.links.arxiv.as_ref().map(|_| "arXiv"),
     }
-    if let Some(v) = &p.venue {
-        obj.insert("container-title".into(), json!(v));
-    }
-    if !p.abstract_text.is_empty() {
-        obj.insert("abstract".into(), json!(p.abstract_text));
-    }
-    if let Some(doi) = &p.links.doi {
-        obj.insert("DOI".into(), json!(doi.trim()));
-    }
-    if let Some(id) = &p.links.arxiv {
-        obj.insert("number".into(), json!(format!("arXiv:{}", id.trim())));
-        obj.insert("publisher".into(), json!("arXiv"));
-    }
-    item
 }
 
 /// Percent-encodes a value for an OpenURL (COinS) query string.
@@ -375,32 +415,53 @@ pub fn coins(p: &Paper, permalink: &str) -> String {
         .join("&")
 }
 
+/// schema.org `ScholarlyArticle` JSON-LD (serialized directly).
+#[derive(Debug, Serialize)]
+pub struct ArticleLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    headline: &'a str,
+    name: &'a str,
+    author: Vec<Typed<'a>>,
+    url: &'a str,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: &'a str,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(rename = "abstract", skip_serializing_if = "str::is_empty")]
+    abstract_text: &'a str,
+    #[serde(rename = "isPartOf", skip_serializing_if = "Option::is_none")]
+    is_part_of: Option<Typed<'a>>,
+    #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier: Option<Identifier<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keywords: Option<String>,
+}
+
+/// `{"@type": …, "name": …}`.
+#[derive(Debug, Serialize)]
+struct Typed<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+/// A DOI as a schema.org `PropertyValue`.
+#[derive(Debug, Serialize)]
+struct Identifier<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "propertyID")]
+    property_id: &'static str,
+    value: &'a str,
+}
+
 /// schema.org `ScholarlyArticle` JSON-LD.
-pub fn json_ld(p: &Paper, permalink: &str) -> Value {
-    let authors: Vec<Value> = p
-        .authors
-        .iter()
-        .map(|a| json!({ "@type": "Person", "name": a.name }))
-        .collect();
-    let mut item = json!({
-        "@context": "https://schema.org",
-        "@type": "ScholarlyArticle",
-        "headline": p.title,
-        "name": p.title,
-        "author": authors,
-        "url": permalink,
-        "mainEntityOfPage": permalink,
-    });
-    let obj = item.as_object_mut().expect("a JSON object literal");
-    if let Some(d) = p.date {
-        obj.insert("datePublished".into(), json!(d.iso()));
-    }
-    if !p.abstract_text.is_empty() {
-        obj.insert("abstract".into(), json!(p.abstract_text));
-    }
-    if let Some(v) = &p.venue {
-        obj.insert("isPartOf".into(), json!({ "@type": if p.kind == Kind::Journal { "Periodical" } else { "PublicationEvent" }, "name": v }));
-    }
+pub fn json_ld<'a>(p: &'a Paper, permalink: &'a str) -> ArticleLd<'a> {
     let same_as: Vec<String> = [
         p.links
             .doi
@@ -414,20 +475,40 @@ pub fn json_ld(p: &Paper, permalink: &str) -> Value {
     .into_iter()
     .flatten()
     .collect();
-    if !same_as.is_empty() {
-        obj.insert("sameAs".into(), json!(same_as));
+    let keywords: Vec<&str> = p.categories.iter().map(|c| c.name.as_str()).collect();
+    ArticleLd {
+        context: "https://schema.org",
+        kind: "ScholarlyArticle",
+        headline: &p.title,
+        name: &p.title,
+        author: p
+            .authors
+            .iter()
+            .map(|a| Typed {
+                kind: "Person",
+                name: &a.name,
+            })
+            .collect(),
+        url: permalink,
+        main_entity_of_page: permalink,
+        date_published: p.date.map(|d| d.iso()),
+        abstract_text: &p.abstract_text,
+        is_part_of: p.venue.as_deref().map(|v| Typed {
+            kind: if p.kind == Kind::Journal {
+                "Periodical"
+            } else {
+                "PublicationEvent"
+            },
+            name: v,
+        }),
+        same_as,
+        identifier: p.links.doi.as_deref().map(|d| Identifier {
+            kind: "PropertyValue",
+            property_id: "DOI",
+            value: d.trim(),
+        }),
+        keywords: (!keywords.is_empty()).then(|| keywords.join(", ")),
     }
-    if let Some(doi) = &p.links.doi {
-        obj.insert(
-            "identifier".into(),
-            json!({ "@type": "PropertyValue", "propertyID": "DOI", "value": doi.trim() }),
-        );
-    }
-    let about: Vec<&str> = p.categories.iter().map(|c| c.name.as_str()).collect();
-    if !about.is_empty() {
-        obj.insert("keywords".into(), json!(about.join(", ")));
-    }
-    item
 }
 
 /// schema.org `Person` JSON-LD of the site owner, for the home page.
