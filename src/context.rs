@@ -89,25 +89,11 @@ pub(crate) fn category_view<'a>(settings: &Settings, c: &'a Category) -> Categor
     }
 }
 
-/// Everything derived from one paper for output: its template value and its citation files.
-pub struct PaperOutput {
-    /// The value templates see as `paper`.
-    pub value: Value,
-    /// BibTeX entry.
-    pub bib: String,
-    /// RIS record.
-    pub ris: String,
-    /// CSL-JSON item (compact JSON).
-    pub csl: String,
-}
-
-/// Computes a paper's template value and citation files (once; listings share the value).
-pub fn paper_output(settings: &Settings, p: &Paper, key: &str) -> PaperOutput {
+/// Computes a paper's template value (once; listings share it).
+pub fn paper_value(settings: &Settings, p: &Paper, key: &str) -> Value {
     let rel = p.rel();
     let permalink = settings.permalink(&rel);
     let bib = citation::bibtex(p, key, &permalink);
-    let ris = citation::ris(p, &permalink);
-    let csl = serde_json::to_string(&citation::csl(p, key, &permalink)).unwrap_or_default();
     let categories: Vec<CategoryView> = p
         .categories
         .iter()
@@ -163,17 +149,13 @@ pub fn paper_output(settings: &Settings, p: &Paper, key: &str) -> PaperOutput {
         .into_map()
         .unwrap_or_default();
     map.insert("json_ld".into(), Value::safe_string(&json_ld));
-    PaperOutput {
-        value: Value::from(map),
-        bib,
-        ris,
-        csl,
-    }
+    Value::from(map)
 }
 
-/// A copy of a paper value with one more field (e.g. `item_html`).
-pub fn with_field(value: &Value, key: &'static str, field: Value) -> Value {
-    let mut map = value.clone().into_map().unwrap_or_default();
+/// A paper value with one more field (e.g. `item_html`); the map is reused, not copied, when
+/// nothing else holds the value.
+pub fn with_field(value: Value, key: &'static str, field: Value) -> Value {
+    let mut map = value.into_map().unwrap_or_default();
     map.insert(key.into(), field);
     Value::from(map)
 }

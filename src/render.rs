@@ -8,14 +8,14 @@ use tera::{Context, Value};
 
 use crate::citation;
 use crate::context::{
-    self, PaperOutput, category_view, content_value, first_sentence, home_description,
-    page_context, with_field, year_values,
+    self, category_view, content_value, first_sentence, home_description, page_context, with_field,
+    year_values,
 };
 use crate::diag::{Diagnostic, Location, Result};
 use crate::feeds;
 use crate::output::Sink;
 use crate::settings::Settings;
-use crate::site::{Page, Site};
+use crate::site::{Page, Paper, Site};
 use crate::theme::{Bytes, Theme};
 
 /// The partial that renders one paper in a listing; rendered once per paper, in parallel, and
@@ -194,7 +194,7 @@ pub fn render_site(
     selection: &Selection,
 ) -> Result<RenderReport> {
     let mut watch = crate::timings::Stopwatch::start();
-    let Prepared { outputs, jobs } = prepare(settings, theme, site, &mut watch)?;
+    let Prepared { keys, jobs } = prepare(settings, theme, site, &mut watch)?;
     let data = data_file_names(settings, site);
     let generated: HashSet<&str> = jobs
         .iter()
@@ -228,7 +228,7 @@ pub fn render_site(
         errors.push(d);
         return Err(errors.into());
     }
-    let written = write_data_files(settings, site, &outputs, &jobs, sink, selection)?;
+    let written = write_data_files(settings, site, &keys, &jobs, sink, selection)?;
     watch.lap("data files");
     let mut all: HashSet<String> = generated.iter().map(|r| (*r).to_string()).collect();
     all.extend(theme.statics.iter().map(|s| s.rel.clone()));
@@ -245,14 +245,14 @@ pub fn render_site(
     })
 }
 
-/// Paper outputs and page jobs, with the theme's global context set.
+/// Citation keys and page jobs, with the theme's global context set.
 struct Prepared {
-    outputs: Vec<PaperOutput>,
+    keys: Vec<String>,
     jobs: Vec<Job>,
 }
 
-/// Computes every paper's value and citation files, renders the listing items, sets the
-/// site-wide context and lists the page jobs (the theme's optional pages included).
+/// Computes every paper's value, renders the listing items, sets the site-wide context and
+/// lists the page jobs (the theme's optional pages included).
 fn prepare(
     settings: &Settings,
     theme: &mut Theme,
@@ -260,17 +260,16 @@ fn prepare(
     watch: &mut crate::timings::Stopwatch,
 ) -> Result<Prepared> {
     let keys = citation::keys(&site.papers);
-    let outputs: Vec<PaperOutput> = site
+    let mut papers: Vec<Value> = site
         .papers
         .par_iter()
         .zip(&keys)
-        .map(|(p, key)| context::paper_output(settings, p, key))
+        .map(|(p, key)| context::paper_value(settings, p, key))
         .collect();
-    let mut papers: Vec<Value> = outputs.iter().map(|o| o.value.clone()).collect();
     watch.lap("paper values");
     *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
     if theme.tera.contains_template(ITEM_TEMPLATE) {
-        papers = render_items(theme, &papers)?;
+        papers = render_items(theme, papers)?;
         *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
     }
     watch.lap("listing items");
@@ -278,7 +277,7 @@ fn prepare(
     jobs.extend(crate::theme_context::optional_jobs(
         settings, theme, site, &papers,
     ));
-    Ok(Prepared { outputs, jobs })
+    Ok(Prepared { keys, jobs })
 }
 
 /// The site-wide context and every page's job, exactly as [`render_site`] renders them (for
@@ -316,19 +315,24 @@ fn render_job(theme: &Theme, job: &Job, sink: &dyn Sink) -> Result<()> {
 }
 
 /// Each paper's listing item, rendered once with `ITEM_TEMPLATE`; returns the paper values
-/// with `item_html` added.
-fn render_items(theme: &Theme, papers: &[Value]) -> Result<Vec<Value>> {
-    papers
+/// with `item_html` added. The site-wide context is cleared first, after the items are
+/// rendered, so that each value is extended in place rather than copied.
+fn render_items(theme: &mut Theme, papers: Vec<Value>) -> Result<Vec<Value>> {
+    let tera = &theme.tera;
+    let items: Vec<Result<String>> = papers
         .par_iter()
         .map(|value| {
             let mut ctx = Context::new();
             ctx.insert_value("paper", value.clone());
-            let html = theme
-                .tera
-                .render(ITEM_TEMPLATE, &ctx)
-                .map_err(|e| theme.tera_error(&e))?;
-            Ok(with_field(value, "item_html", Value::safe_string(&html)))
+            tera.render(ITEM_TEMPLATE, &ctx)
+                .map_err(|e| theme.tera_error(&e).into())
         })
+        .collect();
+    *theme.tera.global_context() = Context::new();
+    papers
+        .into_par_iter()
+        .zip(items)
+        .map(|(value, html)| Ok(with_field(value, "item_html", Value::safe_string(&html?))))
         .collect()
 }
 
@@ -365,63 +369,124 @@ const SITE_FILES: &[&str] = &[
     ".nojekyll",
 ];
 
-/// Writes the citation files of each (selected) paper and the site-wide files: all citations,
-/// the Atom feed, the sitemap, robots.txt, `.nojekyll`, `CNAME`. Returns how many.
+/// Papers whose citation files are made at a time: bounds the memory they take.
+const CITATION_CHUNK: usize = 512;
+
+/// A citation format: per-paper file name, all-papers file, and how entries are joined.
+struct Format {
+    file: &'static str,
+    all: &'static str,
+    open: &'static str,
+    separator: &'static str,
+    close: &'static str,
+    /// Wraps one entry for its own file.
+    single: fn(String) -> String,
+    make: fn(&Paper, &str, &str) -> String,
+}
+
+const FORMATS: [Format; 3] = [
+    Format {
+        file: "cite.bib",
+        all: "papers.bib",
+        open: "",
+        separator: "\n",
+        close: "",
+        single: |s| s,
+        make: citation::bibtex,
+    },
+    Format {
+        file: "cite.ris",
+        all: "papers.ris",
+        open: "",
+        separator: "",
+        close: "",
+        single: |s| s,
+        make: |p, _, permalink| citation::ris(p, permalink),
+    },
+    Format {
+        file: "cite.json",
+        all: "papers.json",
+        open: "[",
+        separator: ",\n",
+        close: "]\n",
+        single: |s| format!("[{s}]\n"),
+        make: |p, key, permalink| {
+            serde_json::to_string(&citation::csl(p, key, permalink)).unwrap_or_default()
+        },
+    },
+];
+
+/// Writes each (selected) paper's citation files and the all-papers files, a chunk of papers at
+/// a time (in parallel within a chunk, streamed into the all-papers file). Returns how many.
+fn write_citations(
+    settings: &Settings,
+    site: &Site,
+    keys: &[String],
+    sink: &dyn Sink,
+    selection: &Selection,
+) -> Result<usize> {
+    let mut count = 0;
+    for format in &FORMATS {
+        let mut failure: Option<crate::diag::Error> = None;
+        let mut written = 0;
+        sink.write_with(format.all, &mut |out| {
+            out.write_all(format.open.as_bytes())?;
+            let mut first = true;
+            for (papers, keys) in site
+                .papers
+                .chunks(CITATION_CHUNK)
+                .zip(keys.chunks(CITATION_CHUNK))
+            {
+                let entries: Vec<Result<String>> = papers
+                    .par_iter()
+                    .zip(keys)
+                    .map(|(p, key)| {
+                        let rel = p.rel();
+                        let entry = (format.make)(p, key, &settings.permalink(&rel));
+                        if selection.paper(&p.slug) {
+                            sink.write(
+                                &format!("{rel}{}", format.file),
+                                (format.single)(entry.clone()).as_bytes(),
+                            )?;
+                        }
+                        Ok(entry)
+                    })
+                    .collect();
+                for entry in entries {
+                    let entry = entry.map_err(|e| {
+                        failure = Some(e);
+                        std::io::Error::other("citation file")
+                    })?;
+                    if !first {
+                        out.write_all(format.separator.as_bytes())?;
+                    }
+                    first = false;
+                    out.write_all(entry.as_bytes())?;
+                    written += 1;
+                }
+            }
+            out.write_all(format.close.as_bytes())
+        })
+        .map_err(|e| failure.take().unwrap_or(e))?;
+        count += written + 1;
+    }
+    Ok(count)
+}
+
+/// Writes the citation files and the site-wide files: the Atom feed, the sitemap, the search
+/// index, robots.txt, `.nojekyll`, `CNAME`. Returns how many.
 fn write_data_files(
     settings: &Settings,
     site: &Site,
-    outputs: &[PaperOutput],
+    keys: &[String],
     jobs: &[Job],
     sink: &dyn Sink,
     selection: &Selection,
 ) -> Result<usize> {
-    let results: Vec<Result<usize>> = site
-        .papers
-        .par_iter()
-        .zip(outputs)
-        .filter(|(p, _)| selection.paper(&p.slug))
-        .map(|(p, o)| {
-            let rel = p.rel();
-            sink.write(&format!("{rel}cite.bib"), o.bib.as_bytes())?;
-            sink.write(&format!("{rel}cite.ris"), o.ris.as_bytes())?;
-            sink.write(
-                &format!("{rel}cite.json"),
-                format!("[{}]\n", o.csl).as_bytes(),
-            )?;
-            Ok(3)
-        })
-        .collect();
-    let mut count = 0;
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(n) => count += n,
-            Err(e) => errors.extend(e.diagnostics),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    let join = |part: fn(&PaperOutput) -> &str, sep: &str| {
-        let mut out =
-            String::with_capacity(outputs.iter().map(|o| part(o).len() + sep.len()).sum());
-        for (i, o) in outputs.iter().enumerate() {
-            if i > 0 {
-                out.push_str(sep);
-            }
-            out.push_str(part(o));
-        }
-        out
-    };
+    let count = write_citations(settings, site, keys, sink, selection)?;
     let title = settings.title.as_deref().unwrap_or(&site.owner.name);
     let pages = sitemap_pages(site, jobs);
     let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("papers.bib", join(|o| &o.bib, "\n").into_bytes()),
-        ("papers.ris", join(|o| &o.ris, "").into_bytes()),
-        (
-            "papers.json",
-            format!("[{}]\n", join(|o| &o.csl, ",\n")).into_bytes(),
-        ),
         ("atom.xml", feeds::atom(settings, site, title).into_bytes()),
         (
             "sitemap.xml",
