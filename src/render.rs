@@ -228,16 +228,23 @@ pub fn render_site(
         errors.push(d);
         return Err(errors.into());
     }
-    let written = write_data_files(settings, site, &keys, &jobs, sink, selection)?;
-    watch.lap("data files");
     let mut all: HashSet<String> = generated.iter().map(|r| (*r).to_string()).collect();
     all.extend(theme.statics.iter().map(|s| s.rel.clone()));
     all.extend(site.assets.iter().map(|a| a.rel.clone()));
-    let written = written
-        + match selection {
-            Selection::All => jobs.len() + copy_statics(theme, site, sink)?,
-            Selection::Only { pages, .. } => pages.len(),
-        };
+    let pages = match selection {
+        Selection::All => jobs.len(),
+        Selection::Only { pages, .. } => pages.len(),
+    };
+    let sitemap = sitemap_pages(site, &jobs);
+    // The pages are written: free their contexts (every paper's value) before the data files.
+    drop(generated);
+    drop(jobs);
+    *theme.tera.global_context() = Context::new();
+    let mut written = pages + write_data_files(settings, site, &keys, &sitemap, sink, selection)?;
+    watch.lap("data files");
+    if matches!(selection, Selection::All) {
+        written += copy_statics(theme, site, sink)?;
+    }
     watch.lap("static files");
     Ok(RenderReport {
         written,
@@ -479,13 +486,12 @@ fn write_data_files(
     settings: &Settings,
     site: &Site,
     keys: &[String],
-    jobs: &[Job],
+    pages: &[(String, Option<String>)],
     sink: &dyn Sink,
     selection: &Selection,
 ) -> Result<usize> {
     let count = write_citations(settings, site, keys, sink, selection)?;
     let title = settings.title.as_deref().unwrap_or(&site.owner.name);
-    let pages = sitemap_pages(site, jobs);
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("atom.xml", feeds::atom(settings, site, title).into_bytes()),
         (

@@ -658,6 +658,11 @@ fn render_paper(
         })
         .collect();
     let kind = d.kind.unwrap_or_else(|| guess_kind(d.venue.as_deref()));
+    // Rendered HTML is built in generously sized buffers; a site keeps 10,000 of them.
+    let mut abstract_html = abstract_html;
+    abstract_html.shrink_to_fit();
+    let mut body_html = body_html;
+    body_html.shrink_to_fit();
     let paper = Paper {
         slug: d.slug,
         title: plain_title,

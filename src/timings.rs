@@ -30,11 +30,31 @@ impl Stopwatch {
         if enabled() {
             let now = Instant::now();
             eprintln!(
-                "timing: {stage:<18} {:>8.1} ms  (total {:>8.1} ms)",
+                "timing: {stage:<18} {:>8.1} ms  (total {:>8.1} ms){}",
                 (now - self.last).as_secs_f64() * 1000.0,
-                (now - self.start).as_secs_f64() * 1000.0
+                (now - self.start).as_secs_f64() * 1000.0,
+                memory()
             );
             self.last = now;
         }
     }
+}
+
+/// `  RSS 123 MiB (peak 456 MiB)` where the system reports it (Linux), else nothing.
+fn memory() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    format!(
+        "  RSS {} MiB (peak {} MiB)",
+        field("VmRSS:"),
+        field("VmHWM:")
+    )
 }
