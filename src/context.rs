@@ -90,10 +90,9 @@ pub(crate) fn category_view<'a>(settings: &Settings, c: &'a Category) -> Categor
 }
 
 /// Computes a paper's template value (once; listings share it).
-pub fn paper_value(settings: &Settings, p: &Paper, key: &str) -> Value {
+pub fn paper_value(settings: &Settings, p: &Paper, key: &str, bib: &str) -> Value {
     let rel = p.rel();
     let permalink = settings.permalink(&rel);
-    let bib = citation::bibtex(p, key, &permalink);
     let categories: Vec<CategoryView> = p
         .categories
         .iter()
@@ -135,7 +134,7 @@ pub fn paper_value(settings: &Settings, p: &Paper, key: &str) -> Value {
         kind: p.kind,
         citation: CitationView {
             key,
-            bibtex: &bib,
+            bibtex: bib,
             coins: citation::coins(p, &permalink),
             bib: settings.path(&format!("{rel}cite.bib")),
             ris: settings.path(&format!("{rel}cite.ris")),
@@ -395,10 +394,10 @@ pub fn first_sentence(text: &str) -> String {
     let end = text
         .char_indices()
         .find(|&(i, c)| {
-            let word = text[..i].rsplit(' ').next().unwrap_or("");
-            matches!(c, '.' | '?' | '!')
-                && text[i + 1..].starts_with(' ')
-                && !ABBREVIATIONS.contains(&word.trim_start_matches('('))
+            matches!(c, '.' | '?' | '!') && text[i + 1..].starts_with(' ') && {
+                let word = text[..i].rsplit(' ').next().unwrap_or("");
+                !ABBREVIATIONS.contains(&word.trim_start_matches('('))
+            }
         })
         .map_or(text.len(), |(i, _)| i + 1);
     let sentence = &text[..end];

@@ -66,14 +66,17 @@ pub fn json_for_script<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::R
         return Ok(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
+    let mut last = 0;
+    for (i, c) in text.match_indices(['<', '>', '&']) {
+        out.push_str(&text[last..i]);
+        out.push_str(match c {
+            "<" => "\\u003c",
+            ">" => "\\u003e",
+            _ => "\\u0026",
+        });
+        last = i + 1;
     }
+    out.push_str(&text[last..]);
     Ok(out)
 }
 

@@ -194,7 +194,7 @@ pub fn render_site(
     selection: &Selection,
 ) -> Result<RenderReport> {
     let mut watch = crate::timings::Stopwatch::start();
-    let Prepared { keys, jobs } = prepare(settings, theme, site, &mut watch)?;
+    let Prepared { cites, jobs } = prepare(settings, theme, site, &mut watch)?;
     let data = data_file_names(settings, site);
     let generated: HashSet<&str> = jobs
         .iter()
@@ -240,7 +240,7 @@ pub fn render_site(
     drop(generated);
     drop(jobs);
     *theme.tera.global_context() = Context::new();
-    let mut written = pages + write_data_files(settings, site, &keys, &sitemap, sink, selection)?;
+    let mut written = pages + write_data_files(settings, site, &cites, &sitemap, sink, selection)?;
     watch.lap("data files");
     if matches!(selection, Selection::All) {
         written += copy_statics(theme, site, sink)?;
@@ -254,8 +254,14 @@ pub fn render_site(
 
 /// Citation keys and page jobs, with the theme's global context set.
 struct Prepared {
-    keys: Vec<String>,
+    cites: Vec<Cite>,
     jobs: Vec<Job>,
+}
+
+/// A paper's citation key and BibTeX entry, made once for its page and its files.
+struct Cite {
+    key: String,
+    bib: String,
 }
 
 /// Computes every paper's value, renders the listing items, sets the site-wide context and
@@ -266,12 +272,20 @@ fn prepare(
     site: &Site,
     watch: &mut crate::timings::Stopwatch,
 ) -> Result<Prepared> {
-    let keys = citation::keys(&site.papers);
+    let cites: Vec<Cite> = site
+        .papers
+        .par_iter()
+        .zip(citation::keys(&site.papers))
+        .map(|(p, key)| {
+            let bib = citation::bibtex(p, &key, &settings.permalink(&p.rel()));
+            Cite { key, bib }
+        })
+        .collect();
     let mut papers: Vec<Value> = site
         .papers
         .par_iter()
-        .zip(&keys)
-        .map(|(p, key)| context::paper_value(settings, p, key))
+        .zip(&cites)
+        .map(|(p, c)| context::paper_value(settings, p, &c.key, &c.bib))
         .collect();
     watch.lap("paper values");
     *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
@@ -284,7 +298,7 @@ fn prepare(
     jobs.extend(crate::theme_context::optional_jobs(
         settings, theme, site, &papers,
     ));
-    Ok(Prepared { keys, jobs })
+    Ok(Prepared { cites, jobs })
 }
 
 /// The site-wide context and every page's job, exactly as [`render_site`] renders them (for
@@ -388,7 +402,7 @@ struct Format {
     close: &'static str,
     /// Wraps one entry for its own file.
     single: fn(String) -> String,
-    make: fn(&Paper, &str, &str) -> String,
+    make: fn(&Paper, &str, &str, &str) -> String,
 }
 
 const FORMATS: [Format; 3] = [
@@ -399,7 +413,7 @@ const FORMATS: [Format; 3] = [
         separator: "\n",
         close: "",
         single: |s| s,
-        make: citation::bibtex,
+        make: |_, _, _, bib| bib.to_string(),
     },
     Format {
         file: "cite.ris",
@@ -408,7 +422,7 @@ const FORMATS: [Format; 3] = [
         separator: "",
         close: "",
         single: |s| s,
-        make: |p, _, permalink| citation::ris(p, permalink),
+        make: |p, _, permalink, _| citation::ris(p, permalink),
     },
     Format {
         file: "cite.json",
@@ -417,7 +431,7 @@ const FORMATS: [Format; 3] = [
         separator: ",\n",
         close: "]\n",
         single: |s| format!("[{s}]\n"),
-        make: |p, key, permalink| {
+        make: |p, key, permalink, _| {
             serde_json::to_string(&citation::csl(p, key, permalink)).unwrap_or_default()
         },
     },
@@ -428,7 +442,7 @@ const FORMATS: [Format; 3] = [
 fn write_citations(
     settings: &Settings,
     site: &Site,
-    keys: &[String],
+    cites: &[Cite],
     sink: &dyn Sink,
     selection: &Selection,
 ) -> Result<usize> {
@@ -439,17 +453,17 @@ fn write_citations(
         sink.write_with(format.all, &mut |out| {
             out.write_all(format.open.as_bytes())?;
             let mut first = true;
-            for (papers, keys) in site
+            for (papers, cites) in site
                 .papers
                 .chunks(CITATION_CHUNK)
-                .zip(keys.chunks(CITATION_CHUNK))
+                .zip(cites.chunks(CITATION_CHUNK))
             {
                 let entries: Vec<Result<String>> = papers
                     .par_iter()
-                    .zip(keys)
-                    .map(|(p, key)| {
+                    .zip(cites)
+                    .map(|(p, c)| {
                         let rel = p.rel();
-                        let entry = (format.make)(p, key, &settings.permalink(&rel));
+                        let entry = (format.make)(p, &c.key, &settings.permalink(&rel), &c.bib);
                         if selection.paper(&p.slug) {
                             sink.write(
                                 &format!("{rel}{}", format.file),
@@ -485,12 +499,12 @@ fn write_citations(
 fn write_data_files(
     settings: &Settings,
     site: &Site,
-    keys: &[String],
+    cites: &[Cite],
     pages: &[(String, Option<String>)],
     sink: &dyn Sink,
     selection: &Selection,
 ) -> Result<usize> {
-    let count = write_citations(settings, site, keys, sink, selection)?;
+    let count = write_citations(settings, site, cites, sink, selection)?;
     let title = settings.title.as_deref().unwrap_or(&site.owner.name);
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("atom.xml", feeds::atom(settings, site, title).into_bytes()),

@@ -125,13 +125,25 @@ impl Collapsed {
     }
 
     fn push_str(&mut self, s: &str) {
-        let mut words = s.split(char::is_whitespace);
-        if let Some(first) = words.next() {
-            self.word(first);
-        }
-        for word in words {
-            self.space = !self.text.is_empty();
-            self.word(word);
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_whitespace() {
+                self.space = !self.text.is_empty();
+                i += 1;
+            } else if b.is_ascii() {
+                // A run of ASCII that is not whitespace: copied in one go.
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii() && !bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                self.word(&s[start..i]);
+            } else {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                self.push(c);
+                i += c.len_utf8();
+            }
         }
     }
 

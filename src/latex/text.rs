@@ -200,13 +200,28 @@ impl<'a> Parser<'a, '_> {
                 '`' | '\'' => self.quotes(&mut seq, c),
                 '\n' => self.newline(&mut seq),
                 'h' if self.at_bare_url(&seq) => self.bare_url(&mut seq),
-                _ => {
-                    self.pos += c.len_utf8();
-                    seq.text.push(c);
-                }
+                _ => self.plain_run(&mut seq),
             }
         }
         (seq.finish(), false)
+    }
+
+    /// Copies a run of characters that mean nothing to TeX in one go (most of an abstract).
+    fn plain_run(&mut self, seq: &mut Seq<'a>) {
+        let rest = self.rest().as_bytes();
+        let mut end = 1;
+        while end < rest.len() {
+            match rest[end] {
+                b'\\' | b'{' | b'}' | b'$' | b'~' | b'-' | b'`' | b'\'' | b'\n' => break,
+                // A URL may start after a space or an opening bracket.
+                b'h' if matches!(rest[end - 1], b' ' | b'\t' | b'(' | b'[' | b'<' | b'"') => break,
+                _ => end += 1,
+            }
+        }
+        // The stops are ASCII, so `end` is a char boundary.
+        let run = &self.rest()[..end];
+        seq.text.push_str(run);
+        self.pos += end;
     }
 
     /// Whether a bare `http(s)://` URL starts here (at a word boundary).
