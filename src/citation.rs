@@ -256,11 +256,11 @@ pub fn ris(p: &Paper, permalink: &str) -> String {
     let mut field = |tag: &str, value: &str| {
         out.push_str(tag);
         out.push_str("  - ");
-        out.extend(
-            value
-                .chars()
-                .map(|c| if c == '\r' || c == '\n' { ' ' } else { c }),
-        );
+        if value.contains(['\r', '\n']) {
+            out.push_str(&value.replace(['\r', '\n'], " "));
+        } else {
+            out.push_str(value);
+        }
         out.push_str("\r\n");
     };
     field("TY", ty);
