@@ -57,6 +57,7 @@ pub fn build(settings: &Settings) -> Result<Report> {
     let profile = collect(profile, &mut warnings)?;
     let content = collect(content, &mut warnings)?;
     let mut theme = theme.map_err(|e| e.with_warnings(warnings.clone()))?;
+    check_page_templates(&content, &theme).map_err(|e| e.with_warnings(warnings.clone()))?;
     let (site, w) = site::assemble(settings, profile.as_ref(), &content)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.extend(w);
@@ -83,6 +84,30 @@ fn load_profile(settings: &Settings) -> Result<(Option<profile::Profile>, Vec<Di
             Ok((Some(p), w))
         }
         None => Ok((None, Vec::new())),
+    }
+}
+
+/// A page's `template = "…"` must name a template the theme or the site has: said here, at
+/// the page's own line, rather than while rendering.
+fn check_page_templates(content: &content::Content, theme: &Theme) -> Result<()> {
+    let errors: Vec<Diagnostic> = content
+        .pages
+        .iter()
+        .filter_map(|page| {
+            let name = page.doc.matter.template.as_deref()?;
+            (!theme.tera.contains_template(name)).then(|| {
+                Diagnostic::error(format!("template `{name}` not found"))
+                    .at(page.doc.key_location("template"))
+                    .hint(format!(
+                        "add templates/{name} to the site, or remove the key to use page.html"
+                    ))
+            })
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
     }
 }
 

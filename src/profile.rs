@@ -149,8 +149,9 @@ impl<'a> ProfileParser<'a> {
             profile.papers.push(paper);
         }
         if profile.papers.is_empty() && profile.name.is_none() {
+            let first = self.lines.first().map_or("", |l| l.text);
             return Err(Diagnostic::error("the profile is empty")
-                .at(Location::file(self.file))
+                .at(Location::line(self.file, 1, first))
                 .hint("paste the scraped profile: the name, the stats, then the papers")
                 .into());
         }
@@ -605,7 +606,10 @@ mod tests {
             "{e}"
         );
         let e = parse_err("");
-        assert!(e.contains("the profile is empty"), "{e}");
+        assert!(
+            e.starts_with("error: the profile is empty at p.txt:1:1"),
+            "{e}"
+        );
     }
 
     #[test]

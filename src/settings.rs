@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::diag::{self, Diagnostic, Location, Result};
+use crate::text::is_safe_url;
 
 /// The file name of the site configuration.
 pub const CONFIG_FILE: &str = "config.toml";
@@ -152,7 +153,11 @@ pub struct Settings {
 
 impl Settings {
     /// Reads `<root>/config.toml` and applies the command-line overrides.
+    ///
+    /// A leading `./` is dropped from `root`, so that messages name `seeds/profile.txt` rather
+    /// than `./seeds/profile.txt` when the tool runs in the site folder.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Settings> {
+        let root = root.strip_prefix(".").unwrap_or(root);
         let path = root.join(CONFIG_FILE);
         let src = std::fs::read_to_string(&path).map_err(|e| {
             let d = Diagnostic::io("read the site configuration", &path, &e);
@@ -188,6 +193,7 @@ impl Settings {
             }
             None => None,
         };
+        check_author_urls(path, src, &raw.author)?;
         let output_dir = overrides
             .output_dir
             .clone()
@@ -217,6 +223,37 @@ impl Settings {
     /// The root-relative URL of a site path given relative to the root (`/repo/papers/x/`).
     pub fn path(&self, rel: &str) -> String {
         format!("{}{}", self.base_path, rel)
+    }
+}
+
+/// Refuses `javascript:`, `vbscript:` and `data:` URLs in `[author.links]` and `photo`: they
+/// are written into `href` and `src` attributes as they are.
+fn check_author_urls(path: &Path, src: &str, author: &Author) -> Result<()> {
+    let l = &author.links;
+    let urls = [
+        ("photo", &author.photo),
+        ("scholar", &l.scholar),
+        ("github", &l.github),
+        ("orcid", &l.orcid),
+        ("linkedin", &l.linkedin),
+        ("x", &l.x),
+        ("bluesky", &l.bluesky),
+        ("mastodon", &l.mastodon),
+        ("website", &l.website),
+    ];
+    let errors: Vec<Diagnostic> = urls
+        .iter()
+        .filter(|(_, url)| url.as_deref().is_some_and(|u| !is_safe_url(u)))
+        .map(|(key, _)| {
+            Diagnostic::error(format!("`{key}` uses a script URL, which is refused"))
+                .at(key_location(path, src, key))
+                .hint("links must be http(s) addresses or site paths")
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
     }
 }
 
@@ -369,6 +406,37 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("did you mean `title`?"), "{e}");
+    }
+
+    #[test]
+    fn script_urls_in_author_links_are_refused() {
+        let e = parse(
+            "base_url = \"https://x.io\"\n[author.links]\ngithub = \"javascript:alert(1)\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with(
+                "error: `github` uses a script URL, which is refused at site/config.toml:3:1"
+            ),
+            "{e}"
+        );
+        let e =
+            parse("base_url = \"https://x.io\"\n[author]\nphoto = \"data:image/svg+xml,<svg>\"\n")
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("`photo` uses a script URL"), "{e}");
+    }
+
+    #[test]
+    fn a_leading_dot_is_dropped_from_the_root() {
+        let e = Settings::load(Path::new("./no-such-site"), &Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("error: cannot read the site configuration `no-such-site/config.toml`"),
+            "{e}"
+        );
     }
 
     #[test]

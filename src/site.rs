@@ -569,7 +569,13 @@ fn located(file: &Path, text: &str, first_line: usize, p: &TexProblem) -> Locati
 }
 
 fn tex_warning(p: &TexProblem, title: &str, loc: Location) -> Diagnostic {
-    Diagnostic::warning(format!("{} in “{title}”: `{}`", p.message, p.source))
+    // The source is shown in full on the located line; the message names only its start.
+    const SHOWN: usize = 60;
+    let source = match p.source.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &p.source[..cut]),
+        None => p.source.clone(),
+    };
+    Diagnostic::warning(format!("{} in “{title}”: `{source}`", p.message))
         .at(loc)
         .hint("the text is shown as written; fix the TeX, or write \\$ for a literal dollar sign")
 }

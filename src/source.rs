@@ -9,16 +9,43 @@ use crate::diag::{Diagnostic, Location, Result};
 /// the file is for in the message ("read the profile").
 pub fn read_text(path: &Path, shown: &Path, what: &str) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::io(what, shown, &e))?;
-    if bytes[..bytes.len().min(8192)].contains(&0) {
+    if let Some(nul) = bytes[..bytes.len().min(8192)].iter().position(|&b| b == 0) {
         return Err(
             Diagnostic::error("this is not a text file (it contains NUL bytes)")
-                .at(Location::file(shown))
+                .at(byte_location(&bytes, nul, shown))
                 .hint("only UTF-8 text files belong here; move binary files to static/")
                 .into(),
         );
     }
     let text = decode_utf8(&bytes, shown)?;
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_string())
+}
+
+/// The location of byte `at` in bytes that may not be text: its line, its column in
+/// characters, and the line shown with control characters and invalid UTF-8 replaced by `�`.
+fn byte_location(bytes: &[u8], at: usize, shown: &Path) -> Location {
+    let line_start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    let printable = |s: &[u8]| -> String {
+        String::from_utf8_lossy(s)
+            .chars()
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .collect()
+    };
+    let before = printable(&bytes[line_start..at]);
+    Location {
+        file: shown.to_path_buf(),
+        line: bytes[..line_start].iter().filter(|&&b| b == b'\n').count() + 1,
+        col: before.chars().count() + 1,
+        text: printable(&bytes[line_start..line_end]),
+        len: 1,
+    }
 }
 
 /// The bytes as UTF-8, or an error pointing at the first invalid byte.
@@ -53,6 +80,20 @@ pub fn decode_utf8<'a>(bytes: &'a [u8], shown: &Path) -> Result<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binary_files_name_the_first_nul() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("x.md");
+        std::fs::write(&path, b"text\n\x7fELF\x00\x01\n").unwrap();
+        let e = read_text(&path, Path::new("x.md"), "read")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "error: this is not a text file (it contains NUL bytes) at x.md:2:5\n 2 | \u{fffd}ELF\u{fffd}\u{fffd}\n   |     ^\n   = hint: only UTF-8 text files belong here; move binary files to static/"
+        );
+    }
 
     #[test]
     fn invalid_utf8_names_line_and_column() {
