@@ -9,7 +9,7 @@ use crate::diag::{Diagnostic, Result};
 use crate::output::Staging;
 use crate::profile;
 use crate::render;
-use crate::settings::Settings;
+use crate::settings::{CONFIG_FILE, Settings, key_location};
 use crate::site;
 use crate::theme::Theme;
 
@@ -79,6 +79,17 @@ pub fn build(settings: &Settings) -> Result<Report> {
 
 fn load_profile(settings: &Settings) -> Result<(Option<profile::Profile>, Vec<Diagnostic>)> {
     match &settings.profile {
+        Some(src) if !src.path.exists() => {
+            let config = settings.root.join(CONFIG_FILE);
+            let text = std::fs::read_to_string(&config).unwrap_or_default();
+            Err(Diagnostic::error(format!(
+                "the profile `{}` does not exist",
+                src.shown.display()
+            ))
+            .at(key_location(&config, &text, "source"))
+            .hint("fix `source` under [profile], or paste the scraped profile into that file")
+            .into())
+        }
         Some(src) => {
             let (p, w) = profile::load(&src.path, &src.shown, src.as_of)?;
             Ok((Some(p), w))

@@ -321,7 +321,7 @@ fn check_page_paths(pages: &[PageFile], errors: &mut Vec<Diagnostic>) {
             errors.push(
                 Diagnostic::error(format!(
                     "page would be written to `/{}`, which the site generates",
-                    page.rel
+                    page.rel.trim_start_matches('/')
                 ))
                 .at(Location::file(&page.doc.shown))
                 .hint("rename the file; papers belong in content/papers/"),

@@ -365,11 +365,26 @@ impl<'a> ProfileParser<'a> {
                     Diagnostic::warning(format!(
                         "the profile header says {n} papers but lists {found}"
                     ))
-                    .at(Location::file(self.file))
+                    .at(self.papers_stat_line())
                     .hint("the scrape may be incomplete; every listed paper is built"),
                 );
             }
         }
+    }
+
+    /// The header line that gave the paper count (`30papers`), for the count warning.
+    fn papers_stat_line(&self) -> Location {
+        self.lines
+            .iter()
+            .find(|l| {
+                l.text.trim().strip_suffix("papers").is_some_and(|n| {
+                    !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == ',')
+                })
+            })
+            .map_or_else(
+                || Location::file(self.file),
+                |l| Location::line(self.file, l.num, l.text),
+            )
     }
 
     fn peek_nonblank(&self) -> Option<Line<'a>> {

@@ -286,9 +286,30 @@ fn normalize_base_url(url: &str) -> Option<(String, String)> {
 /// unknown keys.
 pub fn toml_error(path: &Path, src: &str, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim().to_string();
-    let (message, hint) = unknown_field_hint(&message);
+    let (message, hint) = match message.strip_prefix("missing field `") {
+        Some(rest) => {
+            let key = rest.split('`').next().unwrap_or(rest);
+            let example = match key {
+                "base_url" => "base_url = \"https://name.github.io/\"".to_string(),
+                "source" => "source = \"seeds/profile.txt\"".to_string(),
+                "as_of" => "as_of = 2026-11-28".to_string(),
+                _ => format!("{key} = …"),
+            };
+            (
+                format!("missing key `{key}`"),
+                Some(format!(
+                    "add `{example}`: see the configuration reference in README.md"
+                )),
+            )
+        }
+        None => unknown_field_hint(&message),
+    };
     let mut d = Diagnostic::error(message);
-    if let Some(span) = err.span() {
+    let top_level = err.span().is_none_or(|s| s.start == 0);
+    if d.message.starts_with("missing key") && top_level {
+        // A key missing at the top has no line of its own: name the file.
+        d = d.at(Location::file(path));
+    } else if let Some(span) = err.span() {
         d = d.at(Location::at(path, src, span.start, span.end - span.start));
     } else {
         d = d.at(Location::file(path));

@@ -357,6 +357,20 @@ fn merge_file<'a>(
         (None, Some(t)) => slugify(&html_to_words(&t.html)),
         (None, None) => slugify(&file_stem(&file.shown)),
     };
+    // A title of symbols only (`..`, `$$`) has no slug: the file's name gives one, else the
+    // paper would be written over the list of papers.
+    let key = match key {
+        k if !k.is_empty() => k,
+        _ => match slugify(&file_stem(&file.shown)) {
+            stem if !stem.is_empty() => stem,
+            _ => {
+                return Err(Diagnostic::error("no URL can be made from this title")
+                    .at(file.key_location("title"))
+                    .hint("add `slug = \"…\"` with letters or digits")
+                    .into());
+            }
+        },
+    };
     if let Some(&i) = by_slug.get(&key) {
         if let Some(first) = enriched_by.insert(i, &file.shown) {
             let what = if drafts[i].profile.is_some() {

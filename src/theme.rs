@@ -67,6 +67,8 @@ pub struct Theme {
     pub description: Option<String>,
     /// Template sources by Tera name, to locate render errors.
     sources: HashMap<String, (PathBuf, String)>,
+    /// The `theme = …` line of config.toml, for templates the theme lacks.
+    theme_line: Location,
 }
 
 /// The files of a theme, from disk or from the binary.
@@ -123,6 +125,7 @@ impl Theme {
             extra_defaults: theme_toml.extra,
             description: theme_toml.description,
             sources,
+            theme_line: config_key_location(settings, "theme"),
         };
         match added {
             Ok(()) => Ok(theme),
@@ -184,11 +187,19 @@ impl Theme {
                 }
                 Diagnostic::error(format!("template error: {}", first_line(text)))
             }
-            tera::ErrorKind::TemplateNotFound(name) => {
-                Diagnostic::error(format!("template `{name}` not found")).hint(format!(
-                    "add templates/{name} to the site or choose a theme that has it"
-                ))
-            }
+            tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!(
+                "template `{name}` not found in theme `{}` or in templates/",
+                self.name
+            ))
+            .at(self.theme_line.clone())
+            .hint(if builtin(&self.name).is_some() {
+                format!("add templates/{name} to the site")
+            } else {
+                format!(
+                    "add themes/{}/templates/{name} or templates/{name}",
+                    self.name
+                )
+            }),
             tera::ErrorKind::MissingParent { current, parent } => {
                 let d = Diagnostic::error(format!(
                     "template `{current}` extends `{parent}`, which does not exist"
@@ -307,15 +318,20 @@ fn theme_files(settings: &Settings, name: &str) -> Result<ThemeFiles> {
             .collect();
         return Ok(ThemeFiles { files });
     }
-    let config = settings.root.join(crate::settings::CONFIG_FILE);
-    let src = std::fs::read_to_string(&config).unwrap_or_default();
     Err(Diagnostic::error(format!("theme `{name}` does not exist"))
-        .at(key_location(&config, &src, "theme"))
+        .at(config_key_location(settings, "theme"))
         .hint(format!(
             "built-in themes: {}; or add the folder themes/{name}/",
             builtin_names().join(", ")
         ))
         .into())
+}
+
+/// Where `key = …` is in the site's config.toml (the file, if the key is not written).
+fn config_key_location(settings: &Settings, key: &str) -> Location {
+    let config = settings.root.join(crate::settings::CONFIG_FILE);
+    let src = std::fs::read_to_string(&config).unwrap_or_default();
+    key_location(&config, &src, key)
 }
 
 /// Names of the built-in themes.

@@ -41,5 +41,8 @@ fn every_page_of_the_example_site_is_valid_html() {
         .output()
         .expect("run vnu");
     let report = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success() && report.trim().is_empty(), "validator errors:\n{report}");
+    assert!(
+        out.status.success() && report.trim().is_empty(),
+        "validator errors:\n{report}"
+    );
 }
