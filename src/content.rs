@@ -358,14 +358,15 @@ fn load_file(path: PathBuf, kind: Kind) -> Result<Option<Loaded>> {
         }
         Kind::Bio => {
             let src = source::read_text(&path, &path, "read")?;
-            Loaded::Bio(parse_document(&path, src, false)?)
+            let doc = parse_document(&path, src, false)?;
+            check_page(&doc)?;
+            Loaded::Bio(doc)
         }
         Kind::Page(rel) => {
             let src = source::read_text(&path, &path, "read")?;
-            Loaded::Page(PageFile {
-                doc: parse_document(&path, src, false)?,
-                rel,
-            })
+            let doc = parse_document(&path, src, false)?;
+            check_page(&doc)?;
+            Loaded::Page(PageFile { doc, rel })
         }
     }))
 }
@@ -617,6 +618,7 @@ fn check_paper(doc: &PaperFile) -> Result<()> {
         .flatten()
         .map(|a| ("authors", Some(a.as_str())));
     for (key, value) in texts.into_iter().chain(authors) {
+        let forbidden = value.and_then(|v| v.chars().find(|&c| source::is_forbidden_char(c)));
         if let Some((c, escape)) = value.and_then(|v| eaten_tex(v, &doc.src[..doc.body_offset])) {
             errors.push(
                 Diagnostic::error(format!(
@@ -629,6 +631,15 @@ fn check_paper(doc: &PaperFile) -> Result<()> {
                     "double the backslash (`\\{escape}`), or use a literal string in single \
                      quotes: {key} = '…'"
                 )),
+            );
+        } else if let Some(c) = forbidden {
+            errors.push(
+                Diagnostic::error(format!(
+                    "`{key}` holds the {}, which HTML does not allow",
+                    source::describe_char(c)
+                ))
+                .at(at(key))
+                .hint("remove the `\\u` escape that makes it"),
             );
         }
     }
@@ -648,6 +659,27 @@ fn check_paper(doc: &PaperFile) -> Result<()> {
     } else {
         Err(errors.into())
     }
+}
+
+/// A page's title and description may not hold characters HTML forbids (TOML escapes such
+/// as `\u0000` can make them).
+fn check_page(doc: &Document<PageMatter>) -> Result<()> {
+    let m = &doc.matter;
+    for (key, value) in [("title", &m.title), ("description", &m.description)] {
+        if let Some(c) = value
+            .as_deref()
+            .and_then(|v| v.chars().find(|&c| source::is_forbidden_char(c)))
+        {
+            return Err(Diagnostic::error(format!(
+                "`{key}` holds the {}, which HTML does not allow",
+                source::describe_char(c)
+            ))
+            .at(doc.key_location(key))
+            .hint("remove the `\\u` escape that makes it")
+            .into());
+        }
+    }
+    Ok(())
 }
 
 impl PaperFile {

@@ -133,7 +133,8 @@ fn push_decoded(out: &mut String, s: &str) {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // Bytes, not a slice of the text: the 12th byte may be inside a character.
+        let end = rest.bytes().take(12).position(|b| b == b';');
         let decoded = end.and_then(|e| decode_entity(&rest[1..e]).map(|c| (c, e)));
         match decoded {
             Some((c, e)) => {
@@ -204,6 +205,13 @@ mod tests {
     fn html_to_text_skips_tags_and_annotations() {
         let html = "<p>A <em>b</em> &amp; <math><semantics><mi>x</mi><annotation encoding=\"application/x-tex\">x</annotation></semantics></math>.</p><p>Next&nbsp;one &#8211; &#x41;</p>";
         assert_eq!(html_to_text(html), "A b & x. Next one – A");
+    }
+
+    #[test]
+    fn ampersands_before_wide_characters_do_not_panic() {
+        assert_eq!(html_to_text("R&D éééééé"), "R&D éééééé");
+        assert_eq!(html_to_text("&amp;ȺȺ#WÄq"), "&ȺȺ#WÄq");
+        assert_eq!(html_to_text("&ééééééé;"), "&ééééééé;");
     }
 
     #[test]
