@@ -194,6 +194,14 @@ enum Kind {
 pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
     let dir = root.join(CONTENT_DIR);
     let mut content = Content::default();
+    if dir.exists() && !dir.is_dir() {
+        return Err(Diagnostic::error(format!(
+            "`{}` is a file, but it should be the content folder",
+            dir.display()
+        ))
+        .hint("rename the file; Markdown for papers and pages goes in the folder content/")
+        .into());
+    }
     if !dir.is_dir() {
         return Ok((content, Vec::new()));
     }

@@ -226,6 +226,12 @@ impl<'a> ProfileParser<'a> {
     /// One entry: title, authors, abstract, after its header line.
     fn parse_entry(&mut self, header_line: Line, header: Header) -> Result<ProfilePaper> {
         let title_line = match self.lines.get(self.pos) {
+            Some(l) if looks_like_header(l.text.trim()) => {
+                return Err(self
+                    .error_at(header_line, "paper entry has no title: the next line starts another entry")
+                    .hint("the title goes on the line right after the category and date; the scrape may have lost it")
+                    .into());
+            }
             Some(l) if !l.text.trim().is_empty() => *l,
             _ => {
                 return Err(self
@@ -613,6 +619,11 @@ mod tests {
         assert!(e.contains("no authors line at p.txt:4:1"), "{e}");
         let e = parse_err("X\n\nLGAug 7, 2022\n");
         assert!(e.contains("paper entry has no title at p.txt:3:1"), "{e}");
+        let e = parse_err("X\n\nLGAug 7, 2022\nLGAug 8, 2022\n\nA\n");
+        assert!(
+            e.contains("no title: the next line starts another entry at p.txt:3:1"),
+            "{e}"
+        );
         let e = parse_err("X\n\nL@Aug 7, 2022\nT\n\nA\n\nAbs");
         assert!(e.contains("`L@` is not an arXiv category code"), "{e}");
         let e = parse_err("X\nh-indexabc\n");

@@ -159,14 +159,16 @@ impl Settings {
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Settings> {
         let root = root.strip_prefix(".").unwrap_or(root);
         let path = root.join(CONFIG_FILE);
-        let src = std::fs::read_to_string(&path).map_err(|e| {
-            let d = Diagnostic::io("read the site configuration", &path, &e);
-            if e.kind() == std::io::ErrorKind::NotFound {
-                d.hint("run this in a site folder, pass --root DIR, or create a site with `scholarsite init DIR`")
-            } else {
-                d
-            }
-        })?;
+        if !path.exists() {
+            return Err(Diagnostic::error(format!(
+                "cannot read the site configuration `{}`: it does not exist",
+                path.display()
+            ))
+            .hint("run this in a site folder, pass --root DIR, or create a site with `scholarsite init DIR`")
+                .into());
+        }
+        // Located errors for invalid UTF-8 and control characters, as for every text file.
+        let src = crate::source::read_text(&path, &path, "read the site configuration")?;
         Settings::parse(root, &path, &src, overrides)
     }
 
@@ -455,7 +457,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.starts_with("error: cannot read the site configuration `no-such-site/config.toml`"),
+            e.starts_with(
+                "error: cannot read the site configuration `no-such-site/config.toml`: it does not exist"
+            ),
             "{e}"
         );
     }
