@@ -454,7 +454,8 @@ fn header_shape(t: &str) -> Option<Shape<'_>> {
     if lower_run < 2 {
         return None;
     }
-    let cap = word.len() - lower_run - 1;
+    // A word of lowercase letters only (`page 12`) has no capital: not a header.
+    let cap = word.len().checked_sub(lower_run + 1)?;
     if !word.as_bytes().get(cap)?.is_ascii_uppercase() || cap == 0 {
         return None;
     }
@@ -539,6 +540,8 @@ mod tests {
         assert!(header_shape("We train on Aug 7, 2022").is_none());
         assert!(header_shape("30 Papers").is_none());
         assert!(header_shape("LGAug 7, 2022 extra").is_none());
+        assert!(header_shape("page 12").is_none());
+        assert!(header_shape("ug 7").is_none());
     }
 
     #[test]

@@ -348,6 +348,7 @@ cases! {
     profile_bom_crlf,
     profile_5mb_abstract,
     profile_missing,
+    profile_word_and_number_line,
     profile_entry_without_title,
     profile_control_character,
     profile_ampersand_before_accents,
