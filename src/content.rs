@@ -227,6 +227,15 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
         .map(|(path, kind)| load_file(path, kind))
         .collect();
     for item in loaded {
+        let page = match &item {
+            Ok(Some(Loaded::Page(p))) => Some(&p.doc),
+            Ok(Some(Loaded::Bio(b))) => Some(b),
+            _ => None,
+        };
+        if let Some(Err(e)) = page.map(check_page) {
+            errors.extend(e.diagnostics);
+            continue;
+        }
         match item {
             Ok(Some(Loaded::Paper(p))) => content.papers.push(*p),
             Ok(Some(Loaded::Page(p))) => content.pages.push(p),
@@ -366,15 +375,14 @@ fn load_file(path: PathBuf, kind: Kind) -> Result<Option<Loaded>> {
         }
         Kind::Bio => {
             let src = source::read_text(&path, &path, "read")?;
-            let doc = parse_document(&path, src, false)?;
-            check_page(&doc)?;
-            Loaded::Bio(doc)
+            Loaded::Bio(parse_document(&path, src, false)?)
         }
         Kind::Page(rel) => {
             let src = source::read_text(&path, &path, "read")?;
-            let doc = parse_document(&path, src, false)?;
-            check_page(&doc)?;
-            Loaded::Page(PageFile { doc, rel })
+            Loaded::Page(PageFile {
+                doc: parse_document(&path, src, false)?,
+                rel,
+            })
         }
     }))
 }

@@ -368,6 +368,7 @@ cases! {
     content_page_collides,
     content_is_a_file,
     content_control_character,
+    content_page_control_character,
     content_title_without_slug,
     theme_syntax_error,
     theme_undefined_variable,
