@@ -9,7 +9,7 @@ use crate::diag::{Diagnostic, Result};
 use crate::output::{Sink, Staging};
 use crate::profile;
 use crate::render;
-use crate::settings::Settings;
+use crate::settings::{CONFIG_FILE, Settings, key_location};
 use crate::site::{self, Site};
 use crate::theme::Theme;
 
@@ -113,6 +113,7 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     let profile = collect(profile, &mut warnings)?;
     let content = collect(content, &mut warnings)?;
     let theme = theme.map_err(|e| e.with_warnings(warnings.clone()))?;
+    check_page_templates(&content, &theme).map_err(|e| e.with_warnings(warnings.clone()))?;
     watch.lap("load");
     let (site, w, _) = site::assemble(settings, profile.as_ref(), &content, None)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
@@ -127,11 +128,46 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
 
 fn load_profile(settings: &Settings) -> Result<(Option<profile::Profile>, Vec<Diagnostic>)> {
     match &settings.profile {
+        Some(src) if !src.path.exists() => {
+            let config = settings.root.join(CONFIG_FILE);
+            let text = std::fs::read_to_string(&config).unwrap_or_default();
+            Err(Diagnostic::error(format!(
+                "the profile `{}` does not exist",
+                src.shown.display()
+            ))
+            .at(key_location(&config, &text, "source"))
+            .hint("fix `source` under [profile], or paste the scraped profile into that file")
+            .into())
+        }
         Some(src) => {
             let (p, w) = profile::load(&src.path, &src.shown, src.as_of)?;
             Ok((Some(p), w))
         }
         None => Ok((None, Vec::new())),
+    }
+}
+
+/// A page's `template = "…"` must name a template the theme or the site has: said here, at
+/// the page's own line, rather than while rendering.
+fn check_page_templates(content: &content::Content, theme: &Theme) -> Result<()> {
+    let errors: Vec<Diagnostic> = content
+        .pages
+        .iter()
+        .filter_map(|page| {
+            let name = page.doc.matter.template.as_deref()?;
+            (!theme.tera.contains_template(name)).then(|| {
+                Diagnostic::error(format!("template `{name}` not found"))
+                    .at(page.doc.key_location("template"))
+                    .hint(format!(
+                        "add templates/{name} to the site, or remove the key to use page.html"
+                    ))
+            })
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
     }
 }
 

@@ -113,8 +113,37 @@ pub struct BuildArgs {
 }
 
 /// Parses the command line, runs it, prints diagnostics and returns the exit code:
-/// 0 success, 1 bad input (the message says what and where), 2 bad usage.
+/// 0 success, 1 bad input (the message says what and where), 2 bad usage, 101 an internal
+/// error (a bug: reported in one humane message, without a backtrace).
 pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| (l.file(), l.line()));
+        eprintln!("{}\n", internal_error(info.payload(), at));
+    }));
+    guarded(run)
+}
+
+/// Runs `f`; a panic (already reported by the hook) becomes exit code 101. Unwinding drops
+/// the build's staging folder, so the previous site stays as it was.
+fn guarded(f: impl FnOnce() -> ExitCode + std::panic::UnwindSafe) -> ExitCode {
+    std::panic::catch_unwind(f).unwrap_or(ExitCode::from(101))
+}
+
+/// The message for a panic: what, where in our source, and what to do.
+fn internal_error(payload: &(dyn std::any::Any + Send), at: Option<(&str, u32)>) -> Diagnostic {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    let at = at.map_or(String::new(), |(file, line)| format!(" ({file}:{line})"));
+    Diagnostic::error(format!("internal error: {what}{at}")).hint(
+        "this is a bug in scholarsite, not in your site: please report it with the input that \
+         caused it. The previous output folder was not replaced.",
+    )
+}
+
+fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Init(args) => crate::init::init(&args.dir, args.force).map(|msg| {
@@ -217,5 +246,34 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
     for d in diagnostics {
         // A closed stderr is not worth a panic.
         let _ = writeln!(err, "{d}\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_exit_code_101() {
+        assert_eq!(guarded(|| ExitCode::from(1)), ExitCode::from(1));
+        // The default hook prints this test's panic; the binary's hook is not installed here.
+        assert_eq!(guarded(|| panic!("boom")), ExitCode::from(101));
+    }
+
+    #[test]
+    fn internal_errors_are_one_humane_message() {
+        let d = internal_error(&"index out of bounds", Some(("src/site.rs", 12)));
+        assert_eq!(
+            d.to_string(),
+            "error: internal error: index out of bounds (src/site.rs:12)\n   = hint: this is a bug in \
+             scholarsite, not in your site: please report it with the input that caused it. The \
+             previous output folder was not replaced."
+        );
+        let owned = String::from("boom");
+        assert!(
+            internal_error(&owned, None)
+                .to_string()
+                .starts_with("error: internal error: boom\n")
+        );
     }
 }

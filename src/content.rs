@@ -233,6 +233,14 @@ enum FileKind {
 pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
     let dir = root.join(CONTENT_DIR);
     let mut content = Content::default();
+    if dir.exists() && !dir.is_dir() {
+        return Err(Diagnostic::error(format!(
+            "`{}` is a file, but it should be the content folder",
+            dir.display()
+        ))
+        .hint("rename the file; Markdown for papers and pages goes in the folder content/")
+        .into());
+    }
     if !dir.is_dir() {
         return Ok((content, Vec::new()));
     }
@@ -258,6 +266,15 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
         .map(|(path, kind)| load_file(path, kind))
         .collect();
     for item in loaded {
+        let page = match &item {
+            Ok(Some(Loaded::Page(p))) => Some(&p.doc),
+            Ok(Some(Loaded::Bio(b))) => Some(b),
+            _ => None,
+        };
+        if let Some(Err(e)) = page.map(check_page) {
+            errors.extend(e.diagnostics);
+            continue;
+        }
         match item {
             Ok(Some(Loaded::Paper(p))) => content.papers.push(*p),
             Ok(Some(Loaded::Page(p))) => content.pages.push(p),
@@ -424,7 +441,7 @@ fn check_page_paths(pages: &[PageFile], errors: &mut Vec<Diagnostic>) {
             errors.push(
                 Diagnostic::error(format!(
                     "page would be written to `/{}`, which the site generates",
-                    page.rel
+                    page.rel.trim_start_matches('/')
                 ))
                 .at(Location::file(&page.doc.shown))
                 .hint("rename the file; papers belong in content/papers/"),
@@ -533,7 +550,7 @@ fn parse_document<M: serde::de::DeserializeOwned + Default>(
     let split = split_front_matter(shown, &src)?;
     let matter = match split.toml {
         Some(toml_src) => toml::from_str::<M>(toml_src).map_err(|e| {
-            let mut d = toml_error(shown, toml_src, &e);
+            let mut d = explain_front_matter_error(toml_error(shown, toml_src, &e), toml_src, &e);
             if let (Some(loc), Some(span)) = (&mut d.location, e.span()) {
                 *loc = Location::at(shown, &src, split.toml_offset + span.start, span.len());
             }
@@ -556,6 +573,131 @@ fn parse_document<M: serde::de::DeserializeOwned + Default>(
         body_offset,
         body_line,
     })
+}
+
+/// What each front-matter key takes, and an example, for type errors.
+const KEY_TYPES: &[(&str, &str, &str)] = &[
+    ("title", "a string", "title = \"…\""),
+    ("slug", "a string", "slug = \"huang2022sparse\""),
+    ("date", "a date", "date = 2022-08-07"),
+    (
+        "authors",
+        "a list of names",
+        "authors = [\"A. Author\", \"B. Author\"]",
+    ),
+    ("venue", "a string", "venue = \"NeurIPS 2023\""),
+    (
+        "categories",
+        "a list of codes",
+        "categories = [\"LG\", \"cs.CL\"]",
+    ),
+    ("org", "a string", "org = \"deepmind\""),
+    ("abstract", "a string", "abstract = '…'"),
+    ("selected", "true or false", "selected = true"),
+    ("draft", "true or false", "draft = true"),
+    ("description", "a string", "description = \"…\""),
+    ("template", "a string", "template = \"page.html\""),
+    (
+        "links",
+        "a table",
+        "[links]` on a line of its own, then `pdf = \"https://…\"",
+    ),
+    (
+        "extra",
+        "a table",
+        "[extra]` on a line of its own, then your own keys, `x = 1",
+    ),
+];
+
+/// Rewrites TOML errors in front matter into what a person editing a Markdown file needs:
+/// the key with the wrong type and an example, what a stray backslash did, and where the
+/// front matter format is described.
+fn explain_front_matter_error(d: Diagnostic, toml_src: &str, err: &toml::de::Error) -> Diagnostic {
+    let message = err.message().trim();
+    let span = err.span().unwrap_or(0..0);
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+        && let Some(key) = key_before(toml_src, span.start)
+    {
+        let known = KEY_TYPES.iter().find(|(k, _, _)| *k == key);
+        let what = known.map_or(expected, |(_, what, _)| what);
+        let d = Diagnostic {
+            message: format!("wrong type for `{key}`: expected {what}, found {found}"),
+            ..d
+        };
+        return match known {
+            Some((_, _, example)) => d.hint(format!("write it like `{example}`")),
+            None => d.hint("see \"Per-paper Markdown\" in README.md for the keys and their types"),
+        };
+    }
+    if message.contains("escape") {
+        return d.hint(
+            "in a \"…\" string a backslash starts an escape: write TeX as `\\\\alpha`, or use a \
+             literal string in single quotes: 'we use \\alpha'",
+        );
+    }
+    if message == "duplicate key"
+        && let Some(key) = toml_src.get(span.clone())
+    {
+        return Diagnostic {
+            message: format!("duplicate key `{}`", key.trim()),
+            ..d
+        }
+        .hint("each key may appear once in the front matter: keep one of them");
+    }
+    if d.message.starts_with("unknown key") {
+        return d;
+    }
+    Diagnostic {
+        hint: Some(
+            "front matter is TOML between two `+++` lines: see \"Per-paper Markdown\" in README.md"
+                .to_string(),
+        ),
+        ..d
+    }
+}
+
+/// The key of the `key = value` line that holds byte `offset` of TOML source (for a value
+/// spread over lines, the nearest such line before it).
+fn key_before(toml_src: &str, offset: usize) -> Option<&str> {
+    let offset = offset.min(toml_src.len());
+    let line_end = toml_src
+        .get(offset..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(toml_src.len(), |i| offset + i);
+    toml_src.get(..line_end)?.lines().rev().find_map(|line| {
+        let (key, _) = line.split_once('=')?;
+        let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+        let bare = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        bare.then_some(key)
+    })
+}
+
+/// The control character, and the escape that made it, if a TOML escape ate the start of a
+/// TeX command: `"\frac"` is a form feed and `rac`, `"\beta"` a backspace and `eta`,
+/// `"\times"` a tab and `imes`. A tab or carriage return counts only if `raw`, the front
+/// matter as written, has the escape (`\t` then that letter): a typed tab is fine.
+fn eaten_tex(value: &str, raw: &str) -> Option<(char, &'static str)> {
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let written = |escape: &str| {
+            next.is_some_and(|n| n.is_ascii_alphabetic() && raw.contains(&format!("{escape}{n}")))
+        };
+        let escape = match c {
+            '\u{8}' => "\\b",
+            '\u{c}' => "\\f",
+            '\u{1b}' => "\\e",
+            '\t' if written("\\t") => "\\t",
+            '\r' if written("\\r") => "\\r",
+            _ => continue,
+        };
+        return Some((c, escape));
+    }
+    None
 }
 
 /// Checks what TOML types cannot: slugs, dates, categories, link schemes.
@@ -587,6 +729,43 @@ fn check_paper(doc: &PaperFile) -> Result<()> {
                 Diagnostic::error(format!("`{code}` is not an arXiv category code"))
                     .at(at("categories"))
                     .hint("use codes like \"LG\" or \"cs.LG\""),
+            );
+        }
+    }
+    let texts = [
+        ("title", m.title.as_deref()),
+        ("abstract", m.abstract_tex.as_deref()),
+        ("venue", m.venue.as_deref()),
+        ("org", m.org.as_deref()),
+    ];
+    let authors = m
+        .authors
+        .iter()
+        .flatten()
+        .map(|a| ("authors", Some(a.as_str())));
+    for (key, value) in texts.into_iter().chain(authors) {
+        let forbidden = value.and_then(|v| v.chars().find(|&c| source::is_forbidden_char(c)));
+        if let Some((c, escape)) = value.and_then(|v| eaten_tex(v, &doc.src[..doc.body_offset])) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "`{key}` holds the control character U+{:04X}: in a \"…\" string `{escape}` is \
+                     an escape, not TeX",
+                    u32::from(c)
+                ))
+                .at(at(key))
+                .hint(format!(
+                    "double the backslash (`\\{escape}`), or use a literal string in single \
+                     quotes: {key} = '…'"
+                )),
+            );
+        } else if let Some(c) = forbidden {
+            errors.push(
+                Diagnostic::error(format!(
+                    "`{key}` holds the {}, which HTML does not allow",
+                    source::describe_char(c)
+                ))
+                .at(at(key))
+                .hint("remove the `\\u` escape that makes it"),
             );
         }
     }
@@ -628,6 +807,27 @@ impl NewsFile {
     pub fn date(&self) -> Option<Date> {
         self.matter.date.as_ref().and_then(Date::from_toml)
     }
+}
+
+/// A page's title and description may not hold characters HTML forbids (TOML escapes such
+/// as `\u0000` can make them).
+fn check_page(doc: &Document<PageMatter>) -> Result<()> {
+    let m = &doc.matter;
+    for (key, value) in [("title", &m.title), ("description", &m.description)] {
+        if let Some(c) = value
+            .as_deref()
+            .and_then(|v| v.chars().find(|&c| source::is_forbidden_char(c)))
+        {
+            return Err(Diagnostic::error(format!(
+                "`{key}` holds the {}, which HTML does not allow",
+                source::describe_char(c)
+            ))
+            .at(doc.key_location(key))
+            .hint("remove the `\\u` escape that makes it")
+            .into());
+        }
+    }
+    Ok(())
 }
 
 impl PaperFile {
@@ -692,8 +892,61 @@ mod tests {
         assert!(e.contains("script URL"), "{e}");
         let e = paper("+++\ntitle = [\n+++\n").unwrap_err().to_string();
         assert!(e.contains("at p.md:"), "{e}");
+        let e = paper("+++\ntitle = \"x\"\nselected = \"yes\"\n+++\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "error: wrong type for `selected`: expected true or false, found string \"yes\" at p.md:3:12\n 3 | selected = \"yes\"\n   |            ^^^^^\n   = hint: write it like `selected = true`"
+        );
+        let e = paper("+++\ncategories = [\n  \"LG\",\n  5,\n]\n+++\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("error: wrong type for `categories`: expected a list of codes, found integer `5` at p.md:4:3"), "{e}");
+        let e = paper("+++\ntitle = \"x\"\ntitle = \"y\"\n+++\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("error: duplicate key `title` at p.md:3:1"),
+            "{e}"
+        );
+        let e = paper("+++\nabstract = \"\\alpha\"\n+++\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("a backslash starts an escape"), "{e}");
         let e = paper("just text").unwrap_err().to_string();
         assert!(e.contains("paper file has no front matter"), "{e}");
+    }
+
+    #[test]
+    fn tex_eaten_by_toml_escapes_is_an_error() {
+        for (src, escape) in [
+            ("abstract = \"$\\frac{a}{b}$\"", "\\f"),
+            ("title = \"$\\beta$-VAE\"", "\\b"),
+            ("venue = \"\\textbf{X}\"", "\\t"),
+            ("authors = [\"A\", \"\\rho\"]", "\\r"),
+        ] {
+            let e = paper(&format!("+++\n{src}\n+++\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(&format!("`{escape}` is an escape, not TeX at p.md:2:1")),
+                "{e}"
+            );
+        }
+        assert!(
+            paper("+++\ntitle = 'a\\frac{b}{c}\tx'\nabstract = \"\"\"\n\tIndented.\"\"\"\n+++\n")
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn keys_before_offsets() {
+        let src = "a = 1\nlist = [\n  1,\n  2,\n]\n";
+        assert_eq!(key_before(src, 2), Some("a"));
+        assert_eq!(key_before(src, src.find("2,").unwrap()), Some("list"));
+        assert_eq!(key_before(src, 10_000), Some("list"));
+        assert_eq!(key_before("", 0), None);
     }
 
     #[test]

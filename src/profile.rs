@@ -149,8 +149,9 @@ impl<'a> ProfileParser<'a> {
             profile.papers.push(paper);
         }
         if profile.papers.is_empty() && profile.name.is_none() {
+            let first = self.lines.first().map_or("", |l| l.text);
             return Err(Diagnostic::error("the profile is empty")
-                .at(Location::file(self.file))
+                .at(Location::line(self.file, 1, first))
                 .hint("paste the scraped profile: the name, the stats, then the papers")
                 .into());
         }
@@ -225,6 +226,12 @@ impl<'a> ProfileParser<'a> {
     /// One entry: title, authors, abstract, after its header line.
     fn parse_entry(&mut self, header_line: Line, header: Header) -> Result<ProfilePaper> {
         let title_line = match self.lines.get(self.pos) {
+            Some(l) if looks_like_header(l.text.trim()) => {
+                return Err(self
+                    .error_at(header_line, "paper entry has no title: the next line starts another entry")
+                    .hint("the title goes on the line right after the category and date; the scrape may have lost it")
+                    .into());
+            }
             Some(l) if !l.text.trim().is_empty() => *l,
             _ => {
                 return Err(self
@@ -364,11 +371,26 @@ impl<'a> ProfileParser<'a> {
                     Diagnostic::warning(format!(
                         "the profile header says {n} papers but lists {found}"
                     ))
-                    .at(Location::file(self.file))
+                    .at(self.papers_stat_line())
                     .hint("the scrape may be incomplete; every listed paper is built"),
                 );
             }
         }
+    }
+
+    /// The header line that gave the paper count (`30papers`), for the count warning.
+    fn papers_stat_line(&self) -> Location {
+        self.lines
+            .iter()
+            .find(|l| {
+                l.text.trim().strip_suffix("papers").is_some_and(|n| {
+                    !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == ',')
+                })
+            })
+            .map_or_else(
+                || Location::file(self.file),
+                |l| Location::line(self.file, l.num, l.text),
+            )
     }
 
     fn peek_nonblank(&self) -> Option<Line<'a>> {
@@ -432,7 +454,8 @@ fn header_shape(t: &str) -> Option<Shape<'_>> {
     if lower_run < 2 {
         return None;
     }
-    let cap = word.len() - lower_run - 1;
+    // A word of lowercase letters only (`page 12`) has no capital: not a header.
+    let cap = word.len().checked_sub(lower_run + 1)?;
     if !word.as_bytes().get(cap)?.is_ascii_uppercase() || cap == 0 {
         return None;
     }
@@ -517,6 +540,8 @@ mod tests {
         assert!(header_shape("We train on Aug 7, 2022").is_none());
         assert!(header_shape("30 Papers").is_none());
         assert!(header_shape("LGAug 7, 2022 extra").is_none());
+        assert!(header_shape("page 12").is_none());
+        assert!(header_shape("ug 7").is_none());
     }
 
     #[test]
@@ -597,6 +622,11 @@ mod tests {
         assert!(e.contains("no authors line at p.txt:4:1"), "{e}");
         let e = parse_err("X\n\nLGAug 7, 2022\n");
         assert!(e.contains("paper entry has no title at p.txt:3:1"), "{e}");
+        let e = parse_err("X\n\nLGAug 7, 2022\nLGAug 8, 2022\n\nA\n");
+        assert!(
+            e.contains("no title: the next line starts another entry at p.txt:3:1"),
+            "{e}"
+        );
         let e = parse_err("X\n\nL@Aug 7, 2022\nT\n\nA\n\nAbs");
         assert!(e.contains("`L@` is not an arXiv category code"), "{e}");
         let e = parse_err("X\nh-indexabc\n");
@@ -605,7 +635,10 @@ mod tests {
             "{e}"
         );
         let e = parse_err("");
-        assert!(e.contains("the profile is empty"), "{e}");
+        assert!(
+            e.starts_with("error: the profile is empty at p.txt:1:1"),
+            "{e}"
+        );
     }
 
     #[test]

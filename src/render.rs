@@ -201,6 +201,9 @@ pub fn render_site(
         .map(|j| j.rel.as_str())
         .chain(data.iter().map(String::as_str))
         .collect();
+    if generated.len() < jobs.len() + data.len() {
+        return Err(duplicate_outputs(&jobs, &data).into());
+    }
     let mut errors = check_statics(theme, site, &generated);
     if !errors.is_empty() {
         return Err(errors.into());
@@ -540,6 +543,22 @@ fn sitemap_pages(site: &Site, jobs: &[Job]) -> Vec<(String, Option<String>)> {
             Some((folder.to_string(), dates.get(&j.rel).cloned()))
         })
         .collect()
+}
+
+/// The first output path that two generated files share (the site model prevents it; this
+/// guards the guarantee that no page silently replaces another).
+fn duplicate_outputs(jobs: &[Job], data: &[String]) -> Diagnostic {
+    let mut seen = HashSet::new();
+    let duplicate = jobs
+        .iter()
+        .map(|j| j.rel.as_str())
+        .chain(data.iter().map(String::as_str))
+        .find(|rel| !seen.insert(*rel))
+        .unwrap_or_default();
+    Diagnostic::error(format!(
+        "two generated files would both be written to `{duplicate}`"
+    ))
+    .hint("rename the paper or page whose slug makes this path")
 }
 
 /// A static file may not replace a generated page.

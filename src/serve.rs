@@ -58,6 +58,8 @@ enum Notice {
     Css(Vec<String>),
     /// Show this build error over the page.
     Error(String),
+    /// The current version of the site (sent when a browser connects).
+    Version(u64),
 }
 
 /// What the server serves.
@@ -67,6 +69,9 @@ struct Live {
     files: Arc<BTreeMap<String, Vec<u8>>>,
     /// The current build error, if the last rebuild failed.
     error: Option<String>,
+    /// Counts successful rebuilds: a page carries the version it was served at, so a browser
+    /// that connects after a rebuild it missed reloads at once.
+    version: u64,
 }
 
 #[derive(Clone)]
@@ -120,6 +125,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
             session,
             files,
             error,
+            version: 0,
         })),
         notices,
     };
@@ -225,6 +231,7 @@ fn rebuild(state: &AppState, root: &Path, overrides: &Overrides, batch: &[PathBu
                 .map(|s| s.files().clone())
                 .unwrap_or_default();
             live.files = Arc::new(files);
+            live.version += 1;
             let had_error = live.error.take().is_some();
             crate::cli::print_diagnostics(&update.warnings);
             println!(
@@ -264,16 +271,18 @@ fn url_path(rel: &str) -> String {
 async fn events(
     State(state): State<AppState>,
 ) -> Sse<impl futures_util::Stream<Item = std::result::Result<Event, Infallible>>> {
-    let current = state
-        .live
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .error
-        .clone();
+    // Subscribe first, then read the state: a rebuild in between is then both seen in the
+    // version and received as a notice, never lost.
     let rx = state.notices.subscribe();
-    let first = current.map(Notice::Error);
-    let stream = futures_util::stream::unfold((rx, first), |(mut rx, pending)| async move {
-        let notice = match pending {
+    let (version, error) = {
+        let live = state.live.read().unwrap_or_else(PoisonError::into_inner);
+        (live.version, live.error.clone())
+    };
+    let mut first = vec![Notice::Version(version)];
+    first.extend(error.map(Notice::Error));
+    first.reverse();
+    let stream = futures_util::stream::unfold((rx, first), |(mut rx, mut pending)| async move {
+        let notice = match pending.pop() {
             Some(n) => n,
             None => match rx.recv().await {
                 Ok(n) => n,
@@ -286,8 +295,9 @@ async fn events(
             Notice::Reload(paths) => Event::default().event("reload").data(paths.join("\n")),
             Notice::Css(paths) => Event::default().event("css").data(paths.join("\n")),
             Notice::Error(text) => Event::default().event("build-error").data(text),
+            Notice::Version(v) => Event::default().event("version").data(v.to_string()),
         };
-        Some((Ok(event), (rx, None)))
+        Some((Ok(event), (rx, pending)))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
@@ -321,9 +331,9 @@ async fn serve_file(State(state): State<AppState>, method: Method, uri: Uri) -> 
         )
             .into_response();
     };
-    let (files, error) = {
+    let (files, error, version) = {
         let live = state.live.read().unwrap_or_else(PoisonError::into_inner);
-        (Arc::clone(&live.files), live.error.clone())
+        (Arc::clone(&live.files), live.error.clone(), live.version)
     };
     let (status, rel) = if files.contains_key(&rel) {
         (StatusCode::OK, rel)
@@ -351,7 +361,7 @@ async fn serve_file(State(state): State<AppState>, method: Method, uri: Uri) -> 
     };
     let content_type = content_type(&rel);
     let body = if content_type.starts_with("text/html") {
-        inject_live_reload(bytes)
+        inject_live_reload(bytes, version)
     } else {
         bytes.clone()
     };
@@ -415,8 +425,8 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 /// The live-reload script tag, before `</body>` (or at the end).
-fn inject_live_reload(html: &[u8]) -> Vec<u8> {
-    let tag = format!("<script src=\"{PREFIX}live.js\"></script>");
+fn inject_live_reload(html: &[u8], version: u64) -> Vec<u8> {
+    let tag = format!("<script src=\"{PREFIX}live.js\" data-version=\"{version}\"></script>");
     let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
         Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
@@ -560,11 +570,11 @@ mod tests {
 
     #[test]
     fn live_reload_goes_before_body_end() {
-        let out =
-            String::from_utf8(inject_live_reload(b"<html><body><p>x</p></body></html>")).unwrap();
+        let out = String::from_utf8(inject_live_reload(b"<html><body><p>x</p></body></html>", 7))
+            .unwrap();
         assert_eq!(
             out,
-            "<html><body><p>x</p><script src=\"/__scholarsite/live.js\"></script></body></html>"
+            "<html><body><p>x</p><script src=\"/__scholarsite/live.js\" data-version=\"7\"></script></body></html>"
         );
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::diag::{self, Diagnostic, Location, Result};
+use crate::text::is_safe_url;
 
 /// The file name of the site configuration.
 pub const CONFIG_FILE: &str = "config.toml";
@@ -176,16 +177,22 @@ pub struct Settings {
 
 impl Settings {
     /// Reads `<root>/config.toml` and applies the command-line overrides.
+    ///
+    /// A leading `./` is dropped from `root`, so that messages name `seeds/profile.txt` rather
+    /// than `./seeds/profile.txt` when the tool runs in the site folder.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Settings> {
+        let root = root.strip_prefix(".").unwrap_or(root);
         let path = root.join(CONFIG_FILE);
-        let src = std::fs::read_to_string(&path).map_err(|e| {
-            let d = Diagnostic::io("read the site configuration", &path, &e);
-            if e.kind() == std::io::ErrorKind::NotFound {
-                d.hint("run this in a site folder, pass --root DIR, or create a site with `scholarsite init DIR`")
-            } else {
-                d
-            }
-        })?;
+        if !path.exists() {
+            return Err(Diagnostic::error(format!(
+                "cannot read the site configuration `{}`: it does not exist",
+                path.display()
+            ))
+            .hint("run this in a site folder, pass --root DIR, or create a site with `scholarsite init DIR`")
+                .into());
+        }
+        // Located errors for invalid UTF-8 and control characters, as for every text file.
+        let src = crate::source::read_text(&path, &path, "read the site configuration")?;
         Settings::parse(root, &path, &src, overrides)
     }
 
@@ -226,6 +233,7 @@ impl Settings {
                     .into(),
             );
         }
+        check_author_urls(path, src, &raw.author)?;
         let output_dir = overrides
             .output_dir
             .clone()
@@ -264,6 +272,37 @@ impl Settings {
     }
 }
 
+/// Refuses `javascript:`, `vbscript:` and `data:` URLs in `[author.links]` and `photo`: they
+/// are written into `href` and `src` attributes as they are.
+fn check_author_urls(path: &Path, src: &str, author: &Author) -> Result<()> {
+    let l = &author.links;
+    let urls = [
+        ("photo", &author.photo),
+        ("scholar", &l.scholar),
+        ("github", &l.github),
+        ("orcid", &l.orcid),
+        ("linkedin", &l.linkedin),
+        ("x", &l.x),
+        ("bluesky", &l.bluesky),
+        ("mastodon", &l.mastodon),
+        ("website", &l.website),
+    ];
+    let errors: Vec<Diagnostic> = urls
+        .iter()
+        .filter(|(_, url)| url.as_deref().is_some_and(|u| !is_safe_url(u)))
+        .map(|(key, _)| {
+            Diagnostic::error(format!("`{key}` uses a script URL, which is refused"))
+                .at(key_location(path, src, key))
+                .hint("links must be http(s) addresses or site paths")
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
+    }
+}
+
 /// `https://x.io/repo` → (`https://x.io/repo/`, `/repo/`); `None` if not an http(s) URL.
 fn normalize_base_url(url: &str) -> Option<(String, String)> {
     let url = url.trim();
@@ -293,9 +332,30 @@ fn normalize_base_url(url: &str) -> Option<(String, String)> {
 /// unknown keys.
 pub fn toml_error(path: &Path, src: &str, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim().to_string();
-    let (message, hint) = unknown_field_hint(&message);
+    let (message, hint) = match message.strip_prefix("missing field `") {
+        Some(rest) => {
+            let key = rest.split('`').next().unwrap_or(rest);
+            let example = match key {
+                "base_url" => "base_url = \"https://name.github.io/\"".to_string(),
+                "source" => "source = \"seeds/profile.txt\"".to_string(),
+                "as_of" => "as_of = 2026-11-28".to_string(),
+                _ => format!("{key} = …"),
+            };
+            (
+                format!("missing key `{key}`"),
+                Some(format!(
+                    "add `{example}`: see the configuration reference in README.md"
+                )),
+            )
+        }
+        None => unknown_field_hint(&message),
+    };
     let mut d = Diagnostic::error(message);
-    if let Some(span) = err.span() {
+    let top_level = err.span().is_none_or(|s| s.start == 0);
+    if d.message.starts_with("missing key") && top_level {
+        // A key missing at the top has no line of its own: name the file.
+        d = d.at(Location::file(path));
+    } else if let Some(span) = err.span() {
         d = d.at(Location::at(path, src, span.start, span.end - span.start));
     } else {
         d = d.at(Location::file(path));
@@ -424,6 +484,39 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("did you mean `title`?"), "{e}");
+    }
+
+    #[test]
+    fn script_urls_in_author_links_are_refused() {
+        let e = parse(
+            "base_url = \"https://x.io\"\n[author.links]\ngithub = \"javascript:alert(1)\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with(
+                "error: `github` uses a script URL, which is refused at site/config.toml:3:1"
+            ),
+            "{e}"
+        );
+        let e =
+            parse("base_url = \"https://x.io\"\n[author]\nphoto = \"data:image/svg+xml,<svg>\"\n")
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("`photo` uses a script URL"), "{e}");
+    }
+
+    #[test]
+    fn a_leading_dot_is_dropped_from_the_root() {
+        let e = Settings::load(Path::new("./no-such-site"), &Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                "error: cannot read the site configuration `no-such-site/config.toml`: it does not exist"
+            ),
+            "{e}"
+        );
     }
 
     #[test]

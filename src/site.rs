@@ -334,7 +334,7 @@ pub fn assemble(
         papers.push(paper);
     }
     sort_newest_first(&mut papers);
-    let pages = render_pages(&content.pages, &macros, &mut warnings);
+    let pages = render_pages(&content.pages, settings.drafts, &macros, &mut warnings);
     let bio_html = content
         .bio
         .as_ref()
@@ -462,6 +462,20 @@ fn merge_file<'a>(
         (Some(slug), _) => slug.clone(),
         (None, Some(t)) => slugify(&html_to_words(&t.html)),
         (None, None) => slugify(&file_stem(&file.shown)),
+    };
+    // A title of symbols only (`..`, `$$`) has no slug: the file's name gives one, else the
+    // paper would be written over the list of papers.
+    let key = match key {
+        k if !k.is_empty() => k,
+        _ => match slugify(&file_stem(&file.shown)) {
+            stem if !stem.is_empty() => stem,
+            _ => {
+                return Err(Diagnostic::error("no URL can be made from this title")
+                    .at(file.key_location("title"))
+                    .hint("add `slug = \"…\"` with letters or digits")
+                    .into());
+            }
+        },
     };
     if let Some(&i) = by_slug.get(&key) {
         if let Some(first) = enriched_by.insert(i, &file.shown) {
@@ -733,7 +747,13 @@ fn located(file: &Path, text: &str, first_line: usize, p: &TexProblem) -> Locati
 }
 
 fn tex_warning(p: &TexProblem, title: &str, loc: Location) -> Diagnostic {
-    Diagnostic::warning(format!("{} in “{title}”: `{}`", p.message, p.source))
+    // The source is shown in full on the located line; the message names only its start.
+    const SHOWN: usize = 60;
+    let source = match p.source.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &p.source[..cut]),
+        None => p.source.clone(),
+    };
+    Diagnostic::warning(format!("{} in “{title}”: `{source}`", p.message))
         .at(loc)
         .hint("the text is shown as written; fix the TeX, or write \\$ for a literal dollar sign")
         .code(TEX_PROBLEM)
@@ -802,11 +822,12 @@ fn render_markdown<M>(
 
 fn render_pages(
     files: &[crate::content::PageFile],
+    drafts: bool,
     macros: &latex::Macros,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Page> {
     let mut pages = Vec::new();
-    for f in files {
+    for f in files.iter().filter(|f| drafts || !f.doc.matter.draft) {
         let doc = &f.doc;
         let html = render_markdown(doc, &f.rel, macros, warnings);
         let title = doc

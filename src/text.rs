@@ -195,10 +195,8 @@ fn push_decoded(out: &mut Collapsed, s: &str) {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        // `;` is ASCII, so its index is a char boundary.
-        let end = rest.as_bytes()[..rest.len().min(12)]
-            .iter()
-            .position(|&b| b == b';');
+        // Bytes, not a slice of the text: the 12th byte may be inside a character.
+        let end = rest.bytes().take(12).position(|b| b == b';');
         let decoded = end.and_then(|e| decode_entity(&rest[1..e]).map(|c| (c, e)));
         match decoded {
             Some((c, e)) => {
@@ -274,6 +272,9 @@ mod tests {
     #[test]
     fn html_to_text_never_splits_a_character() {
         assert_eq!(html_to_text("a &é€€€€€€; b &amp"), "a &é€€€€€€; b &amp");
+        assert_eq!(html_to_text("R&D éééééé"), "R&D éééééé");
+        assert_eq!(html_to_text("&amp;ȺȺ#WÄq"), "&ȺȺ#WÄq");
+        assert_eq!(html_to_text("&ééééééé;"), "&ééééééé;");
     }
 
     #[test]

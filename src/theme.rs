@@ -69,6 +69,8 @@ pub struct Theme {
     pub description: Option<String>,
     /// Template sources by Tera name, to locate render errors.
     sources: HashMap<String, (PathBuf, String)>,
+    /// The `theme = …` line of config.toml, for templates the theme lacks.
+    theme_line: Location,
 }
 
 /// The files of a theme, from disk or from the binary.
@@ -126,44 +128,89 @@ impl Theme {
             extra_defaults: theme_toml.extra,
             description: theme_toml.description,
             sources,
+            theme_line: config_key_location(settings, "theme"),
         };
         match added {
             Ok(()) => Ok(theme),
-            Err(e) => Err(theme.tera_error(&e).into()),
+            Err(e) => Err(theme.tera_errors(&e).into()),
         }
     }
 
-    /// A Tera error as a diagnostic pointing into the template file.
+    /// A Tera error as a diagnostic pointing into the template file (the first one, when
+    /// Tera found several).
     pub fn tera_error(&self, err: &tera::Error) -> Diagnostic {
-        match err.kind() {
+        let mut all = self.tera_errors(err);
+        let more = all.len().saturating_sub(1);
+        let mut first = all.swap_remove(0);
+        if more > 0 {
+            first.message = format!(
+                "{} (and {more} more template error{})",
+                first.message,
+                if more == 1 { "" } else { "s" }
+            );
+        }
+        first
+    }
+
+    /// Every problem a Tera error holds, as diagnostics pointing into the template files.
+    /// Never empty.
+    pub fn tera_errors(&self, err: &tera::Error) -> Vec<Diagnostic> {
+        const VARIABLES: &str = "fix the template; `scholarsite build --dump-context PAGE` prints the variables a page has (docs/themes.md lists them all)";
+        let d = match err.kind() {
             tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-                let d = Diagnostic::error(format!("template error: {}", report.message()));
-                match self.sources.get(report.filename()) {
-                    Some((shown, src)) => {
-                        let span = report.span();
-                        let offset = line_col_offset(src, span.start_line, span.start_col);
-                        let len = if span.end_line == span.start_line {
-                            span.end_col.saturating_sub(span.start_col).max(1)
-                        } else {
-                            1
-                        };
-                        d.at(Location::at(shown, src, offset, len))
-                    }
-                    None => d,
+                let syntax = matches!(err.kind(), tera::ErrorKind::SyntaxError(_));
+                let span = report.span();
+                let len = if span.end_line == span.start_line {
+                    span.end_col.saturating_sub(span.start_col).max(1)
+                } else {
+                    1
+                };
+                self.template_error(
+                    report.message(),
+                    report.filename(),
+                    (span.start_line, span.start_col),
+                    len,
+                )
+                .hint(if syntax {
+                    "fix the template's syntax: `{{ value }}`, `{% tag %}`, `{# comment #}`"
+                } else {
+                    VARIABLES
+                })
+            }
+            // Unknown filters, tests, functions and included templates, found when templates
+            // are added: Tera gives them as text reports, `error: …\n --> name:line:col`.
+            tera::ErrorKind::Msg(text) if text.starts_with("error: ") => {
+                let found: Vec<Diagnostic> = text
+                    .split("\n\n")
+                    .filter_map(|report| self.parse_report(report))
+                    .collect();
+                if !found.is_empty() {
+                    return found;
                 }
-                .hint("fix the template; `scholarsite build --dump-context PAGE` shows the variables a page has")
+                Diagnostic::error(format!("template error: {}", first_line(text)))
             }
-            tera::ErrorKind::TemplateNotFound(name) => {
-                Diagnostic::error(format!("template `{name}` not found")).hint(format!(
-                    "add templates/{name} to the site or choose a theme that has it"
-                ))
-            }
+            tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!(
+                "template `{name}` not found in theme `{}` or in templates/",
+                self.name
+            ))
+            .at(self.theme_line.clone())
+            .hint(if builtin(&self.name).is_some() {
+                format!("add templates/{name} to the site")
+            } else {
+                format!(
+                    "add themes/{}/templates/{name} or templates/{name}",
+                    self.name
+                )
+            }),
             tera::ErrorKind::MissingParent { current, parent } => {
                 let d = Diagnostic::error(format!(
                     "template `{current}` extends `{parent}`, which does not exist"
                 ));
                 match self.sources.get(current.as_str()) {
-                    Some((shown, _)) => d.at(Location::file(shown)),
+                    Some((shown, src)) => {
+                        let at = src.find(parent.as_str()).unwrap_or(0);
+                        d.at(Location::at(shown, src, at, parent.len()))
+                    }
                     None => d,
                 }
                 .hint(format!(
@@ -171,9 +218,67 @@ impl Theme {
                     self.name
                 ))
             }
-            _ => Diagnostic::error(format!("template error: {err}")),
+            tera::ErrorKind::CircularExtend { tpl, .. }
+            | tera::ErrorKind::CircularInclude { tpl, .. } => {
+                let d =
+                    Diagnostic::error(format!("template error: {}", first_line(&err.to_string())));
+                match self.sources.get(tpl.as_str()) {
+                    Some((shown, _)) => d.at(Location::file(shown)),
+                    None => d,
+                }
+                .hint("a template may not extend or include itself, even through others")
+            }
+            _ => Diagnostic::error(format!("template error: {}", first_line(&err.to_string()))),
+        };
+        vec![d]
+    }
+
+    /// `message` at 1-based `line` and 0-based char `col` of the template Tera calls `name`.
+    fn template_error(
+        &self,
+        message: &str,
+        name: &str,
+        (line, col): (usize, usize),
+        len: usize,
+    ) -> Diagnostic {
+        let d = Diagnostic::error(format!("template error: {message}"));
+        match self.sources.get(name) {
+            Some((shown, src)) => {
+                let offset = line_col_offset(src, line, col);
+                d.at(Location::at(shown, src, offset, len))
+            }
+            None => d,
         }
     }
+
+    /// One of Tera's text reports (`error: msg`, ` --> name:line:col`, the line, carets).
+    fn parse_report(&self, report: &str) -> Option<Diagnostic> {
+        let mut lines = report.lines();
+        let message = lines.next()?.strip_prefix("error: ")?;
+        let (rest, col) = lines
+            .next()?
+            .trim()
+            .strip_prefix("--> ")?
+            .rsplit_once(':')?;
+        let (name, line) = rest.rsplit_once(':')?;
+        let len = lines.last().map_or(1, |l| l.matches('^').count().max(1));
+        let (line, col): (usize, usize) = (line.parse().ok()?, col.parse().ok()?);
+        let hint = if message.starts_with("Unknown template") {
+            "check the name: templates are found in the site's templates/, then in the theme"
+        } else {
+            "check the spelling: Tera 2 has its built-in filters, tests and functions, and README.md \
+             (Themes) lists scholarsite's own"
+        };
+        Some(
+            self.template_error(message, name, (line, col.saturating_sub(1)), len)
+                .hint(hint),
+        )
+    }
+}
+
+/// The first line of a message, for errors that come with a report of their own.
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text).trim()
 }
 
 /// A theme made for other scholarsite versions (`scholarsite = "…"` in its theme.toml) is an
@@ -242,15 +347,20 @@ fn theme_files(settings: &Settings, name: &str) -> Result<ThemeFiles> {
             .collect();
         return Ok(ThemeFiles { files });
     }
-    let config = settings.root.join(crate::settings::CONFIG_FILE);
-    let src = std::fs::read_to_string(&config).unwrap_or_default();
     Err(Diagnostic::error(format!("theme `{name}` does not exist"))
-        .at(key_location(&config, &src, "theme"))
+        .at(config_key_location(settings, "theme"))
         .hint(format!(
             "built-in themes: {}; or add the folder themes/{name}/",
             builtin_names().join(", ")
         ))
         .into())
+}
+
+/// Where `key = …` is in the site's config.toml (the file, if the key is not written).
+fn config_key_location(settings: &Settings, key: &str) -> Location {
+    let config = settings.root.join(crate::settings::CONFIG_FILE);
+    let src = std::fs::read_to_string(&config).unwrap_or_default();
+    key_location(&config, &src, key)
 }
 
 /// Names of the built-in themes.

@@ -470,8 +470,22 @@ fn drafts_are_built_only_with_the_flag() {
         "+++\ntitle = \"Work in Progress\"\ndraft = true\ndate = 2026-01-01\n+++\n",
     )
     .unwrap();
+    fs::write(
+        site.path().join("content/talk.md"),
+        "+++\ntitle = \"Unfinished Talk\"\ndraft = true\n+++\nSoon.\n",
+    )
+    .unwrap();
     build(site.path());
     assert!(!site.path().join("public/papers/work-in-progress").exists());
+    assert!(
+        !site.path().join("public/talk").exists(),
+        "draft pages are not built"
+    );
+    let home = fs::read_to_string(site.path().join("public/index.html")).unwrap();
+    assert!(
+        !home.contains("Unfinished Talk"),
+        "nor listed in the navigation"
+    );
     build_with(
         site.path(),
         Overrides {
@@ -484,4 +498,5 @@ fn drafts_are_built_only_with_the_flag() {
             .join("public/papers/work-in-progress/index.html")
             .is_file()
     );
+    assert!(site.path().join("public/talk/index.html").is_file());
 }

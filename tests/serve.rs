@@ -37,7 +37,7 @@ fn serves_pages_with_types_index_and_404() {
     );
     let html = String::from_utf8_lossy(&body);
     assert!(
-        html.contains("<script src=\"/__scholarsite/live.js\"></script></body>"),
+        html.contains("<script src=\"/__scholarsite/live.js\" data-version=\"0\"></script></body>"),
         "live reload injected"
     );
     // base_url (with its /homepage/ sub-path) is rewritten to the local address.

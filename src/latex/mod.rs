@@ -212,7 +212,11 @@ pub fn math_to_mathml_with(
     } else {
         splice::apply(&mathml, &rewritten.splices)?
     };
-    out.push_str(&splice::sanitize(&mathml));
+    let mathml = splice::sanitize(&mathml);
+    if !splice::well_formed(&mathml) {
+        return Err("this formula cannot be written as well-formed MathML".to_string());
+    }
+    out.push_str(&mathml);
     Ok(())
 }
 
@@ -286,6 +290,28 @@ fn first_line(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_formula_that_would_nest_badly_becomes_an_error() {
+        // Found by the property tests: line breaks around a superscript of `~`.
+        let mut problems = Vec::new();
+        let html = text_to_html(r"\(\\^~\\\)", Layout::Block, &mut problems);
+        assert!(
+            splice::well_formed(&html.replace("<p>", "").replace("</p>", ""))
+                || html.contains("math-error"),
+            "{html}"
+        );
+        assert!(!html.contains("&lt;mtr"), "{html}");
+    }
+
+    #[test]
+    fn well_formedness_is_checked() {
+        assert!(splice::well_formed(
+            "<math><mi>x</mi><mspace width=\"1em\" /></math>"
+        ));
+        assert!(!splice::well_formed("<math><msup><mi>x</mi></math></msup>"));
+        assert!(!splice::well_formed("<math><mi>x</mi>"));
+    }
+
     use super::*;
 
     fn html(src: &str) -> (String, Vec<TexProblem>) {

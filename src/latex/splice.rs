@@ -340,6 +340,31 @@ pub(crate) fn sanitize(mathml: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether (sanitized) MathML nests properly: every tag closed, in order. The last guard before
+/// a formula reaches the page: a rewrite or a pulldown-latex quirk that breaks the nesting
+/// makes the formula an error shown as its source, never broken markup.
+pub(crate) fn well_formed(mathml: &str) -> bool {
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = mathml;
+    while let Some(lt) = rest.find('<') {
+        rest = &rest[lt + 1..];
+        let Some(gt) = rest.find('>') else {
+            return false;
+        };
+        let tag = &rest[..gt];
+        rest = &rest[gt + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            if open.pop() != Some(name.trim()) {
+                return false;
+            }
+        } else if !tag.ends_with('/') {
+            let name = tag.split(|c: char| c.is_whitespace()).next().unwrap_or("");
+            open.push(name);
+        }
+    }
+    open.is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

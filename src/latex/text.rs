@@ -106,6 +106,7 @@ pub fn parse<'a>(src: &'a str, problems: &mut Vec<TexProblem>) -> Vec<Node<'a>> 
         src,
         pos: 0,
         depth: 0,
+        nesting: 0,
         problems,
     };
     p.sequence().0
@@ -116,8 +117,14 @@ struct Parser<'a, 'p> {
     pos: usize,
     /// Brace nesting depth: paragraph breaks only count at depth 0.
     depth: usize,
+    /// Groups and declarations being parsed, inside one another (bounded: the parser recurses).
+    nesting: usize,
     problems: &'p mut Vec<TexProblem>,
 }
+
+/// How deeply groups may nest before the rest is shown as written: real text never comes
+/// close, and recursion must not exhaust the stack on hostile input.
+const MAX_NESTING: usize = 200;
 
 /// Accumulates text and nodes of one sequence.
 #[derive(Default)]
@@ -183,9 +190,13 @@ impl<'a> Parser<'a, '_> {
                     seq.push(Node::Style(Style::Plain, children));
                 }
                 '\\' => {
-                    if let Some(style) = self.declaration() {
+                    if self.nesting < MAX_NESTING
+                        && let Some(style) = self.declaration()
+                    {
                         // `{\bf rest}`: the declaration styles the rest of the group.
+                        self.nesting += 1;
                         let (rest, closed) = self.sequence();
+                        self.nesting -= 1;
                         seq.push(Node::Style(style, rest));
                         return (seq.finish(), closed);
                     }
@@ -253,9 +264,14 @@ impl<'a> Parser<'a, '_> {
 
     /// The content of a `{…}` group whose `{` was just consumed.
     fn group(&mut self) -> (Vec<Node<'a>>, bool) {
-        self.depth += 1;
         let start = self.pos;
+        if self.nesting >= MAX_NESTING {
+            return self.too_deep(start);
+        }
+        self.depth += 1;
+        self.nesting += 1;
         let result = self.sequence();
+        self.nesting -= 1;
         self.depth -= 1;
         if !result.1 {
             let source = &self.src[start.saturating_sub(1)..];
@@ -267,6 +283,23 @@ impl<'a> Parser<'a, '_> {
             );
         }
         result
+    }
+
+    /// A group nested too deeply: its content, up to the matching brace, is shown as written.
+    fn too_deep(&mut self, start: usize) -> (Vec<Node<'a>>, bool) {
+        let rest = &self.src[start..];
+        let (inner, closed) = match matching_brace(rest) {
+            Some(end) => (&rest[..end], true),
+            None => (rest, false),
+        };
+        self.pos = start + inner.len() + usize::from(closed);
+        let shown: String = inner.chars().take(40).collect();
+        self.problem(
+            start.saturating_sub(1),
+            &shown,
+            format!("groups nested more than {MAX_NESTING} deep are shown as written"),
+        );
+        (vec![Node::Raw(inner)], closed)
     }
 
     fn newline(&mut self, seq: &mut Seq<'a>) {

@@ -1,8 +1,18 @@
 // scholarsite serve: live reload. Injected by the dev server only, never into `build` output.
 (function () {
   "use strict";
+  var script = document.currentScript;
+  var version = script && script.getAttribute("data-version");
   var source = new EventSource("/__scholarsite/events");
   var overlay = null;
+
+  // On (re)connecting, the server says which version of the site is current: a page served
+  // before a rebuild that happened while it was loading reloads at once.
+  source.addEventListener("version", function (e) {
+    if (version !== null && e.data !== version) {
+      location.reload();
+    }
+  });
 
   function here() {
     return location.pathname.replace(/index\.html$/, "");
