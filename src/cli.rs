@@ -211,6 +211,7 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
     let report = crate::build::build(&settings)?;
     print_diagnostics(&report.warnings);
     println!("{}", report.summary());
+    report.exit_without_freeing();
     Ok(())
 }
 

@@ -183,6 +183,21 @@ pub struct RenderReport {
     pub written: usize,
     /// Every output path of the site (rendered now or not), statics and assets included.
     pub outputs: HashSet<String>,
+    /// What rendering built (every page's context, every paper's value): the caller frees it,
+    /// or, when the process is about to exit anyway, skips freeing it (see `build::build`).
+    pub retained: Retained,
+}
+
+/// Rendering's working data, handed back so that its owner decides when to free it.
+pub struct Retained {
+    _jobs: Vec<Job>,
+    _context: Context,
+}
+
+impl std::fmt::Debug for Retained {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Retained({} jobs)", self._jobs.len())
+    }
 }
 
 /// Renders the site (or the selected part of it) into `sink`.
@@ -208,17 +223,24 @@ pub fn render_site(
     if !errors.is_empty() {
         return Err(errors.into());
     }
+    let sitemap = sitemap_pages(site, &jobs);
     let theme_ref: &Theme = theme;
-    let failures: Vec<(String, Diagnostic)> = jobs
-        .par_iter()
-        .filter(|job| selection.page(&job.rel))
-        .filter_map(|job| {
-            let error = render_job(theme_ref, job, sink).err()?;
-            let first = error.diagnostics.into_iter().next()?;
-            Some((job.rel.clone(), first))
-        })
-        .collect();
-    watch.lap("pages");
+    // Pages and data files do not depend on each other: written side by side, the cores stay
+    // busy through each side's sequential stretches.
+    let (failures, data_written) = rayon::join(
+        || {
+            jobs.par_iter()
+                .filter(|job| selection.page(&job.rel))
+                .filter_map(|job| {
+                    let error = render_job(theme_ref, job, sink).err()?;
+                    let first = error.diagnostics.into_iter().next()?;
+                    Some((job.rel.clone(), first))
+                })
+                .collect::<Vec<(String, Diagnostic)>>()
+        },
+        || write_data_files(settings, site, &cites, &sitemap, sink, selection),
+    );
+    watch.lap("pages and data files");
     if let Some((rel, first)) = failures.first() {
         let more = failures.len() - 1;
         let mut d = first.clone();
@@ -238,13 +260,12 @@ pub fn render_site(
         Selection::All => jobs.len(),
         Selection::Only { pages, .. } => pages.len(),
     };
-    let sitemap = sitemap_pages(site, &jobs);
-    // The pages are written: free their contexts (every paper's value) before the data files.
     drop(generated);
-    drop(jobs);
-    *theme.tera.global_context() = Context::new();
-    let mut written = pages + write_data_files(settings, site, &cites, &sitemap, sink, selection)?;
-    watch.lap("data files");
+    let retained = Retained {
+        _jobs: jobs,
+        _context: std::mem::take(theme.tera.global_context()),
+    };
+    let mut written = pages + data_written?;
     if matches!(selection, Selection::All) {
         written += copy_statics(theme, site, sink)?;
     }
@@ -252,6 +273,7 @@ pub fn render_site(
     Ok(RenderReport {
         written,
         outputs: all,
+        retained,
     })
 }
 
@@ -440,8 +462,9 @@ const FORMATS: [Format; 3] = [
     },
 ];
 
-/// Writes each (selected) paper's citation files and the all-papers files, a chunk of papers at
-/// a time (in parallel within a chunk, streamed into the all-papers file). Returns how many.
+/// Writes each (selected) paper's citation files and the all-papers files: the formats side by
+/// side, each a chunk of papers at a time (in parallel within a chunk, streamed into the
+/// all-papers file). Returns how many.
 fn write_citations(
     settings: &Settings,
     site: &Site,
@@ -449,53 +472,58 @@ fn write_citations(
     sink: &dyn Sink,
     selection: &Selection,
 ) -> Result<usize> {
-    let mut count = 0;
-    for format in &FORMATS {
-        let mut failure: Option<crate::diag::Error> = None;
-        let mut written = 0;
-        sink.write_with(format.all, &mut |out| {
-            out.write_all(format.open.as_bytes())?;
-            let mut first = true;
-            for (papers, cites) in site
-                .papers
-                .chunks(CITATION_CHUNK)
-                .zip(cites.chunks(CITATION_CHUNK))
-            {
-                let entries: Vec<Result<String>> = papers
-                    .par_iter()
-                    .zip(cites)
-                    .map(|(p, c)| {
-                        let rel = p.rel();
-                        let entry = (format.make)(p, &c.key, &settings.permalink(&rel), &c.bib);
-                        if selection.paper(&p.slug) {
-                            sink.write(
-                                &format!("{rel}{}", format.file),
-                                (format.single)(entry.clone()).as_bytes(),
-                            )?;
+    let counts: Vec<Result<usize>> = FORMATS
+        .par_iter()
+        .map(|format| {
+            let mut failure: Option<crate::diag::Error> = None;
+            let mut written = 0;
+            sink.write_with(format.all, &mut |out| {
+                out.write_all(format.open.as_bytes())?;
+                let mut first = true;
+                for (papers, cites) in site
+                    .papers
+                    .chunks(CITATION_CHUNK)
+                    .zip(cites.chunks(CITATION_CHUNK))
+                {
+                    let entries: Vec<Result<String>> = papers
+                        .par_iter()
+                        .zip(cites)
+                        .map(|(p, c)| {
+                            let rel = p.rel();
+                            let entry = (format.make)(p, &c.key, &settings.permalink(&rel), &c.bib);
+                            if selection.paper(&p.slug) {
+                                sink.write(
+                                    &format!("{rel}{}", format.file),
+                                    (format.single)(entry.clone()).as_bytes(),
+                                )?;
+                            }
+                            Ok(entry)
+                        })
+                        .collect();
+                    for entry in entries {
+                        let entry = entry.map_err(|e| {
+                            failure = Some(e);
+                            std::io::Error::other("citation file")
+                        })?;
+                        if !first {
+                            out.write_all(format.separator.as_bytes())?;
                         }
-                        Ok(entry)
-                    })
-                    .collect();
-                for entry in entries {
-                    let entry = entry.map_err(|e| {
-                        failure = Some(e);
-                        std::io::Error::other("citation file")
-                    })?;
-                    if !first {
-                        out.write_all(format.separator.as_bytes())?;
+                        first = false;
+                        out.write_all(entry.as_bytes())?;
+                        written += 1;
                     }
-                    first = false;
-                    out.write_all(entry.as_bytes())?;
-                    written += 1;
                 }
-            }
-            out.write_all(format.close.as_bytes())
+                out.write_all(format.close.as_bytes())
+            })
+            .map_err(|e| failure.take().unwrap_or(e))?;
+            Ok(written + 1)
         })
-        .map_err(|e| failure.take().unwrap_or(e))?;
-        count += written + 1;
-    }
-    Ok(count)
+        .collect();
+    counts.into_iter().sum()
 }
+
+/// Makes the bytes of one site-wide file.
+type FileMaker<'a> = Box<dyn Fn() -> Vec<u8> + Sync + 'a>;
 
 /// Writes the citation files and the site-wide files: the Atom feed, the sitemap, the search
 /// index, robots.txt, `.nojekyll`, `CNAME`. Returns how many.
@@ -507,26 +535,42 @@ fn write_data_files(
     sink: &dyn Sink,
     selection: &Selection,
 ) -> Result<usize> {
-    let count = write_citations(settings, site, cites, sink, selection)?;
     let title = settings.title.as_deref().unwrap_or(&site.owner.name);
-    let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("atom.xml", feeds::atom(settings, site, title).into_bytes()),
+    let makers: Vec<(&str, FileMaker)> = vec![
+        (
+            "atom.xml",
+            Box::new(|| feeds::atom(settings, site, title).into_bytes()),
+        ),
         (
             "sitemap.xml",
-            feeds::sitemap(settings, pages.iter().map(|(r, d)| (r.as_str(), d.clone())))
-                .into_bytes(),
+            Box::new(|| {
+                feeds::sitemap(settings, pages.iter().map(|(r, d)| (r.as_str(), d.clone())))
+                    .into_bytes()
+            }),
         ),
-        ("robots.txt", feeds::robots(settings).into_bytes()),
-        (crate::search::REL, crate::search::index(settings, site)),
-        (".nojekyll", Vec::new()),
+        (
+            "robots.txt",
+            Box::new(|| feeds::robots(settings).into_bytes()),
+        ),
+        (
+            crate::search::REL,
+            Box::new(|| crate::search::index(settings, site)),
+        ),
+        (".nojekyll", Box::new(Vec::new)),
     ];
-    if let Some(cname) = &settings.cname {
-        files.push(("CNAME", format!("{cname}\n").into_bytes()));
-    }
-    for (rel, bytes) in &files {
-        sink.write(rel, bytes)?;
-    }
-    Ok(count + files.len())
+    let (citations, files) = rayon::join(
+        || write_citations(settings, site, cites, sink, selection),
+        || -> Result<usize> {
+            makers
+                .par_iter()
+                .try_for_each(|(rel, make)| sink.write(rel, &make()))?;
+            if let Some(cname) = &settings.cname {
+                sink.write("CNAME", format!("{cname}\n").as_bytes())?;
+            }
+            Ok(makers.len() + usize::from(settings.cname.is_some()))
+        },
+    );
+    Ok(citations? + files?)
 }
 
 /// The sitemap's pages (every `…/index.html` job, as a folder path), with a paper's date as

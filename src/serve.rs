@@ -30,6 +30,16 @@ const PREFIX: &str = "/__scholarsite/";
 /// The live-reload client, injected into HTML pages in serve mode only.
 const LIVE_JS: &str = include_str!("serve/live.js");
 
+/// What a request finds in the site.
+enum Found {
+    /// A file, with the status to answer (404 for the site's own 404 page).
+    File(StatusCode, String, Vec<u8>),
+    /// A folder without its trailing slash: redirect.
+    Folder,
+    /// Nothing, and no 404 page either.
+    Nothing,
+}
+
 /// `serve` options from the command line.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -64,9 +74,9 @@ enum Notice {
 
 /// What the server serves.
 struct Live {
+    /// The site in memory: its files are those of the last good build (a failed rebuild
+    /// leaves them as they were).
     session: Option<Session>,
-    /// Files of the last good build.
-    files: Arc<BTreeMap<String, Vec<u8>>>,
     /// The current build error, if the last rebuild failed.
     error: Option<String>,
     /// Counts successful rebuilds: a page carries the version it was served at, so a browser
@@ -113,17 +123,10 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
             (None, Some(e.to_string()))
         }
     };
-    let files = Arc::new(
-        session
-            .as_ref()
-            .map(|s| s.files().clone())
-            .unwrap_or_default(),
-    );
     let (notices, _) = broadcast::channel(64);
     let state = AppState {
         live: Arc::new(RwLock::new(Live {
             session,
-            files,
             error,
             version: 0,
         })),
@@ -225,12 +228,6 @@ fn rebuild(state: &AppState, root: &Path, overrides: &Overrides, batch: &[PathBu
     match result {
         Ok(update) if update.changed.is_empty() && live.error.is_none() => {}
         Ok(update) => {
-            let files = live
-                .session
-                .as_ref()
-                .map(|s| s.files().clone())
-                .unwrap_or_default();
-            live.files = Arc::new(files);
             live.version += 1;
             let had_error = live.error.take().is_some();
             crate::cli::print_diagnostics(&update.warnings);
@@ -331,39 +328,50 @@ async fn serve_file(State(state): State<AppState>, method: Method, uri: Uri) -> 
         )
             .into_response();
     };
-    let (files, error, version) = {
+    // Copy the one file out under the lock: a rebuild waits for no request longer than that.
+    let (found, error, version) = {
         let live = state.live.read().unwrap_or_else(PoisonError::into_inner);
-        (Arc::clone(&live.files), live.error.clone(), live.version)
-    };
-    let (status, rel) = if files.contains_key(&rel) {
-        (StatusCode::OK, rel)
-    } else if files.contains_key(&format!("{rel}/index.html")) {
-        let location = format!("{}/", uri.path());
-        return (
-            StatusCode::MOVED_PERMANENTLY,
-            [(header::LOCATION, location)],
-        )
-            .into_response();
-    } else {
-        (StatusCode::NOT_FOUND, "404.html".to_string())
-    };
-    let Some(bytes) = files.get(&rel) else {
-        let body = match error {
-            Some(e) => format!("The site could not be built:\n\n{e}\n"),
-            None => "Not found.\n".to_string(),
+        let files = live.session.as_ref().map(Session::files);
+        let get = |r: &str| files.and_then(|f| f.get(r));
+        let found = if let Some(bytes) = get(&rel) {
+            Found::File(StatusCode::OK, rel, bytes.clone())
+        } else if get(&format!("{rel}/index.html")).is_some() {
+            Found::Folder
+        } else if let Some(bytes) = get("404.html") {
+            Found::File(StatusCode::NOT_FOUND, "404.html".to_string(), bytes.clone())
+        } else {
+            Found::Nothing
         };
-        return respond(
-            status,
-            "text/plain; charset=utf-8",
-            body.into_bytes(),
-            &method,
-        );
+        (found, live.error.clone(), live.version)
+    };
+    let (status, rel, bytes) = match found {
+        Found::File(status, rel, bytes) => (status, rel, bytes),
+        Found::Folder => {
+            let location = format!("{}/", uri.path());
+            return (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, location)],
+            )
+                .into_response();
+        }
+        Found::Nothing => {
+            let body = match error {
+                Some(e) => format!("The site could not be built:\n\n{e}\n"),
+                None => "Not found.\n".to_string(),
+            };
+            return respond(
+                StatusCode::NOT_FOUND,
+                "text/plain; charset=utf-8",
+                body.into_bytes(),
+                &method,
+            );
+        }
     };
     let content_type = content_type(&rel);
     let body = if content_type.starts_with("text/html") {
-        inject_live_reload(bytes, version)
+        inject_live_reload(&bytes, version)
     } else {
-        bytes.clone()
+        bytes
     };
     respond(status, content_type, body, &method)
 }

@@ -191,15 +191,18 @@ impl Session {
         if templates {
             self.theme = Theme::load(&self.settings)?;
         }
+        let mut watch = crate::timings::Stopwatch::start();
         let (site, w, cache) = site::assemble(
             &self.settings,
             self.profile.as_ref(),
             &self.content,
             Some(&self.cache),
         )?;
+        watch.lap("assemble (cached)");
         warnings.extend(w);
         let previous = std::mem::replace(&mut self.site, site);
         let fingerprints = self.fingerprint();
+        watch.lap("fingerprints");
         let selection = if templates
             || !statics.is_empty()
             || fingerprints.global != self.fingerprints.global
@@ -215,6 +218,7 @@ impl Session {
                 return Err(e);
             }
         };
+        watch.lap("render selection");
         self.cache = cache;
         self.fingerprints = fingerprints;
         self.warnings = warnings.clone();
