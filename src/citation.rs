@@ -4,6 +4,8 @@
 //! Keys are `huang2022sparse`-style (first author's family name, year, first significant title
 //! word), made unique in date order, so adding a paper never changes an older paper's key.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -73,7 +75,7 @@ fn base_key(p: &Paper) -> String {
 }
 
 /// Unique citation keys for `papers` (same order). Collisions get `b`, `c`, … in date order.
-pub fn keys(papers: &[Paper]) -> Vec<String> {
+pub fn keys(papers: &[Arc<Paper>]) -> Vec<String> {
     let mut order: Vec<usize> = (0..papers.len()).collect();
     order.sort_by(|&a, &b| {
         papers[a]

@@ -1,7 +1,7 @@
 //! Site model → files: every page through the theme's Tera templates, the citation files, the
 //! feeds; rendered and written in parallel into a [`Sink`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use tera::{Context, Value};
@@ -200,16 +200,18 @@ impl std::fmt::Debug for Retained {
     }
 }
 
-/// Renders the site (or the selected part of it) into `sink`.
+/// Renders the site (or the selected part of it) into `sink`; with a `cache` (serve), papers
+/// rendered before and unchanged are not made again.
 pub fn render_site(
     settings: &Settings,
     theme: &mut Theme,
     site: &Site,
     sink: &dyn Sink,
     selection: &Selection,
+    cache: Option<&mut RenderCache>,
 ) -> Result<RenderReport> {
     let mut watch = crate::timings::Stopwatch::start();
-    let Prepared { cites, jobs } = prepare(settings, theme, site, &mut watch)?;
+    let Prepared { cites, jobs } = prepare(settings, theme, site, cache, &mut watch)?;
     let data = data_file_names(settings, site);
     let generated: HashSet<&str> = jobs
         .iter()
@@ -283,10 +285,38 @@ struct Prepared {
     jobs: Vec<Job>,
 }
 
-/// A paper's citation key and BibTeX entry, made once for its page and its files.
+/// A paper's citation key and BibTeX entry, made once for its page and its files; with a
+/// cache, also its RIS and CSL-JSON entries.
+#[derive(Clone)]
 struct Cite {
     key: String,
     bib: String,
+    ris: Option<String>,
+    csl: Option<String>,
+}
+
+/// A paper's outputs kept between rebuilds by `serve`: its template value (listing item
+/// included) and its citation entries.
+#[derive(Clone)]
+struct CachedPaper {
+    value: Value,
+    cite: Cite,
+}
+
+/// Per-paper outputs of the previous render, by what they were made from (the paper's
+/// fingerprint and its citation key), so that a rebuild computes only the changed papers'.
+/// Valid for one theme and one configuration: `serve` starts a new one when those change.
+#[derive(Default)]
+pub struct RenderCache {
+    papers: HashMap<u64, CachedPaper>,
+}
+
+/// The cache key of a paper's outputs.
+fn output_key(p: &Paper, citation_key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (p.fingerprint, citation_key).hash(&mut h);
+    h.finish()
 }
 
 /// Computes every paper's value, renders the listing items, sets the site-wide context and
@@ -295,30 +325,65 @@ fn prepare(
     settings: &Settings,
     theme: &mut Theme,
     site: &Site,
+    cache: Option<&mut RenderCache>,
     watch: &mut crate::timings::Stopwatch,
 ) -> Result<Prepared> {
-    let cites: Vec<Cite> = site
+    let previous: Option<&RenderCache> = cache.as_deref();
+    let caching = previous.is_some();
+    let keys = citation::keys(&site.papers);
+    // A paper found in the cache keeps its value (listing item included); the others are made.
+    let made: Vec<(u64, bool, CachedPaper)> = site
         .papers
         .par_iter()
-        .zip(citation::keys(&site.papers))
+        .zip(keys)
         .map(|(p, key)| {
-            let bib = citation::bibtex(p, &key, &settings.permalink(&p.rel()));
-            Cite { key, bib }
+            let id = output_key(p, &key);
+            if let Some(hit) = previous.and_then(|c| c.papers.get(&id)) {
+                return (id, false, hit.clone());
+            }
+            let permalink = settings.permalink(&p.rel());
+            let bib = citation::bibtex(p, &key, &permalink);
+            let value = context::paper_value(settings, p, &key, &bib);
+            let csl = || serde_json::to_string(&citation::csl(p, &key, &permalink));
+            let cite = Cite {
+                ris: caching.then(|| citation::ris(p, &permalink)),
+                csl: caching.then(|| csl().unwrap_or_default()),
+                key: key.clone(),
+                bib,
+            };
+            (id, true, CachedPaper { value, cite })
         })
         .collect();
-    let mut papers: Vec<Value> = site
-        .papers
-        .par_iter()
-        .zip(&cites)
-        .map(|(p, c)| context::paper_value(settings, p, &c.key, &c.bib))
-        .collect();
+    let mut ids = Vec::with_capacity(made.len());
+    let mut fresh = Vec::with_capacity(made.len());
+    let mut cites = Vec::with_capacity(made.len());
+    let mut papers = Vec::with_capacity(made.len());
+    for (id, new, paper) in made {
+        ids.push(id);
+        fresh.push(new);
+        cites.push(paper.cite);
+        papers.push(paper.value);
+    }
     watch.lap("paper values");
     *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
     if theme.tera.contains_template(ITEM_TEMPLATE) {
-        papers = render_items(theme, papers)?;
+        papers = render_items(theme, papers, &fresh)?;
         *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
     }
     watch.lap("listing items");
+    if let Some(cache) = cache {
+        cache.papers = ids
+            .into_iter()
+            .zip(papers.iter().zip(&cites))
+            .map(|(id, (value, cite))| {
+                let paper = CachedPaper {
+                    value: value.clone(),
+                    cite: cite.clone(),
+                };
+                (id, paper)
+            })
+            .collect();
+    }
     let mut jobs = jobs(settings, site, &papers);
     jobs.extend(crate::theme_context::optional_jobs(
         settings, theme, site, &papers,
@@ -337,6 +402,7 @@ pub fn contexts(
         settings,
         theme,
         site,
+        None,
         &mut crate::timings::Stopwatch::start(),
     )?;
     Ok((theme.tera.global_context().clone(), jobs))
@@ -360,25 +426,32 @@ fn render_job(theme: &Theme, job: &Job, sink: &dyn Sink) -> Result<()> {
     }
 }
 
-/// Each paper's listing item, rendered once with `ITEM_TEMPLATE`; returns the paper values
-/// with `item_html` added. The site-wide context is cleared first, after the items are
-/// rendered, so that each value is extended in place rather than copied.
-fn render_items(theme: &mut Theme, papers: Vec<Value>) -> Result<Vec<Value>> {
+/// Each fresh paper's listing item, rendered once with `ITEM_TEMPLATE`; returns the paper
+/// values with `item_html` added (values from the cache have it already). The site-wide
+/// context is cleared after the items are rendered, so that each value is extended in place
+/// rather than copied.
+fn render_items(theme: &mut Theme, papers: Vec<Value>, fresh: &[bool]) -> Result<Vec<Value>> {
     let tera = &theme.tera;
-    let items: Vec<Result<String>> = papers
+    let items: Vec<Option<Result<String>>> = papers
         .par_iter()
-        .map(|value| {
-            let mut ctx = Context::new();
-            ctx.insert_value("paper", value.clone());
-            tera.render(ITEM_TEMPLATE, &ctx)
-                .map_err(|e| theme.tera_error(&e).into())
+        .zip(fresh)
+        .map(|(value, &fresh)| {
+            fresh.then(|| {
+                let mut ctx = Context::new();
+                ctx.insert_value("paper", value.clone());
+                tera.render(ITEM_TEMPLATE, &ctx)
+                    .map_err(|e| theme.tera_error(&e).into())
+            })
         })
         .collect();
     *theme.tera.global_context() = Context::new();
     papers
         .into_par_iter()
         .zip(items)
-        .map(|(value, html)| Ok(with_field(value, "item_html", Value::safe_string(&html?))))
+        .map(|(value, html)| match html {
+            Some(html) => Ok(with_field(value, "item_html", Value::safe_string(&html?))),
+            None => Ok(value),
+        })
         .collect()
 }
 
@@ -427,7 +500,7 @@ struct Format {
     close: &'static str,
     /// Wraps one entry for its own file.
     single: fn(String) -> String,
-    make: fn(&Paper, &str, &str, &str) -> String,
+    make: fn(&Paper, &Cite, &str) -> String,
 }
 
 const FORMATS: [Format; 3] = [
@@ -438,7 +511,7 @@ const FORMATS: [Format; 3] = [
         separator: "\n",
         close: "",
         single: |s| s,
-        make: |_, _, _, bib| bib.to_string(),
+        make: |_, cite, _| cite.bib.clone(),
     },
     Format {
         file: "cite.ris",
@@ -447,7 +520,11 @@ const FORMATS: [Format; 3] = [
         separator: "",
         close: "",
         single: |s| s,
-        make: |p, _, permalink, _| citation::ris(p, permalink),
+        make: |p, cite, permalink| {
+            cite.ris
+                .clone()
+                .unwrap_or_else(|| citation::ris(p, permalink))
+        },
     },
     Format {
         file: "cite.json",
@@ -456,8 +533,10 @@ const FORMATS: [Format; 3] = [
         separator: ",\n",
         close: "]\n",
         single: |s| format!("[{s}]\n"),
-        make: |p, key, permalink, _| {
-            serde_json::to_string(&citation::csl(p, key, permalink)).unwrap_or_default()
+        make: |p, cite, permalink| {
+            cite.csl.clone().unwrap_or_else(|| {
+                serde_json::to_string(&citation::csl(p, &cite.key, permalink)).unwrap_or_default()
+            })
         },
     },
 ];
@@ -490,7 +569,7 @@ fn write_citations(
                         .zip(cites)
                         .map(|(p, c)| {
                             let rel = p.rel();
-                            let entry = (format.make)(p, &c.key, &settings.permalink(&rel), &c.bib);
+                            let entry = (format.make)(p, c, &settings.permalink(&rel));
                             if selection.paper(&p.slug) {
                                 sink.write(
                                     &format!("{rel}{}", format.file),

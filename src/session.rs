@@ -53,6 +53,8 @@ pub struct Session {
     content: Content,
     theme: Theme,
     cache: PaperCache,
+    /// Paper values and citation entries of the last render, for one theme.
+    outputs: render::RenderCache,
     site: Site,
     fingerprints: Fingerprints,
     files: BTreeMap<String, Vec<u8>>,
@@ -99,6 +101,7 @@ impl Session {
             content,
             theme,
             cache,
+            outputs: render::RenderCache::default(),
             site,
             fingerprints: Fingerprints::default(),
             files: BTreeMap::new(),
@@ -190,6 +193,8 @@ impl Session {
         let templates = changes.contains(&Change::Templates) || !statics.is_empty();
         if templates {
             self.theme = Theme::load(&self.settings)?;
+            // Listing items come from the templates: nothing rendered before is valid.
+            self.outputs = render::RenderCache::default();
         }
         let mut watch = crate::timings::Stopwatch::start();
         let (site, w, cache) = site::assemble(
@@ -267,6 +272,7 @@ impl Session {
             &self.site,
             &memory,
             selection,
+            Some(&mut self.outputs),
         )?;
         let mut changed = Vec::new();
         for (rel, bytes) in memory.into_files() {

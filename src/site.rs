@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -179,8 +180,8 @@ pub struct Site {
     pub as_of: Option<Date>,
     /// The owner's primary category.
     pub primary_category: Option<Category>,
-    /// All papers, newest first (undated last).
-    pub papers: Vec<Paper>,
+    /// All papers, newest first (undated last); shared with the cache of `serve`.
+    pub papers: Vec<Arc<Paper>>,
     /// Categories, largest first.
     pub categories: Vec<CategoryGroup>,
     /// Papers by year, newest first.
@@ -222,7 +223,7 @@ struct Draft<'a> {
 /// from: a rebuild renders the TeX and Markdown of changed papers only.
 #[derive(Debug, Default)]
 pub struct PaperCache {
-    papers: HashMap<u64, (Paper, Vec<Diagnostic>)>,
+    papers: HashMap<u64, (Arc<Paper>, Vec<Diagnostic>)>,
 }
 
 impl Draft<'_> {
@@ -307,11 +308,12 @@ pub fn assemble(
     }
     let resolver = Resolver::new(&settings.categories);
     let owner_names = owner_names(&owner.name, &settings.author.aliases);
-    let rendered: Vec<(u64, (Paper, Vec<Diagnostic>))> = drafts
+    let rendered: Vec<(u64, (Arc<Paper>, Vec<Diagnostic>))> = drafts
         .into_par_iter()
         .map(|d| {
             let Some(cache) = cache else {
-                return (0, render_paper(d, &resolver, &owner_names, &macros));
+                let (paper, w) = render_paper(d, &resolver, &owner_names, &macros);
+                return (0, (Arc::new(paper), w));
             };
             let fp = d.fingerprint(&owner_names);
             match cache.papers.get(&fp) {
@@ -319,7 +321,7 @@ pub fn assemble(
                 None => {
                     let (mut paper, w) = render_paper(d, &resolver, &owner_names, &macros);
                     paper.fingerprint = fp;
-                    (fp, (paper, w))
+                    (fp, (Arc::new(paper), w))
                 }
             }
         })
@@ -329,7 +331,7 @@ pub fn assemble(
     for (fp, (paper, w)) in rendered {
         warnings.extend(w.iter().cloned());
         if cache.is_some() {
-            next_cache.papers.insert(fp, (paper.clone(), w));
+            next_cache.papers.insert(fp, (Arc::clone(&paper), w));
         }
         papers.push(paper);
     }
@@ -761,12 +763,15 @@ fn tex_warning(p: &TexProblem, title: &str, loc: Location) -> Diagnostic {
 
 /// Newest first, undated last (`None` sorts below every date); stable, so papers of the same
 /// day keep the profile's order.
-fn sort_newest_first(papers: &mut [Paper]) {
+fn sort_newest_first(papers: &mut [Arc<Paper>]) {
     papers.sort_by_key(|p| std::cmp::Reverse(p.date));
 }
 
 /// Groups papers (given by indices, newest first) by year.
-pub fn group_years(papers: &[Paper], indices: impl IntoIterator<Item = usize>) -> Vec<YearGroup> {
+pub fn group_years(
+    papers: &[Arc<Paper>],
+    indices: impl IntoIterator<Item = usize>,
+) -> Vec<YearGroup> {
     let mut groups: Vec<YearGroup> = Vec::new();
     for i in indices {
         let p = &papers[i];
@@ -781,7 +786,7 @@ pub fn group_years(papers: &[Paper], indices: impl IntoIterator<Item = usize>) -
     groups
 }
 
-fn group_categories(papers: &[Paper]) -> Vec<CategoryGroup> {
+fn group_categories(papers: &[Arc<Paper>]) -> Vec<CategoryGroup> {
     let mut groups: BTreeMap<&str, CategoryGroup> = BTreeMap::new();
     for (i, p) in papers.iter().enumerate() {
         for c in &p.categories {
