@@ -223,8 +223,11 @@ struct Draft<'a> {
 /// from: a rebuild renders the TeX and Markdown of changed papers only.
 #[derive(Debug, Default)]
 pub struct PaperCache {
-    papers: HashMap<u64, (Arc<Paper>, Vec<Diagnostic>)>,
+    papers: HashMap<u64, RenderedPaper>,
 }
+
+/// A paper rendered, with the warnings its rendering gave.
+type RenderedPaper = (Arc<Paper>, Vec<Diagnostic>);
 
 impl Draft<'_> {
     /// A hash of everything the rendered paper depends on.
@@ -308,7 +311,7 @@ pub fn assemble(
     }
     let resolver = Resolver::new(&settings.categories);
     let owner_names = owner_names(&owner.name, &settings.author.aliases);
-    let rendered: Vec<(u64, (Arc<Paper>, Vec<Diagnostic>))> = drafts
+    let rendered: Vec<(u64, RenderedPaper)> = drafts
         .into_par_iter()
         .map(|d| {
             let Some(cache) = cache else {
