@@ -232,6 +232,7 @@ pub fn render_site(
     let (failures, data_written) = rayon::join(
         || {
             jobs.par_iter()
+                .with_max_len(1)
                 .filter(|job| selection.page(&job.rel))
                 .filter_map(|job| {
                     let error = render_job(theme_ref, job, sink).err()?;
