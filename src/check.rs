@@ -463,24 +463,9 @@ fn attributes(s: &str) -> Vec<(String, String)> {
     out
 }
 
+/// `%xx` escapes decoded; a link that is not valid percent-encoding is taken as written.
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::text::percent_decode(s).unwrap_or_else(|| s.to_string())
 }
 
 #[cfg(test)]
@@ -507,6 +492,7 @@ mod tests {
         assert_eq!(normalize("papers/x/../y/"), "papers/y/");
         assert_eq!(normalize("a/./b"), "a/b");
         assert_eq!(normalize("../x"), "../../x");
-        assert_eq!(percent_decode("a%20b%zz"), "a b%zz");
+        assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("a%20b%zz"), "a%20b%zz");
     }
 }

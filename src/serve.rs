@@ -400,7 +400,7 @@ fn respond(status: StatusCode, content_type: &str, body: Vec<u8>, method: &Metho
 /// The site file a URL path names (`/` → `index.html`), or `None` for anything that would
 /// leave the site: `..` segments (also percent-encoded), backslashes, NUL, absolute paths.
 fn site_path(path: &str) -> Option<String> {
-    let decoded = percent_decode(path)?;
+    let decoded = crate::text::percent_decode(path)?;
     if decoded.contains('\\') || decoded.contains('\0') || decoded.contains("//") {
         return None;
     }
@@ -413,23 +413,6 @@ fn site_path(path: &str) -> Option<String> {
     } else {
         Some(rel.to_string())
     }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The live-reload script tag, before `</body>` (or at the end).

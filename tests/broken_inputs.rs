@@ -15,6 +15,9 @@
 //! (`_base/`). `BLESS=1 cargo test --test broken_inputs` rewrites `expected.txt` from the
 //! actual output: read every changed file before committing it.
 
+mod common;
+
+use common::copy_tree;
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -56,23 +59,6 @@ fn build_args() -> Vec<String> {
 /// The catalog folder.
 fn catalog() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken")
-}
-
-/// Copies a file or folder recursively (symbolic links are not followed: there are none in
-/// the fixtures).
-fn copy_tree(from: &Path, to: &Path) {
-    if from.is_dir() {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy_tree(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        if let Some(p) = to.parent() {
-            fs::create_dir_all(p).unwrap();
-        }
-        fs::copy(from, to).unwrap();
-    }
 }
 
 /// Every file under `path` (or `path` itself if it is a file) with its bytes, and every

@@ -4,9 +4,9 @@ mod common;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
 
 use biblatex::ChunksExt;
 use common::*;
@@ -327,45 +327,6 @@ fn cname_is_written_when_configured() {
     assert!(!plain.path().join("public/CNAME").exists());
 }
 
-/// A minimal static file server for `public/` under `/homepage/`, like GitHub Pages.
-fn serve(public: PathBuf) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let _ = answer(stream, &public);
-        }
-    });
-    port
-}
-
-fn answer(mut stream: TcpStream, public: &Path) -> std::io::Result<()> {
-    let mut line = String::new();
-    BufReader::new(stream.try_clone()?).read_line(&mut line)?;
-    let path = line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("/")
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    let file = path.strip_prefix("/homepage/").map(|rel| {
-        let p = public.join(rel);
-        if p.is_dir() { p.join("index.html") } else { p }
-    });
-    let (status, body) = match file.filter(|f| f.is_file() && !path.contains("..")) {
-        Some(f) => ("200 OK", fs::read(f)?),
-        None => ("404 Not Found", fs::read(public.join("404.html"))?),
-    };
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(&body)
-}
-
 fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
@@ -383,7 +344,7 @@ fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
 #[test]
 fn crawling_from_the_home_page_under_a_sub_path_finds_every_link_and_asset() {
     let site = built(None);
-    let port = serve(site.path().join("public"));
+    let port = static_server(site.path().join("public"));
     let mut queue = VecDeque::from(["/homepage/".to_string()]);
     let mut seen = BTreeSet::new();
     while let Some(path) = queue.pop_front() {

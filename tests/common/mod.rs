@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::{BufRead, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -216,4 +217,70 @@ pub fn http(port: u16, method: &str, path: &str) -> (u16, String, Vec<u8>) {
         .map(<[u8]>::to_vec)
         .unwrap_or_default();
     (status, head, body)
+}
+
+/// Serves `public` under `/homepage/` (the example's base path) with content types, as GitHub
+/// Pages would; returns the port. The thread ends with the test process.
+pub fn static_server(public: PathBuf) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let public = public.clone();
+            std::thread::spawn(move || {
+                let _ = answer(stream, &public);
+            });
+        }
+    });
+    port
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "woff2" => "font/woff2",
+        "xml" => "application/xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        _ => "application/octet-stream",
+    }
+}
+
+fn answer(mut stream: std::net::TcpStream, public: &Path) -> std::io::Result<()> {
+    let mut reader = std::io::BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    // Read the headers to the end, so that closing the socket does not reset the connection.
+    let mut header = String::new();
+    while reader.read_line(&mut header)? > 2 {
+        header.clear();
+    }
+    let path = line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    let file = path.strip_prefix("/homepage/").map(|rel| {
+        let p = public.join(rel);
+        if p.is_dir() { p.join("index.html") } else { p }
+    });
+    let (status, file) = match file.filter(|f| f.is_file() && !path.contains("..")) {
+        Some(f) => ("200 OK", f),
+        None => ("404 Not Found", public.join("404.html")),
+    };
+    let body = fs::read(&file)?;
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        content_type(&file),
+        body.len()
+    )?;
+    stream.write_all(&body)
 }
