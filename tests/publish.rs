@@ -511,3 +511,51 @@ fn json_ld_is_an_object_in_every_built_in_theme() {
         assert_eq!(json_ld(&home)[0]["@type"], "Person", "{theme}");
     }
 }
+
+/// A tiny HTTP server answering 200 on `/ok` and 404 elsewhere, for `check --external`.
+fn external_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 1024];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]);
+            let ok = request.split_whitespace().nth(1) == Some("/ok");
+            let status = if ok { "200 OK" } else { "404 Not Found" };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    port
+}
+
+#[test]
+fn check_external_reports_dead_links_as_warnings() {
+    let site = example_site();
+    let port = external_server();
+    fs::write(
+        site.path().join("content/papers/autorep.md"),
+        fs::read_to_string(site.path().join("content/papers/autorep.md")).unwrap()
+            + &format!("\nSee [live](http://127.0.0.1:{port}/ok) and [dead](http://127.0.0.1:{port}/gone).\n"),
+    )
+    .unwrap();
+    let out = run(site.path(), &["check", "--external"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "dead external links are warnings: {stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("warning: link `http://127.0.0.1:{port}/gone`")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("answers HTTP 404"), "{stderr}");
+    assert!(!stderr.contains("/ok`"), "{stderr}");
+    assert!(
+        stderr.contains("content/papers/autorep.md:"),
+        "points at the Markdown: {stderr}"
+    );
+}
