@@ -107,6 +107,7 @@ impl Theme {
                 check_version(&name, theme_toml.scholarsite.as_deref(), &shown, &text)?;
             }
         }
+        add_engine_assets(&mut statics);
         let site_templates = settings.root.join("templates");
         for (rel, path) in walk_files(&site_templates)? {
             let text = crate::source::read_text(&path, &path, "read the template")?;
@@ -306,6 +307,39 @@ fn check_version(name: &str, range: Option<&str>, shown: &Path, src: &str) -> Re
         .into()),
         Ok(_) => Ok(()),
     }
+}
+
+/// Files scholarsite itself provides to every theme: the stylesheet and font for the MathML it
+/// writes (`{{ config.base_path }}math/math.css`). A theme (or the site's `static/`) may ship its
+/// own file of the same path to replace one.
+const ENGINE_ASSETS: &[(&str, &[u8])] = &[
+    ("math/math.css", include_bytes!("../assets/math/math.css")),
+    (
+        "math/font/latinmodern-math.woff2",
+        include_bytes!("../assets/math/font/latinmodern-math.woff2"),
+    ),
+    (
+        "math/font/README.md",
+        include_bytes!("../assets/math/font/README.md"),
+    ),
+    (
+        "math/LICENSE-pulldown-latex",
+        include_bytes!("../assets/math/LICENSE-pulldown-latex"),
+    ),
+];
+
+/// Puts the engine's assets first, where the theme has no file of the same path.
+fn add_engine_assets(statics: &mut Vec<StaticFile>) {
+    let missing: Vec<StaticFile> = ENGINE_ASSETS
+        .iter()
+        .filter(|(rel, _)| !statics.iter().any(|s| s.rel == *rel))
+        .map(|(rel, bytes)| StaticFile {
+            rel: (*rel).to_string(),
+            bytes: Bytes::Embedded(bytes),
+            shown: PathBuf::from(format!("<scholarsite>/assets/{rel}")),
+        })
+        .collect();
+    statics.splice(0..0, missing);
 }
 
 /// Byte offset of a 1-based line and 0-based char column.

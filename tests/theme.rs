@@ -181,24 +181,7 @@ fn the_classic_theme_is_one_line_away_and_older_themes_need_no_coauthors_page() 
 
     // Every page of the classic theme is valid HTML too (when the checker is installed; the
     // default theme's pages are checked by tests/validate_html.rs).
-    let jar = repo().join("node_modules/vnu-jar/build/dist/vnu.jar");
-    if jar.is_file() && Command::new("java").arg("-version").output().is_ok() {
-        let pages: Vec<std::path::PathBuf> = walkdir::WalkDir::new(&public)
-            .into_iter()
-            .filter_map(|e| e.ok())
-            .map(|e| e.into_path())
-            .filter(|p| p.extension().is_some_and(|e| e == "html"))
-            .collect();
-        let out = Command::new("java")
-            .arg("-jar")
-            .arg(&jar)
-            .args(["--errors-only", "--format", "gnu"])
-            .args(&pages)
-            .output()
-            .unwrap();
-        let report = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success() && report.trim().is_empty(), "{report}");
-    }
+    assert_valid_html(&public);
 
     // A theme without coauthors.html (made before it existed) still builds, without that page.
     fs::remove_file(repo_theme_copy(site.path()).join("templates/coauthors.html")).unwrap();
@@ -206,6 +189,50 @@ fn the_classic_theme_is_one_line_away_and_older_themes_need_no_coauthors_page() 
     assert!(!public.join("coauthors/index.html").exists());
     let home = fs::read_to_string(public.join("index.html")).unwrap();
     assert!(!home.contains("coauthors/"));
+}
+
+#[test]
+fn every_theme_gets_the_math_stylesheet_and_font_and_a_site_may_replace_them() {
+    let site = example_site();
+    let config = fs::read_to_string(site.path().join("config.toml")).unwrap();
+    fs::write(
+        site.path().join("config.toml"),
+        config.replace("theme = \"default\"", "theme = \"classic\""),
+    )
+    .unwrap();
+    // A theme of the site's own, without any math files of its own.
+    let theme = repo_theme_copy(site.path());
+    assert!(!theme.join("static/math").exists());
+    build(site.path());
+    let public = site.path().join("public");
+    let engine = repo().join("assets/math");
+    for rel in [
+        "math.css",
+        "font/latinmodern-math.woff2",
+        "LICENSE-pulldown-latex",
+    ] {
+        assert_eq!(
+            fs::read(public.join("math").join(rel)).unwrap(),
+            fs::read(engine.join(rel)).unwrap(),
+            "{rel}"
+        );
+    }
+    let home = html(&public.join("index.html"));
+    assert_eq!(
+        home.select(&sel("link[rel=stylesheet][href='/homepage/math/math.css']"))
+            .count(),
+        1
+    );
+
+    // The site's static/ (like a theme's) wins over the engine's file of the same path.
+    fs::create_dir_all(site.path().join("static/math")).unwrap();
+    fs::write(site.path().join("static/math/math.css"), "math{color:teal}").unwrap();
+    build(site.path());
+    assert_eq!(
+        fs::read_to_string(public.join("math/math.css")).unwrap(),
+        "math{color:teal}"
+    );
+    assert!(public.join("math/font/latinmodern-math.woff2").is_file());
 }
 
 /// Copies the built-in classic theme into the site as `themes/classic/` (which then wins).

@@ -106,6 +106,42 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// Runs the Nu HTML Checker (`vnu.jar` from `npm install`, with Java) over every `.html` file
+/// under `public`, panicking with its report on any error; returns how many pages it checked.
+/// Outside CI a missing checker is a skip with a notice (returning `None`); with `CI=true` it is
+/// a failure.
+pub fn assert_valid_html(public: &Path) -> Option<usize> {
+    let jar = repo().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    let java = Command::new("java").arg("-version").output().is_ok();
+    if !(jar.is_file() && java) {
+        let msg = "the Nu HTML Checker is not installed: run `npm install` (needs Java)";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg}");
+        }
+        eprintln!("SKIPPED: {msg}");
+        return None;
+    }
+    let pages: Vec<PathBuf> = walkdir::WalkDir::new(public)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "gnu"])
+        .args(&pages)
+        .output()
+        .expect("run vnu");
+    let report = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && report.trim().is_empty(),
+        "validator errors:\n{report}"
+    );
+    Some(pages.len())
+}
+
 /// Whether browser tests can run (Node.js, playwright-core from `npm install`, Chromium).
 /// Outside CI a missing piece is a skip with a notice; with `CI=true` it is a failure.
 pub fn browser_available() -> bool {
