@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use tera::Value;
+use tera::{Context, Value};
 
 use crate::context::page_context;
-use crate::render::Job;
 use crate::settings::Settings;
 use crate::site::Site;
 use crate::text::slugify;
@@ -66,9 +65,9 @@ pub fn coauthors(site: &Site) -> Vec<Coauthor> {
     list
 }
 
-/// The co-authors page as a render job: `page` plus `coauthors`, a list of `{name, id, count,
+/// The co-authors page's context: `page` plus `coauthors`, a list of `{name, id, count,
 /// papers}` where `papers` are the same paper values as everywhere else.
-pub fn job(settings: &Settings, site: &Site, papers: &[Value]) -> Job {
+pub fn context(settings: &Settings, site: &Site, papers: &[Value]) -> Context {
     #[derive(Serialize)]
     struct Head<'a> {
         name: &'a str,
@@ -102,9 +101,5 @@ pub fn job(settings: &Settings, site: &Site, papers: &[Value]) -> Job {
     );
     let mut context = page_context(settings, "coauthors", REL, "Co-authors", Some(&description));
     context.insert_value("coauthors", Value::from(values));
-    Job {
-        rel: format!("{REL}index.html"),
-        template: "coauthors.html".into(),
-        context,
-    }
+    context
 }

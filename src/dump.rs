@@ -5,6 +5,7 @@
 use serde_json::{Map, Value as Json};
 
 use crate::diag::{Diagnostic, Result};
+use crate::pages::Model;
 use crate::render;
 use crate::settings::Settings;
 
@@ -23,7 +24,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
 /// site's base path may be included) and the name of its template.
 pub fn context(settings: &Settings, page: &str) -> Result<(String, Json)> {
     let mut loaded = crate::build::load(settings)?;
-    let (global, jobs) = render::contexts(settings, &mut loaded.theme, &loaded.site)?;
+    let (global, jobs, papers) = render::contexts(settings, &mut loaded.theme, &loaded.site)?;
     let rel = output_rel(&settings.base_path, page);
     let Some(job) = jobs.iter().find(|j| j.rel == rel) else {
         let mut known: Vec<String> = jobs.iter().map(|j| shown_path(&j.rel)).collect();
@@ -47,9 +48,14 @@ pub fn context(settings: &Settings, page: &str) -> Result<(String, Json)> {
             ))
             .into());
     };
+    let context = job.context(&Model {
+        settings,
+        site: &loaded.site,
+        papers: &papers,
+    });
     let mut out = Map::new();
     for key in CONTEXT_KEYS {
-        if let Some(v) = job.context.get(key).or_else(|| global.get(key)) {
+        if let Some(v) = context.get(key).or_else(|| global.get(key)) {
             let json = serde_json::to_value(v).map_err(|e| Diagnostic::error(e.to_string()))?;
             out.insert((*key).to_string(), json);
         }

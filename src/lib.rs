@@ -23,6 +23,7 @@ pub mod init;
 pub mod latex;
 pub mod markdown;
 pub mod output;
+pub mod pages;
 pub mod profile;
 pub mod render;
 pub mod search;

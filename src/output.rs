@@ -23,9 +23,7 @@ pub trait Sink: Sync {
         rel: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
-        let mut buf = Vec::with_capacity(16 * 1024);
-        fill(&mut buf).map_err(|e| Diagnostic::error(format!("cannot write `{rel}`: {e}")))?;
-        self.write(rel, &buf)
+        self.write(rel, &filled(rel, fill)?)
     }
 
     /// Stores a copy of the file `from` at `rel`.
@@ -33,6 +31,16 @@ pub trait Sink: Sync {
         let bytes = fs::read(from).map_err(|e| Diagnostic::io("read", from, &e))?;
         self.write(rel, &bytes)
     }
+}
+
+/// What `fill` writes, in a buffer.
+fn filled(
+    rel: &str,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(16 * 1024);
+    fill(&mut buf).map_err(|e| Diagnostic::error(format!("cannot write `{rel}`: {e}")))?;
+    Ok(buf)
 }
 
 /// Checks that `rel` is a relative path that stays inside the site.
@@ -72,14 +80,29 @@ impl Memory {
     }
 }
 
-impl Sink for Memory {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+impl Memory {
+    fn store(&self, rel: &str, bytes: Vec<u8>) -> Result<()> {
         check_rel(rel)?;
         self.files
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(rel.to_string(), bytes.to_vec());
+            .insert(rel.to_string(), bytes);
         Ok(())
+    }
+}
+
+impl Sink for Memory {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.store(rel, bytes.to_vec())
+    }
+
+    /// Keeps the buffer `fill` wrote into (no copy: listing pages of big sites are tens of MB).
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        self.store(rel, filled(rel, fill)?)
     }
 }
 

@@ -1,148 +1,25 @@
 //! Site model → files: every page through the theme's Tera templates, the citation files, the
 //! feeds; rendered and written in parallel into a [`Sink`].
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::citation;
-use crate::context::{
-    self, category_view, content_value, first_sentence, home_description, page_context, with_field,
-    year_values,
-};
+use crate::context::{self, with_field};
 use crate::diag::{Diagnostic, Location, Result};
 use crate::feeds;
 use crate::output::Sink;
+use crate::pages::{Job, Model};
 use crate::settings::Settings;
-use crate::site::{Page, Paper, Site};
+use crate::site::{Paper, Site};
 use crate::theme::{Bytes, Theme};
 
 /// The partial that renders one paper in a listing; rendered once per paper, in parallel, and
 /// shared by every listing as `paper.item_html`.
 pub const ITEM_TEMPLATE: &str = "partials/paper_item.html";
-
-/// One page to render: where it goes, with which template, with what context.
-pub struct Job {
-    /// Output path relative to the root (`papers/x/index.html`).
-    pub rel: String,
-    /// Template name.
-    pub template: String,
-    /// Page-specific context (the site-wide part is Tera's global context).
-    pub context: Context,
-}
-
-/// Every page of the site as render jobs.
-pub fn jobs(settings: &Settings, site: &Site, papers: &[Value]) -> Vec<Job> {
-    let owner = &site.owner.name;
-    let mut jobs =
-        Vec::with_capacity(site.papers.len() + site.categories.len() + site.pages.len() + 5);
-    jobs.push(Job {
-        rel: "index.html".into(),
-        template: "index.html".into(),
-        context: page_context(
-            settings,
-            "home",
-            "",
-            owner,
-            Some(&home_description(settings, site)),
-        ),
-    });
-    jobs.push(Job {
-        rel: "papers/index.html".into(),
-        template: "papers.html".into(),
-        context: page_context(
-            settings,
-            "papers",
-            "papers/",
-            "Publications",
-            Some(&format!(
-                "All {} publications of {owner}, newest first.",
-                site.papers.len()
-            )),
-        ),
-    });
-    for (p, value) in site.papers.iter().zip(papers) {
-        let rel = p.rel();
-        let description = first_sentence(&p.abstract_text);
-        let mut context = page_context(settings, "paper", &rel, &p.title, Some(&description));
-        context.insert_value("paper", value.clone());
-        jobs.push(Job {
-            rel: format!("{rel}index.html"),
-            template: "paper.html".into(),
-            context,
-        });
-    }
-    jobs.push(Job {
-        rel: "categories/index.html".into(),
-        template: "categories.html".into(),
-        context: page_context(
-            settings,
-            "categories",
-            "categories/",
-            "Research areas",
-            Some(&format!("{owner}'s papers by research area.")),
-        ),
-    });
-    for group in &site.categories {
-        let c = &group.category;
-        let rel = format!("categories/{}/", c.slug);
-        let description = format!(
-            "{} of {owner}'s papers in {} (arXiv {}).",
-            group.papers.len(),
-            c.name,
-            c.arxiv
-        );
-        let mut context = page_context(settings, "category", &rel, &c.name, Some(&description));
-        let years = crate::site::group_years(&site.papers, group.papers.iter().copied());
-        let mut value = Value::from_serializable(&category_view(settings, c))
-            .into_map()
-            .unwrap_or_default();
-        value.insert("count".into(), Value::from(group.papers.len()));
-        value.insert(
-            "papers".into(),
-            Value::from(
-                group
-                    .papers
-                    .iter()
-                    .map(|&i| papers[i].clone())
-                    .collect::<Vec<_>>(),
-            ),
-        );
-        value.insert("years".into(), year_values(&years, papers));
-        context.insert_value("category", Value::from(value));
-        jobs.push(Job {
-            rel: format!("{rel}index.html"),
-            template: "category.html".into(),
-            context,
-        });
-    }
-    for page in &site.pages {
-        jobs.push(content_page_job(settings, page));
-    }
-    jobs.push(Job {
-        rel: "404.html".into(),
-        template: "404.html".into(),
-        context: page_context(settings, "404", "404.html", "Page not found", None),
-    });
-    jobs
-}
-
-fn content_page_job(settings: &Settings, page: &Page) -> Job {
-    let mut context = page_context(
-        settings,
-        "page",
-        &page.rel,
-        &page.title,
-        page.description.as_deref(),
-    );
-    context.insert_value("content", content_value(page));
-    Job {
-        rel: format!("{}index.html", page.rel),
-        template: page.template.clone(),
-        context,
-    }
-}
 
 /// Which outputs a render writes.
 #[derive(Debug, Clone, Default)]
@@ -191,6 +68,7 @@ pub struct RenderReport {
 /// Rendering's working data, handed back so that its owner decides when to free it.
 pub struct Retained {
     _jobs: Vec<Job>,
+    _papers: Vec<Value>,
     _context: Context,
 }
 
@@ -211,7 +89,11 @@ pub fn render_site(
     cache: Option<&mut RenderCache>,
 ) -> Result<RenderReport> {
     let mut watch = crate::timings::Stopwatch::start();
-    let Prepared { cites, jobs } = prepare(settings, theme, site, cache, &mut watch)?;
+    let Prepared {
+        cites,
+        jobs,
+        papers,
+    } = prepare(settings, theme, site, cache, &mut watch)?;
     let data = data_file_names(settings, site);
     let generated: HashSet<&str> = jobs
         .iter()
@@ -227,6 +109,11 @@ pub fn render_site(
     }
     let sitemap = sitemap_pages(site, &jobs);
     let theme_ref: &Theme = theme;
+    let model = Model {
+        settings,
+        site,
+        papers: &papers,
+    };
     // Pages and data files do not depend on each other: written side by side, the cores stay
     // busy through each side's sequential stretches.
     let (failures, data_written) = rayon::join(
@@ -235,7 +122,7 @@ pub fn render_site(
                 .with_max_len(1)
                 .filter(|job| selection.page(&job.rel))
                 .filter_map(|job| {
-                    let error = render_job(theme_ref, job, sink).err()?;
+                    let error = render_job(theme_ref, job, &model, sink).err()?;
                     let first = error.diagnostics.into_iter().next()?;
                     Some((job.rel.clone(), first))
                 })
@@ -266,6 +153,7 @@ pub fn render_site(
     drop(generated);
     let retained = Retained {
         _jobs: jobs,
+        _papers: papers,
         _context: std::mem::take(theme.tera.global_context()),
     };
     let mut written = pages + data_written?;
@@ -280,10 +168,11 @@ pub fn render_site(
     })
 }
 
-/// Citation keys and page jobs, with the theme's global context set.
+/// Citation keys, page jobs and paper values, with the theme's global context set.
 struct Prepared {
     cites: Vec<Cite>,
     jobs: Vec<Job>,
+    papers: Vec<Value>,
 }
 
 /// A paper's citation key and BibTeX entry, made once for its page and its files; with a
@@ -385,37 +274,39 @@ fn prepare(
             })
             .collect();
     }
-    let mut jobs = jobs(settings, site, &papers);
-    jobs.extend(crate::theme_context::optional_jobs(
-        settings, theme, site, &papers,
-    ));
-    Ok(Prepared { cites, jobs })
+    let jobs = crate::pages::jobs(theme, site);
+    Ok(Prepared {
+        cites,
+        jobs,
+        papers,
+    })
 }
 
-/// The site-wide context and every page's job, exactly as [`render_site`] renders them (for
-/// `scholarsite build --dump-context`).
+/// The site-wide context, every page's job and the paper values its context is made from,
+/// exactly as [`render_site`] renders them (for `scholarsite build --dump-context`).
 pub fn contexts(
     settings: &Settings,
     theme: &mut Theme,
     site: &Site,
-) -> Result<(Context, Vec<Job>)> {
-    let Prepared { jobs, .. } = prepare(
+) -> Result<(Context, Vec<Job>, Vec<Value>)> {
+    let Prepared { jobs, papers, .. } = prepare(
         settings,
         theme,
         site,
         None,
         &mut crate::timings::Stopwatch::start(),
     )?;
-    Ok((theme.tera.global_context().clone(), jobs))
+    Ok((theme.tera.global_context().clone(), jobs, papers))
 }
 
 /// Renders one page into the sink.
-fn render_job(theme: &Theme, job: &Job, sink: &dyn Sink) -> Result<()> {
+fn render_job(theme: &Theme, job: &Job, model: &Model, sink: &dyn Sink) -> Result<()> {
+    let context = job.context(model);
     let mut failure = None;
     let written = sink.write_with(&job.rel, &mut |out| {
         theme
             .tera
-            .render_to(&job.template, &job.context, out)
+            .render_to(&job.template, &context, out)
             .map_err(|e| {
                 failure = Some(theme.tera_error(&e));
                 std::io::Error::other("template error")
@@ -500,8 +391,10 @@ struct Format {
     separator: &'static str,
     close: &'static str,
     /// Wraps one entry for its own file.
-    single: fn(String) -> String,
-    make: fn(&Paper, &Cite, &str) -> String,
+    single: for<'a> fn(&'a str) -> Cow<'a, str>,
+    /// A paper's entry: cached in its [`Cite`] (serve), or made from the paper and its
+    /// permalink.
+    make: for<'a> fn(&'a Paper, &'a Cite, &Settings) -> Cow<'a, str>,
 }
 
 const FORMATS: [Format; 3] = [
@@ -511,8 +404,8 @@ const FORMATS: [Format; 3] = [
         open: "",
         separator: "\n",
         close: "",
-        single: |s| s,
-        make: |_, cite, _| cite.bib.clone(),
+        single: |s| Cow::Borrowed(s),
+        make: |_, cite, _| Cow::Borrowed(&cite.bib),
     },
     Format {
         file: "cite.ris",
@@ -520,11 +413,10 @@ const FORMATS: [Format; 3] = [
         open: "",
         separator: "",
         close: "",
-        single: |s| s,
-        make: |p, cite, permalink| {
-            cite.ris
-                .clone()
-                .unwrap_or_else(|| citation::ris(p, permalink))
+        single: |s| Cow::Borrowed(s),
+        make: |p, cite, settings| match &cite.ris {
+            Some(ris) => Cow::Borrowed(ris),
+            None => Cow::Owned(citation::ris(p, &settings.permalink(&p.rel()))),
         },
     },
     Format {
@@ -533,11 +425,13 @@ const FORMATS: [Format; 3] = [
         open: "[",
         separator: ",\n",
         close: "]\n",
-        single: |s| format!("[{s}]\n"),
-        make: |p, cite, permalink| {
-            cite.csl.clone().unwrap_or_else(|| {
-                serde_json::to_string(&citation::csl(p, &cite.key, permalink)).unwrap_or_default()
-            })
+        single: |s| Cow::Owned(format!("[{s}]\n")),
+        make: |p, cite, settings| match &cite.csl {
+            Some(csl) => Cow::Borrowed(csl),
+            None => {
+                let csl = citation::csl(p, &cite.key, &settings.permalink(&p.rel()));
+                Cow::Owned(serde_json::to_string(&csl).unwrap_or_default())
+            }
         },
     },
 ];
@@ -565,16 +459,15 @@ fn write_citations(
                     .chunks(CITATION_CHUNK)
                     .zip(cites.chunks(CITATION_CHUNK))
                 {
-                    let entries: Vec<Result<String>> = papers
+                    let entries: Vec<Result<Cow<str>>> = papers
                         .par_iter()
                         .zip(cites)
                         .map(|(p, c)| {
-                            let rel = p.rel();
-                            let entry = (format.make)(p, c, &settings.permalink(&rel));
+                            let entry = (format.make)(p, c, settings);
                             if selection.paper(&p.slug) {
                                 sink.write(
-                                    &format!("{rel}{}", format.file),
-                                    (format.single)(entry.clone()).as_bytes(),
+                                    &format!("{}{}", p.rel(), format.file),
+                                    (format.single)(&entry).as_bytes(),
                                 )?;
                             }
                             Ok(entry)

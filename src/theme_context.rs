@@ -5,7 +5,6 @@
 use serde::Serialize;
 use tera::Value;
 
-use crate::render::Job;
 use crate::settings::Settings;
 use crate::site::Site;
 use crate::theme::Theme;
@@ -63,20 +62,6 @@ pub fn extend_site(site_value: &mut tera::Map, settings: &Settings, theme: &Them
 
 /// Whether the theme has a co-authors page (`coauthors.html`): older themes do not, and are
 /// not asked to render one.
-fn has_coauthors_page(theme: &Theme) -> bool {
+pub fn has_coauthors_page(theme: &Theme) -> bool {
     theme.tera.contains_template("coauthors.html")
-}
-
-/// Pages a theme gets only when it has their template: the co-authors page.
-pub fn optional_jobs(
-    settings: &Settings,
-    theme: &Theme,
-    site: &Site,
-    papers: &[Value],
-) -> Vec<Job> {
-    if has_coauthors_page(theme) {
-        vec![crate::coauthors::job(settings, site, papers)]
-    } else {
-        Vec::new()
-    }
 }
