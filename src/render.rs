@@ -220,21 +220,20 @@ fn prepare(
 ) -> Result<Prepared> {
     let previous: Option<&RenderCache> = cache.as_deref();
     let caching = previous.is_some();
-    let keys = citation::keys(&site.papers);
     // A paper found in the cache keeps its value (listing item included); the others are made.
     let made: Vec<(u64, bool, CachedPaper)> = site
         .papers
         .par_iter()
-        .zip(keys)
+        .zip(&site.citation_keys)
         .map(|(p, key)| {
-            let id = output_key(p, &key);
+            let id = output_key(p, key);
             if let Some(hit) = previous.and_then(|c| c.papers.get(&id)) {
                 return (id, false, hit.clone());
             }
             let permalink = settings.permalink(&p.rel());
-            let bib = citation::bibtex(p, &key, &permalink);
-            let value = context::paper_value(settings, p, &key, &bib);
-            let csl = || serde_json::to_string(&citation::csl(p, &key, &permalink));
+            let bib = citation::bibtex(p, key, &permalink);
+            let value = context::paper_value(settings, p, key, &bib);
+            let csl = || serde_json::to_string(&citation::csl(p, key, &permalink));
             let cite = Cite {
                 ris: caching.then(|| citation::ris(p, &permalink)),
                 csl: caching.then(|| csl().unwrap_or_default()),

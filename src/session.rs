@@ -11,7 +11,6 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::citation;
 use crate::content::{self, Content};
 use crate::diag::{Diagnostic, Error, Result};
 use crate::output::Memory;
@@ -354,10 +353,9 @@ impl Session {
         )
             .hash(&mut h);
         format!("{:?}", site.news).hash(&mut h);
-        let keys = citation::keys(&site.papers);
         let mut papers = HashMap::with_capacity(site.papers.len());
         let mut categories = HashMap::with_capacity(site.papers.len());
-        for (p, key) in site.papers.iter().zip(&keys) {
+        for (p, key) in site.papers.iter().zip(&site.citation_keys) {
             let mut ph = std::hash::DefaultHasher::new();
             (p.fingerprint, key).hash(&mut ph);
             papers.insert(p.slug.clone(), ph.finish());

@@ -182,6 +182,8 @@ pub struct Site {
     pub primary_category: Option<Category>,
     /// All papers, newest first (undated last); shared with the cache of `serve`.
     pub papers: Vec<Arc<Paper>>,
+    /// Each paper's citation key (`peng2023autorep`), unique in the site, in `papers` order.
+    pub citation_keys: Vec<String>,
     /// Categories, largest first.
     pub categories: Vec<CategoryGroup>,
     /// Papers by year, newest first.
@@ -353,6 +355,7 @@ pub fn assemble(
             .map(|c| resolver.resolve(c)),
         categories: group_categories(&papers),
         years: group_years(&papers, 0..papers.len()),
+        citation_keys: crate::citation::keys(&papers),
         papers,
         pages,
         bio_html,
