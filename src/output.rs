@@ -3,7 +3,7 @@
 //! failed build leaves the previous site byte for byte as it was. [`Memory`] keeps the files in
 //! memory (for `check`, and for `serve`, which never writes into `public/`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -23,7 +23,7 @@ pub trait Sink: Sync {
         rel: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
-        self.write(rel, &filled(rel, fill)?)
+        self.write(rel, &filled(rel, fill, 16 * 1024)?)
     }
 
     /// Stores a copy of the file `from` at `rel`.
@@ -37,8 +37,9 @@ pub trait Sink: Sync {
 fn filled(
     rel: &str,
     fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    capacity: usize,
 ) -> Result<Vec<u8>> {
-    let mut buf = Vec::with_capacity(16 * 1024);
+    let mut buf = Vec::with_capacity(capacity);
     fill(&mut buf).map_err(|e| Diagnostic::error(format!("cannot write `{rel}`: {e}")))?;
     Ok(buf)
 }
@@ -64,12 +65,24 @@ fn check_rel(rel: &str) -> Result<&Path> {
 #[derive(Debug, Default)]
 pub struct Memory {
     files: Mutex<BTreeMap<String, Vec<u8>>>,
+    /// Sizes files are expected to have, by path.
+    sizes: HashMap<String, usize>,
 }
 
 impl Memory {
     /// An empty site.
     pub fn new() -> Memory {
         Memory::default()
+    }
+
+    /// An empty site whose files are expected to have about these sizes (on a rebuild, the
+    /// previous ones): a big listing page is then written into one buffer of the right size
+    /// rather than grown and copied a dozen times.
+    pub fn expecting(sizes: HashMap<String, usize>) -> Memory {
+        Memory {
+            files: Mutex::default(),
+            sizes,
+        }
     }
 
     /// The files written, by path.
@@ -102,7 +115,8 @@ impl Sink for Memory {
         rel: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
-        self.store(rel, filled(rel, fill)?)
+        let expected = self.sizes.get(rel).map_or(16 * 1024, |n| n + n / 8);
+        self.store(rel, filled(rel, fill, expected)?)
     }
 }
 

@@ -264,7 +264,14 @@ impl Session {
     /// Renders the selected outputs, then (only if all went well) puts them into the
     /// in-memory site and drops outputs that no longer exist. Returns the paths that changed.
     fn render(&mut self, selection: &Selection) -> Result<Vec<String>> {
-        let memory = Memory::new();
+        // Big files (listings) are written into buffers of their previous size.
+        let memory = Memory::expecting(
+            self.files
+                .iter()
+                .filter(|(_, bytes)| bytes.len() > 1 << 20)
+                .map(|(rel, bytes)| (rel.clone(), bytes.len()))
+                .collect(),
+        );
         let report = render::render_site(
             &self.settings,
             &mut self.theme,
