@@ -154,11 +154,7 @@ impl Job {
 
 /// A research area's page: `page` plus `category` (its name, codes, count, papers and years).
 fn category_context(model: &Model, index: usize) -> Context {
-    let Model {
-        settings,
-        site,
-        papers,
-    } = *model;
+    let (settings, site, papers) = (model.settings, model.site, model.papers);
     let owner = &site.owner.name;
     let group = &site.categories[index];
     let c = &group.category;

@@ -498,12 +498,7 @@ fn init_writes_a_pages_workflow_that_lints() {
 fn json_ld_is_an_object_in_every_built_in_theme() {
     for theme in ["default", "classic"] {
         let site = example_site();
-        let config = fs::read_to_string(site.path().join("config.toml")).unwrap();
-        fs::write(
-            site.path().join("config.toml"),
-            config.replace("theme = \"default\"", &format!("theme = \"{theme}\"")),
-        )
-        .unwrap();
+        use_theme(site.path(), theme);
         build(site.path());
         let paper = html(&site.path().join("public").join(AUTOREP).join("index.html"));
         assert_eq!(json_ld(&paper)[0]["@type"], "ScholarlyArticle", "{theme}");

@@ -128,12 +128,7 @@ fn a_theme_for_another_version_is_a_clear_error() {
         toml.replace("scholarsite = \">=0.1, <0.2\"", "scholarsite = \">=0.2\""),
     )
     .unwrap();
-    let config = fs::read_to_string(site.path().join("config.toml")).unwrap();
-    fs::write(
-        site.path().join("config.toml"),
-        config.replace("theme = \"default\"", "theme = \"old\""),
-    )
-    .unwrap();
+    use_theme(site.path(), "old");
     let out = run(site.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -150,12 +145,7 @@ fn a_theme_for_another_version_is_a_clear_error() {
 #[test]
 fn the_classic_theme_is_one_line_away_and_older_themes_need_no_coauthors_page() {
     let site = example_site();
-    let config = fs::read_to_string(site.path().join("config.toml")).unwrap();
-    fs::write(
-        site.path().join("config.toml"),
-        config.replace("theme = \"default\"", "theme = \"classic\""),
-    )
-    .unwrap();
+    use_theme(site.path(), "classic");
     build(site.path());
     let public = site.path().join("public");
     let home = html(&public.join("index.html"));
@@ -194,12 +184,7 @@ fn the_classic_theme_is_one_line_away_and_older_themes_need_no_coauthors_page() 
 #[test]
 fn every_theme_gets_the_math_stylesheet_and_font_and_a_site_may_replace_them() {
     let site = example_site();
-    let config = fs::read_to_string(site.path().join("config.toml")).unwrap();
-    fs::write(
-        site.path().join("config.toml"),
-        config.replace("theme = \"default\"", "theme = \"classic\""),
-    )
-    .unwrap();
+    use_theme(site.path(), "classic");
     // A theme of the site's own, without any math files of its own.
     let theme = repo_theme_copy(site.path());
     assert!(!theme.join("static/math").exists());

@@ -40,6 +40,18 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Switches the site at `root` (a copy of the example site) to the theme `name`.
+pub fn use_theme(root: &Path, name: &str) {
+    let path = root.join("config.toml");
+    let config = fs::read_to_string(&path).expect("config.toml");
+    assert!(
+        config.contains("theme = \"default\""),
+        "the example config names the default theme"
+    );
+    let switched = config.replace("theme = \"default\"", &format!("theme = \"{name}\""));
+    fs::write(&path, switched).expect("write config.toml");
+}
+
 /// Builds the site at `root` with the library, panicking with the diagnostics on failure.
 pub fn build(root: &Path) -> scholarsite::build::Report {
     build_with(root, Overrides::default())
