@@ -23,7 +23,7 @@ pub trait Sink: Sync {
         rel: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
-        self.write(rel, &filled(rel, fill, 16 * 1024)?)
+        self.write(rel, &filled(rel, fill, BUFFER)?)
     }
 
     /// Stores a copy of the file `from` at `rel`.
@@ -33,7 +33,10 @@ pub trait Sink: Sync {
     }
 }
 
-/// What `fill` writes, in a buffer.
+/// The starting size of a buffer for a file of unknown size.
+const BUFFER: usize = 16 * 1024;
+
+/// What `fill` writes, in a buffer of `capacity` to start with.
 fn filled(
     rel: &str,
     fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
@@ -91,9 +94,7 @@ impl Memory {
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner)
     }
-}
 
-impl Memory {
     fn store(&self, rel: &str, bytes: Vec<u8>) -> Result<()> {
         check_rel(rel)?;
         self.files
@@ -115,7 +116,7 @@ impl Sink for Memory {
         rel: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
-        let expected = self.sizes.get(rel).map_or(16 * 1024, |n| n + n / 8);
+        let expected = self.sizes.get(rel).map_or(BUFFER, |n| n + n / 8);
         self.store(rel, filled(rel, fill, expected)?)
     }
 }

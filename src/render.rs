@@ -201,8 +201,9 @@ pub struct RenderCache {
     papers: HashMap<u64, CachedPaper>,
 }
 
-/// The cache key of a paper's outputs.
-fn output_key(p: &Paper, citation_key: &str) -> u64 {
+/// What a paper's outputs are made from (the paper's fingerprint and its citation key), as
+/// one number: the key of [`RenderCache`], and what tells `serve` that a paper changed.
+pub fn output_key(p: &Paper, citation_key: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     (p.fingerprint, citation_key).hash(&mut h);

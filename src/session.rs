@@ -363,9 +363,7 @@ impl Session {
         let mut papers = HashMap::with_capacity(site.papers.len());
         let mut categories = HashMap::with_capacity(site.papers.len());
         for (p, key) in site.papers.iter().zip(&site.citation_keys) {
-            let mut ph = std::hash::DefaultHasher::new();
-            (p.fingerprint, key).hash(&mut ph);
-            papers.insert(p.slug.clone(), ph.finish());
+            papers.insert(p.slug.clone(), render::output_key(p, key));
             categories.insert(
                 p.slug.clone(),
                 p.categories.iter().map(|c| c.slug.clone()).collect(),
@@ -378,7 +376,8 @@ impl Session {
         }
     }
 
-    /// Copies changed static files into the site (a site file overriding the theme's wins).
+    /// Copies changed static files into the site (a theme file a site file replaces is not
+    /// among the theme's statics).
     fn copy_statics(&mut self, paths: &[&PathBuf]) -> Result<Vec<String>> {
         let mut changed = Vec::new();
         for path in paths {
@@ -391,10 +390,6 @@ impl Session {
             else {
                 continue;
             };
-            let winner = self.theme.statics.iter().rev().find(|s| s.rel == entry.rel);
-            if winner.is_some_and(|w| absolute(&w.shown) != abs) {
-                continue;
-            }
             let bytes =
                 std::fs::read(path.as_path()).map_err(|e| Diagnostic::io("read", path, &e))?;
             if self.files.get(&entry.rel) != Some(&bytes) {

@@ -61,7 +61,8 @@ pub struct Theme {
     pub name: String,
     /// Compiled templates (site overrides included).
     pub tera: Tera,
-    /// Static files, the site's after (and overriding) the theme's.
+    /// Static files, one per output path: the site's replace the theme's, which replace the
+    /// engine's.
     pub statics: Vec<StaticFile>,
     /// `[extra]` defaults of the theme, merged under the site's `[extra]`.
     pub extra_defaults: toml::Table,
@@ -89,14 +90,21 @@ impl Theme {
         tera.set_fallback_prefixes([prefix.clone()])
             .map_err(|e| Diagnostic::error(e.to_string()))?;
         let mut sources = HashMap::new();
-        let mut statics = Vec::new();
+        let mut statics = Statics::default();
+        for (rel, bytes) in ENGINE_ASSETS {
+            statics.put(StaticFile {
+                rel: (*rel).to_string(),
+                bytes: Bytes::Embedded(bytes),
+                shown: PathBuf::from(format!("<scholarsite>/assets/{rel}")),
+            });
+        }
         let mut theme_toml = ThemeToml::default();
         for (rel, bytes, shown) in files.files {
             if let Some(t) = rel.strip_prefix("templates/") {
                 let text = read_bytes(&bytes, &shown)?;
                 sources.insert(format!("{prefix}{t}"), (shown, text));
             } else if let Some(s) = rel.strip_prefix("static/") {
-                statics.push(StaticFile {
+                statics.put(StaticFile {
                     rel: s.to_string(),
                     bytes,
                     shown,
@@ -107,14 +115,13 @@ impl Theme {
                 check_version(&name, theme_toml.scholarsite.as_deref(), &shown, &text)?;
             }
         }
-        add_engine_assets(&mut statics);
         let site_templates = settings.root.join("templates");
         for (rel, path) in walk_files(&site_templates)? {
             let text = crate::source::read_text(&path, &path, "read the template")?;
             sources.insert(rel, (path, text));
         }
         for (rel, path) in walk_files(&settings.root.join("static"))? {
-            statics.push(StaticFile {
+            statics.put(StaticFile {
                 rel,
                 shown: path.clone(),
                 bytes: Bytes::File(path),
@@ -125,7 +132,7 @@ impl Theme {
         let theme = Theme {
             name,
             tera,
-            statics,
+            statics: statics.files,
             extra_defaults: theme_toml.extra,
             description: theme_toml.description,
             sources,
@@ -328,18 +335,25 @@ const ENGINE_ASSETS: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// Puts the engine's assets first, where the theme has no file of the same path.
-fn add_engine_assets(statics: &mut Vec<StaticFile>) {
-    let missing: Vec<StaticFile> = ENGINE_ASSETS
-        .iter()
-        .filter(|(rel, _)| !statics.iter().any(|s| s.rel == *rel))
-        .map(|(rel, bytes)| StaticFile {
-            rel: (*rel).to_string(),
-            bytes: Bytes::Embedded(bytes),
-            shown: PathBuf::from(format!("<scholarsite>/assets/{rel}")),
-        })
-        .collect();
-    statics.splice(0..0, missing);
+/// Static files by output path, as they are gathered.
+#[derive(Default)]
+struct Statics {
+    files: Vec<StaticFile>,
+    index: HashMap<String, usize>,
+}
+
+impl Statics {
+    /// Adds `file`, replacing one gathered earlier for the same output path (files are
+    /// copied in parallel, so two for one path would race).
+    fn put(&mut self, file: StaticFile) {
+        match self.index.get(&file.rel) {
+            Some(&i) => self.files[i] = file,
+            None => {
+                self.index.insert(file.rel.clone(), self.files.len());
+                self.files.push(file);
+            }
+        }
+    }
 }
 
 /// Byte offset of a 1-based line and 0-based char column.

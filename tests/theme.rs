@@ -218,6 +218,27 @@ fn every_theme_gets_the_math_stylesheet_and_font_and_a_site_may_replace_them() {
         "math{color:teal}"
     );
     assert!(public.join("math/font/latinmodern-math.woff2").is_file());
+
+    // One file per output path is copied (they are copied in parallel): the site's replaces
+    // the theme's, which replaces the engine's.
+    fs::write(theme.join("static/classic.css"), "/* the theme's */").unwrap();
+    fs::write(site.path().join("static/classic.css"), "/* the site's */").unwrap();
+    fs::create_dir_all(theme.join("static/math")).unwrap();
+    fs::write(theme.join("static/math/math.css"), "/* the theme's */").unwrap();
+    let settings = scholarsite::settings::Settings::load(
+        site.path(),
+        &scholarsite::settings::Overrides::default(),
+    )
+    .unwrap();
+    let statics = scholarsite::theme::Theme::load(&settings).unwrap().statics;
+    for rel in ["classic.css", "math/math.css"] {
+        let shown: Vec<_> = statics
+            .iter()
+            .filter(|s| s.rel == rel)
+            .map(|s| &s.shown)
+            .collect();
+        assert_eq!(shown, [&site.path().join("static").join(rel)], "{rel}");
+    }
 }
 
 /// Copies the built-in classic theme into the site as `themes/classic/` (which then wins).
