@@ -213,7 +213,20 @@ fn setup(name: &str, site: &Path) -> Run {
 
 /// Runs the binary in `site`; returns (exit code, stdout, stderr).
 fn run(site: &Path, args: &[String], how: &Run) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_scholarsite"));
+    let binary = Path::new(env!("CARGO_BIN_EXE_scholarsite"));
+    let mut cmd = match how.as_user {
+        // That user may not reach the built binary (a clone in a private folder): it runs a
+        // copy beside the site, in the temporary folder opened to it.
+        Some(_) => {
+            let copy = site
+                .parent()
+                .expect("a temporary folder")
+                .join("scholarsite");
+            fs::copy(binary, &copy).expect("copy the binary");
+            Command::new(copy)
+        }
+        None => Command::new(binary),
+    };
     cmd.args(args)
         .current_dir(site)
         .env("NO_COLOR", "1")
