@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
+use crate::base::diag::{Diagnostic, Location, Result, Severity};
 use crate::build;
-use crate::diag::{Diagnostic, Location, Result, Severity};
-use crate::output::Memory;
-use crate::settings::Settings;
-use crate::site::{Site, TEX_PROBLEM};
+use crate::load::settings::Settings;
+use crate::model::{Site, TEX_PROBLEM};
+use crate::publish::output::Memory;
 
 /// What `check` found.
 #[derive(Debug)]
@@ -454,7 +454,7 @@ fn attributes(s: &str) -> Vec<(String, String)> {
                 }
             };
             rest = remaining;
-            crate::text::html_to_text(value)
+            crate::base::text::html_to_text(value)
         } else {
             String::new()
         };
@@ -465,7 +465,7 @@ fn attributes(s: &str) -> Vec<(String, String)> {
 
 /// `%xx` escapes decoded; a link that is not valid percent-encoding is taken as written.
 fn percent_decode(s: &str) -> String {
-    crate::text::percent_decode(s).unwrap_or_else(|| s.to_string())
+    crate::base::text::percent_decode(s).unwrap_or_else(|| s.to_string())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::io::{BufRead, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use scholarsite::settings::{Overrides, Settings};
+use scholarsite::load::settings::{Overrides, Settings};
 
 /// The repository root (the example site).
 pub fn repo() -> PathBuf {

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use tera::Tera;
 
-use crate::diag::{Diagnostic, Location, Result};
-use crate::settings::{Settings, key_location, toml_error};
+use crate::base::diag::{Diagnostic, Location, Result};
+use crate::load::settings::{Settings, key_location, toml_error};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_themes.rs"));
 
@@ -86,7 +86,7 @@ impl Theme {
         let files = theme_files(settings, &name)?;
         let prefix = format!("{name}/templates/");
         let mut tera = Tera::new();
-        crate::filters::register(&mut tera);
+        crate::render::filters::register(&mut tera);
         tera.set_fallback_prefixes([prefix.clone()])
             .map_err(|e| Diagnostic::error(e.to_string()))?;
         let mut sources = HashMap::new();
@@ -117,7 +117,7 @@ impl Theme {
         }
         let site_templates = settings.root.join("templates");
         for (rel, path) in walk_files(&site_templates)? {
-            let text = crate::source::read_text(&path, &path, "read the template")?;
+            let text = crate::load::source::read_text(&path, &path, "read the template")?;
             sources.insert(rel, (path, text));
         }
         for (rel, path) in walk_files(&settings.root.join("static"))? {
@@ -297,7 +297,7 @@ fn check_version(name: &str, range: Option<&str>, shown: &Path, src: &str) -> Re
     };
     let at = key_location(shown, src, "scholarsite");
     let version = env!("CARGO_PKG_VERSION");
-    match crate::compat::Range::parse(range) {
+    match crate::render::compat::Range::parse(range) {
         Err(why) => Err(Diagnostic::error(format!(
             "theme `{name}` has an invalid scholarsite version range: {why}"
         ))
@@ -320,18 +320,21 @@ fn check_version(name: &str, range: Option<&str>, shown: &Path, src: &str) -> Re
 /// writes (`{{ config.base_path }}math/math.css`). A theme (or the site's `static/`) may ship its
 /// own file of the same path to replace one.
 const ENGINE_ASSETS: &[(&str, &[u8])] = &[
-    ("math/math.css", include_bytes!("../assets/math/math.css")),
+    (
+        "math/math.css",
+        include_bytes!("../../assets/math/math.css"),
+    ),
     (
         "math/font/latinmodern-math.woff2",
-        include_bytes!("../assets/math/font/latinmodern-math.woff2"),
+        include_bytes!("../../assets/math/font/latinmodern-math.woff2"),
     ),
     (
         "math/font/README.md",
-        include_bytes!("../assets/math/font/README.md"),
+        include_bytes!("../../assets/math/font/README.md"),
     ),
     (
         "math/LICENSE-pulldown-latex",
-        include_bytes!("../assets/math/LICENSE-pulldown-latex"),
+        include_bytes!("../../assets/math/LICENSE-pulldown-latex"),
     ),
 ];
 
@@ -369,15 +372,15 @@ fn line_col_offset(src: &str, line: usize, col: usize) -> usize {
 
 fn read_bytes(bytes: &Bytes, shown: &Path) -> Result<String> {
     match bytes {
-        Bytes::Embedded(b) => Ok(crate::source::decode_utf8(b, shown)?.to_string()),
-        Bytes::File(path) => crate::source::read_text(path, shown, "read"),
+        Bytes::Embedded(b) => Ok(crate::load::source::decode_utf8(b, shown)?.to_string()),
+        Bytes::File(path) => crate::load::source::read_text(path, shown, "read"),
     }
 }
 
 /// The theme's files: from `themes/<name>/` if the site has it, else from the binary.
 fn theme_files(settings: &Settings, name: &str) -> Result<ThemeFiles> {
     let dir = settings.root.join("themes").join(name);
-    if crate::text::is_valid_slug(name) && dir.is_dir() {
+    if crate::base::text::is_valid_slug(name) && dir.is_dir() {
         let mut files = Vec::new();
         for (rel, path) in walk_files(&dir)? {
             files.push((rel, Bytes::File(path.clone()), path));
@@ -406,7 +409,7 @@ fn theme_files(settings: &Settings, name: &str) -> Result<ThemeFiles> {
 
 /// Where `key = …` is in the site's config.toml (the file, if the key is not written).
 fn config_key_location(settings: &Settings, key: &str) -> Location {
-    let config = settings.root.join(crate::settings::CONFIG_FILE);
+    let config = settings.root.join(crate::load::settings::CONFIG_FILE);
     let src = std::fs::read_to_string(&config).unwrap_or_default();
     key_location(&config, &src, key)
 }
@@ -448,7 +451,7 @@ fn walk_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
         };
         if rel
             .components()
-            .any(|c| crate::content::is_ignored_name(&c.as_os_str().to_string_lossy()))
+            .any(|c| crate::load::content::is_ignored_name(&c.as_os_str().to_string_lossy()))
         {
             continue;
         }

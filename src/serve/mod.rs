@@ -3,6 +3,9 @@
 //! last good site and shows the error over it; the next good save clears it. Nothing is
 //! written into `public/`. Also `build --watch`, the same loop writing `public/`.
 
+pub mod session;
+pub mod watch;
+
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr, TcpListener};
@@ -19,16 +22,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::broadcast;
 
-use crate::diag::{Diagnostic, Error, Result};
-use crate::output::{Sink, Staging};
-use crate::session::{Session, Update};
-use crate::settings::Overrides;
-use crate::watch::SourceWatcher;
+use crate::base::diag::{Diagnostic, Error, Result, print_diagnostics};
+use crate::load::settings::Overrides;
+use crate::publish::output::{Sink, Staging};
+use crate::serve::session::{Session, Update};
+use crate::serve::watch::SourceWatcher;
 
 /// The path prefix of the dev server's own endpoints.
 const PREFIX: &str = "/__scholarsite/";
 /// The live-reload client, injected into HTML pages in serve mode only.
-const LIVE_JS: &str = include_str!("serve/live.js");
+const LIVE_JS: &str = include_str!("live.js");
 
 /// What a request finds in the site.
 enum Found {
@@ -105,12 +108,12 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         drafts: opts.drafts,
     };
     // Watch before the first build, so that an edit made while it runs is not missed.
-    let settings = crate::settings::Settings::load(&opts.root, &overrides)?;
+    let settings = crate::load::settings::Settings::load(&opts.root, &overrides)?;
     let mut watcher = SourceWatcher::new(&settings, opts.poll)?;
     let start = Instant::now();
     let (session, error) = match Session::start(&opts.root, &overrides) {
         Ok(s) => {
-            crate::cli::print_diagnostics(s.warnings());
+            print_diagnostics(s.warnings());
             println!(
                 "Built {} files in {:.0} ms",
                 s.files().len(),
@@ -119,7 +122,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
             (Some(s), None)
         }
         Err(e) => {
-            crate::cli::print_diagnostics(&e.diagnostics);
+            print_diagnostics(&e.diagnostics);
             (None, Some(e.to_string()))
         }
     };
@@ -230,7 +233,7 @@ fn rebuild(state: &AppState, root: &Path, overrides: &Overrides, batch: &[PathBu
         Ok(update) => {
             live.version += 1;
             let had_error = live.error.take().is_some();
-            crate::cli::print_diagnostics(&update.warnings);
+            print_diagnostics(&update.warnings);
             println!(
                 "Rebuilt in {:.0} ms: {} file{} changed",
                 update.elapsed.as_secs_f64() * 1000.0,
@@ -250,7 +253,7 @@ fn rebuild(state: &AppState, root: &Path, overrides: &Overrides, batch: &[PathBu
             let _ = state.notices.send(notice);
         }
         Err(e) => {
-            crate::cli::print_diagnostics(&e.diagnostics);
+            print_diagnostics(&e.diagnostics);
             eprintln!("Rebuild failed; still serving the last good site.");
             let text = e.to_string();
             live.error = Some(text.clone());
@@ -400,7 +403,7 @@ fn respond(status: StatusCode, content_type: &str, body: Vec<u8>, method: &Metho
 /// The site file a URL path names (`/` → `index.html`), or `None` for anything that would
 /// leave the site: `..` segments (also percent-encoded), backslashes, NUL, absolute paths.
 fn site_path(path: &str) -> Option<String> {
-    let decoded = crate::text::percent_decode(path)?;
+    let decoded = crate::base::text::percent_decode(path)?;
     if decoded.contains('\\') || decoded.contains('\0') || decoded.contains("//") {
         return None;
     }
@@ -482,10 +485,10 @@ fn open_browser(url: &str) {
 /// `build --watch`: rebuild `public/` (atomically) on every change until Ctrl-C.
 pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()> {
     // Watch before the first build, so that an edit made while it runs is not missed.
-    let settings = crate::settings::Settings::load(root, overrides)?;
+    let settings = crate::load::settings::Settings::load(root, overrides)?;
     let mut watcher = SourceWatcher::new(&settings, poll)?;
     let mut session = Session::start(root, overrides)?;
-    crate::cli::print_diagnostics(session.warnings());
+    print_diagnostics(session.warnings());
     write_out(&settings.output_dir, session.files())?;
     println!(
         "Built {} files into {}; watching for changes (Ctrl-C to stop)",
@@ -496,18 +499,18 @@ pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()>
         match session.apply(&batch) {
             Ok(update) if update.changed.is_empty() => {}
             Ok(update) => {
-                crate::cli::print_diagnostics(&update.warnings);
+                print_diagnostics(&update.warnings);
                 match write_out(&session.settings().output_dir, session.files()) {
                     Ok(()) => println!(
                         "Rebuilt in {:.0} ms: {} files changed",
                         update.elapsed.as_secs_f64() * 1000.0,
                         update.changed.len()
                     ),
-                    Err(e) => crate::cli::print_diagnostics(&e.diagnostics),
+                    Err(e) => print_diagnostics(&e.diagnostics),
                 }
             }
             Err(e) => {
-                crate::cli::print_diagnostics(&e.diagnostics);
+                print_diagnostics(&e.diagnostics);
                 eprintln!(
                     "Rebuild failed; {} keeps the last good site.",
                     settings.output_dir.display()

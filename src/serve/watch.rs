@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::content::is_ignored_name;
-use crate::diag::{Diagnostic, Result};
-use crate::settings::Settings;
+use crate::base::diag::{Diagnostic, Result};
+use crate::load::content::is_ignored_name;
+use crate::load::settings::Settings;
 
 /// How long the sources must stay quiet before a batch is handed over.
 const QUIET: Duration = Duration::from_millis(30);

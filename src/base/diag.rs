@@ -5,6 +5,7 @@
 //! miette: the format is fixed by our tests and users' scripts, and it is a few dozen lines.
 
 use std::fmt;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// How bad a diagnostic is.
@@ -319,6 +320,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     d[a.len()][b.len()]
+}
+
+/// Prints diagnostics to stderr, a blank line between them.
+pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        // A closed stderr is not worth a panic.
+        let _ = writeln!(err, "{d}\n");
+    }
 }
 
 #[cfg(test)]

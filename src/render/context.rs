@@ -7,13 +7,13 @@
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::categories::Category;
-use crate::citation;
-use crate::content::{Kind, Links};
-use crate::filters::json_for_script;
-use crate::settings::Settings;
-use crate::site::{Page, Paper, PaperAuthor, Site};
-use crate::theme::Theme;
+use crate::load::categories::Category;
+use crate::load::content::{Kind, Links};
+use crate::load::settings::Settings;
+use crate::model::{Page, Paper, PaperAuthor, Site};
+use crate::publish::citation;
+use crate::render::filters::json_for_script;
+use crate::render::theme::Theme;
 
 /// Version of the template context contract (see docs/themes.md).
 pub const CONTEXT_VERSION: u32 = 1;
@@ -160,7 +160,7 @@ pub fn with_field(value: Value, key: &'static str, field: Value) -> Value {
 }
 
 /// `{year, papers}` groups as template values.
-pub fn year_values(groups: &[crate::site::YearGroup], papers: &[Value]) -> Value {
+pub fn year_values(groups: &[crate::model::YearGroup], papers: &[Value]) -> Value {
     #[derive(Serialize)]
     struct Group {
         year: Option<i32>,
@@ -216,14 +216,14 @@ pub fn global_context(
         description: Option<&'a str>,
         language: &'a str,
         theme: &'a str,
-        author: &'a crate::settings::Author,
+        author: &'a crate::load::settings::Author,
         extra: toml::Table,
     }
     #[derive(Serialize)]
     struct SiteView<'a> {
         title: &'a str,
-        owner: &'a crate::site::Owner,
-        stats: &'a crate::profile::Stats,
+        owner: &'a crate::model::Owner,
+        stats: &'a crate::load::profile::Stats,
         as_of: Option<String>,
         as_of_display: Option<String>,
         primary_category: Option<CategoryView<'a>>,
@@ -318,7 +318,7 @@ pub fn global_context(
         .collect();
     site_value.insert("selected".into(), Value::from(selected));
     site_value.insert("years".into(), year_values(&site.years, papers));
-    crate::theme_context::extend_site(&mut site_value, settings, theme, site);
+    crate::render::theme_context::extend_site(&mut site_value, settings, theme, site);
     ctx.insert_value("site", Value::from(site_value));
     ctx
 }

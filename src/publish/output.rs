@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
-use crate::diag::{Diagnostic, Result};
+use crate::base::diag::{Diagnostic, Result};
 
 /// A destination for the site's files, written from many threads at once.
 pub trait Sink: Sync {

@@ -28,10 +28,10 @@
 
 use std::path::Path;
 
-use crate::categories;
-use crate::date::{self, Date};
-use crate::diag::{Diagnostic, Location, Result};
-use crate::source;
+use crate::base::date::{self, Date};
+use crate::base::diag::{Diagnostic, Location, Result};
+use crate::load::categories;
+use crate::load::source;
 
 /// The header statistics, each as scraped (absent when the profile lacks it).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]

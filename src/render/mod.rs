@@ -1,21 +1,31 @@
 //! Site model → files: every page through the theme's Tera templates, the citation files, the
 //! feeds; rendered and written in parallel into a [`Sink`].
 
+pub mod charts;
+pub mod coauthors;
+pub mod compat;
+pub mod context;
+pub mod filters;
+pub mod pages;
+pub mod search;
+pub mod theme;
+pub mod theme_context;
+
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use crate::citation;
-use crate::context::{self, with_field};
-use crate::diag::{Diagnostic, Location, Result};
-use crate::feeds;
-use crate::output::Sink;
-use crate::pages::{Job, Model};
-use crate::settings::Settings;
-use crate::site::{Paper, Site};
-use crate::theme::{Bytes, Theme};
+use crate::base::diag::{Diagnostic, Location, Result};
+use crate::load::settings::Settings;
+use crate::model::{Paper, Site};
+use crate::publish::citation;
+use crate::publish::feeds;
+use crate::publish::output::Sink;
+use crate::render::pages::{Job, Model};
+use crate::render::theme::{Bytes, Theme};
+use context::with_field;
 
 /// The partial that renders one paper in a listing; rendered once per paper, in parallel, and
 /// shared by every listing as `paper.item_html`.
@@ -88,7 +98,7 @@ pub fn render_site(
     selection: &Selection,
     cache: Option<&mut RenderCache>,
 ) -> Result<RenderReport> {
-    let mut watch = crate::timings::Stopwatch::start();
+    let mut watch = crate::base::timings::Stopwatch::start();
     let Prepared {
         cites,
         jobs,
@@ -217,7 +227,7 @@ fn prepare(
     theme: &mut Theme,
     site: &Site,
     cache: Option<&mut RenderCache>,
-    watch: &mut crate::timings::Stopwatch,
+    watch: &mut crate::base::timings::Stopwatch,
 ) -> Result<Prepared> {
     let previous: Option<&RenderCache> = cache.as_deref();
     let caching = previous.is_some();
@@ -274,7 +284,7 @@ fn prepare(
             })
             .collect();
     }
-    let jobs = crate::pages::jobs(theme, site);
+    let jobs = crate::render::pages::jobs(theme, site);
     Ok(Prepared {
         cites,
         jobs,
@@ -294,7 +304,7 @@ pub fn contexts(
         theme,
         site,
         None,
-        &mut crate::timings::Stopwatch::start(),
+        &mut crate::base::timings::Stopwatch::start(),
     )?;
     Ok((theme.tera.global_context().clone(), jobs, papers))
 }
@@ -362,7 +372,7 @@ fn data_file_names(settings: &Settings, site: &Site) -> Vec<String> {
         })
         .collect();
     names.extend(SITE_FILES.iter().map(|s| (*s).to_string()));
-    names.push(crate::search::REL.to_string());
+    names.push(crate::render::search::REL.to_string());
     if settings.cname.is_some() {
         names.push("CNAME".into());
     }
@@ -449,7 +459,7 @@ fn write_citations(
     let counts: Vec<Result<usize>> = FORMATS
         .par_iter()
         .map(|format| {
-            let mut failure: Option<crate::diag::Error> = None;
+            let mut failure: Option<crate::base::diag::Error> = None;
             let mut written = 0;
             sink.write_with(format.all, &mut |out| {
                 out.write_all(format.open.as_bytes())?;
@@ -526,8 +536,8 @@ fn write_data_files(
             Box::new(|| feeds::robots(settings).into_bytes()),
         ),
         (
-            crate::search::REL,
-            Box::new(|| crate::search::index(settings, site)),
+            crate::render::search::REL,
+            Box::new(|| crate::render::search::index(settings, site)),
         ),
         (".nojekyll", Box::new(Vec::new)),
     ];

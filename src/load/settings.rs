@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
-use crate::diag::{self, Diagnostic, Location, Result};
-use crate::text::is_safe_url;
+use crate::base::date::Date;
+use crate::base::diag::{self, Diagnostic, Location, Result};
+use crate::base::text::is_safe_url;
 
 /// The file name of the site configuration.
 pub const CONFIG_FILE: &str = "config.toml";
@@ -192,7 +192,7 @@ impl Settings {
                 .into());
         }
         // Located errors for invalid UTF-8 and control characters, as for every text file.
-        let src = crate::source::read_text(&path, &path, "read the site configuration")?;
+        let src = crate::load::source::read_text(&path, &path, "read the site configuration")?;
         Settings::parse(root, &path, &src, overrides)
     }
 

@@ -4,13 +4,8 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-use tera::{Context, Value};
-
-use crate::context::page_context;
-use crate::settings::Settings;
-use crate::site::Site;
-use crate::text::slugify;
+use crate::base::text::slugify;
+use crate::model::Site;
 
 /// Output path of the co-authors page.
 pub const REL: &str = "coauthors/";
@@ -63,43 +58,4 @@ pub fn coauthors(site: &Site) -> Vec<Coauthor> {
         c.id = if *n == 1 { base } else { format!("{base}-{n}") };
     }
     list
-}
-
-/// The co-authors page's context: `page` plus `coauthors`, a list of `{name, id, count,
-/// papers}` where `papers` are the same paper values as everywhere else.
-pub fn context(settings: &Settings, site: &Site, papers: &[Value]) -> Context {
-    #[derive(Serialize)]
-    struct Head<'a> {
-        name: &'a str,
-        id: &'a str,
-        count: usize,
-    }
-    let list = coauthors(site);
-    let values: Vec<Value> = list
-        .iter()
-        .map(|c| {
-            let mut map = Value::from_serializable(&Head {
-                name: &c.name,
-                id: &c.id,
-                count: c.papers.len(),
-            })
-            .into_map()
-            .unwrap_or_default();
-            let shared: Vec<Value> = c
-                .papers
-                .iter()
-                .filter_map(|&i| papers.get(i).cloned())
-                .collect();
-            map.insert("papers".into(), Value::from(shared));
-            Value::from(map)
-        })
-        .collect();
-    let description = format!(
-        "The {} people {} has written papers with, and the papers shared.",
-        list.len(),
-        site.owner.name
-    );
-    let mut context = page_context(settings, "coauthors", REL, "Co-authors", Some(&description));
-    context.insert_value("coauthors", Value::from(values));
-    context
 }

@@ -1,105 +1,13 @@
 //! Citations of a paper in the forms reference managers read: BibTeX, RIS, CSL-JSON, COinS
-//! (for the Zotero connector on listings) and schema.org JSON-LD (for search engines).
-//!
-//! Keys are `huang2022sparse`-style (first author's family name, year, first significant title
-//! word), made unique in date order, so adding a paper never changes an older paper's key.
-
-use std::sync::Arc;
+//! (for the Zotero connector on listings) and schema.org JSON-LD (for search engines). The
+//! citation keys are the model's ([`crate::model::keys`]).
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::content::Kind;
-use crate::site::Paper;
-
-/// Words skipped when choosing the title word of a key.
-const STOPWORDS: &[&str] = &[
-    "a", "an", "the", "on", "of", "for", "in", "to", "with", "and", "towards", "toward", "via",
-    "from", "by", "at", "is", "are", "do", "does", "how", "what", "when", "why", "can", "we",
-    "late", "breaking", "results",
-];
-
-/// Name particles that belong to the family name (`van der Waals`).
-const PARTICLES: &[&str] = &[
-    "van", "von", "der", "den", "de", "da", "di", "du", "le", "la", "dos", "del", "della", "ter",
-    "ten",
-];
-
-/// (given, family) of a name written `Given Names Family`.
-pub fn split_name(name: &str) -> (String, String) {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let Some((last, rest)) = words.split_last() else {
-        return (String::new(), String::new());
-    };
-    let mut cut = rest.len();
-    while cut > 0 && PARTICLES.contains(&rest[cut - 1]) {
-        cut -= 1;
-    }
-    let family = rest[cut..]
-        .iter()
-        .chain(std::iter::once(last))
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ");
-    (rest[..cut].join(" "), family)
-}
-
-fn ascii_letters(s: &str) -> String {
-    deunicode::deunicode(s)
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase()
-}
-
-/// The key before disambiguation: `huang2022sparse`.
-fn base_key(p: &Paper) -> String {
-    let family = p
-        .authors
-        .first()
-        .map(|a| ascii_letters(&split_name(&a.name).1))
-        .unwrap_or_default();
-    let family = if family.is_empty() {
-        "anon".to_string()
-    } else {
-        family
-    };
-    let year = p.year().map(|y| y.to_string()).unwrap_or_default();
-    let word = p
-        .title
-        .split(|c: char| !c.is_alphanumeric())
-        .map(ascii_letters)
-        .find(|w| !w.is_empty() && !STOPWORDS.contains(&w.as_str()))
-        .unwrap_or_default();
-    format!("{family}{year}{word}")
-}
-
-/// Unique citation keys for `papers` (same order). Collisions get `b`, `c`, … in date order.
-pub fn keys(papers: &[Arc<Paper>]) -> Vec<String> {
-    let mut order: Vec<usize> = (0..papers.len()).collect();
-    order.sort_by(|&a, &b| {
-        papers[a]
-            .date
-            .cmp(&papers[b].date)
-            .then_with(|| papers[a].slug.cmp(&papers[b].slug))
-    });
-    let mut keys = vec![String::new(); papers.len()];
-    let mut used = std::collections::HashSet::new();
-    for i in order {
-        let base = base_key(&papers[i]);
-        let mut key = base.clone();
-        let mut suffix = b'b';
-        while !used.insert(key.clone()) {
-            key = format!("{base}{}", char::from(suffix));
-            suffix = suffix.saturating_add(1);
-            if suffix > b'z' {
-                key = format!("{base}-{}", used.len());
-            }
-        }
-        keys[i] = key;
-    }
-    keys
-}
+use crate::load::content::Kind;
+use crate::model::Paper;
+use crate::model::names::split_name;
 
 /// Escapes BibTeX's special characters in plain text.
 fn bib_escape(s: &str) -> String {
@@ -514,7 +422,7 @@ pub fn json_ld<'a>(p: &'a Paper, permalink: &'a str) -> ArticleLd<'a> {
 }
 
 /// schema.org `Person` JSON-LD of the site owner, for the home page.
-pub fn person_json_ld(owner: &crate::site::Owner, url: &str, photo_url: Option<String>) -> Value {
+pub fn person_json_ld(owner: &crate::model::Owner, url: &str, photo_url: Option<String>) -> Value {
     let l = &owner.links;
     let same_as: Vec<&String> = [
         &l.scholar,
@@ -560,19 +468,6 @@ pub fn person_json_ld(owner: &crate::site::Owner, url: &str, photo_url: Option<S
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_split_with_particles() {
-        assert_eq!(
-            split_name("Grace Li Zhang"),
-            ("Grace Li".into(), "Zhang".into())
-        );
-        assert_eq!(
-            split_name("Johannes van der Waals"),
-            ("Johannes".into(), "van der Waals".into())
-        );
-        assert_eq!(split_name("Plato"), ("".into(), "Plato".into()));
-    }
 
     #[test]
     fn titles_keep_math_and_protect_acronyms() {

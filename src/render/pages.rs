@@ -2,14 +2,16 @@
 //! that page is rendered, its own context. Listing every page is cheap; a rebuild that renders
 //! three pages makes three contexts, and a full build makes them in parallel.
 
+use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::context::{
+use crate::load::settings::Settings;
+use crate::model::Site;
+use crate::render::coauthors::{self, coauthors};
+use crate::render::context::{
     category_view, content_value, first_sentence, home_description, page_context, year_values,
 };
-use crate::settings::Settings;
-use crate::site::Site;
-use crate::theme::Theme;
+use crate::render::theme::Theme;
 
 /// One page to render: where it goes, with which template, and what it shows.
 pub struct Job {
@@ -82,8 +84,8 @@ pub fn jobs(theme: &Theme, site: &Site) -> Vec<Job> {
         jobs.push(job(rel, &page.template, Subject::Page(i)));
     }
     // A theme made before the co-authors page existed is not asked to render one.
-    if crate::theme_context::has_coauthors_page(theme) {
-        let rel = format!("{}index.html", crate::coauthors::REL);
+    if crate::render::theme_context::has_coauthors_page(theme) {
+        let rel = format!("{}index.html", coauthors::REL);
         jobs.push(job(rel, "coauthors.html", Subject::Coauthors));
     }
     jobs.push(job("404.html".into(), "404.html", Subject::NotFound));
@@ -146,7 +148,7 @@ impl Job {
                 context.insert_value("content", content_value(page));
                 context
             }
-            Subject::Coauthors => crate::coauthors::context(settings, site, papers),
+            Subject::Coauthors => coauthors_context(settings, site, papers),
             Subject::NotFound => page_context(settings, "404", "404.html", "Page not found", None),
         }
     }
@@ -166,7 +168,7 @@ fn category_context(model: &Model, index: usize) -> Context {
         c.arxiv
     );
     let mut context = page_context(settings, "category", &rel, &c.name, Some(&description));
-    let years = crate::site::group_years(&site.papers, group.papers.iter().copied());
+    let years = crate::model::group_years(&site.papers, group.papers.iter().copied());
     let mut value = Value::from_serializable(&category_view(settings, c))
         .into_map()
         .unwrap_or_default();
@@ -175,5 +177,50 @@ fn category_context(model: &Model, index: usize) -> Context {
     value.insert("papers".into(), Value::from(shown));
     value.insert("years".into(), year_values(&years, papers));
     context.insert_value("category", Value::from(value));
+    context
+}
+
+/// The co-authors page's context: `page` plus `coauthors`, a list of `{name, id, count,
+/// papers}` where `papers` are the same paper values as everywhere else.
+fn coauthors_context(settings: &Settings, site: &Site, papers: &[Value]) -> Context {
+    let list = coauthors(site);
+    #[derive(Serialize)]
+    struct Head<'a> {
+        name: &'a str,
+        id: &'a str,
+        count: usize,
+    }
+    let values: Vec<Value> = list
+        .iter()
+        .map(|c| {
+            let mut map = Value::from_serializable(&Head {
+                name: &c.name,
+                id: &c.id,
+                count: c.papers.len(),
+            })
+            .into_map()
+            .unwrap_or_default();
+            let shared: Vec<Value> = c
+                .papers
+                .iter()
+                .filter_map(|&i| papers.get(i).cloned())
+                .collect();
+            map.insert("papers".into(), Value::from(shared));
+            Value::from(map)
+        })
+        .collect();
+    let description = format!(
+        "The {} people {} has written papers with, and the papers shared.",
+        list.len(),
+        site.owner.name
+    );
+    let mut context = page_context(
+        settings,
+        "coauthors",
+        coauthors::REL,
+        "Co-authors",
+        Some(&description),
+    );
+    context.insert_value("coauthors", Value::from(values));
     context
 }

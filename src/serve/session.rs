@@ -11,14 +11,14 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::content::{self, Content};
-use crate::diag::{Diagnostic, Error, Result};
-use crate::output::Memory;
-use crate::profile::{self, Profile};
+use crate::base::diag::{Diagnostic, Error, Result};
+use crate::load::content::{self, Content};
+use crate::load::profile::{self, Profile};
+use crate::load::settings::{Overrides, Settings};
+use crate::model::{self, PaperCache, Site};
+use crate::publish::output::Memory;
+use crate::render::theme::Theme;
 use crate::render::{self, Selection};
-use crate::settings::{Overrides, Settings};
-use crate::site::{self, PaperCache, Site};
-use crate::theme::Theme;
 
 /// What a source path is to the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +85,7 @@ impl Session {
             content::load(&settings.root).map_err(|e| e.with_warnings(warnings.clone()))?;
         warnings.extend(w);
         let theme = Theme::load(&settings)?;
-        let (site, w, cache) = site::assemble(
+        let (site, w, cache) = model::assemble(
             &settings,
             profile.as_ref(),
             &content,
@@ -195,8 +195,8 @@ impl Session {
             // Listing items come from the templates: nothing rendered before is valid.
             self.outputs = render::RenderCache::default();
         }
-        let mut watch = crate::timings::Stopwatch::start();
-        let (site, w, cache) = site::assemble(
+        let mut watch = crate::base::timings::Stopwatch::start();
+        let (site, w, cache) = model::assemble(
             &self.settings,
             self.profile.as_ref(),
             &self.content,
@@ -418,7 +418,7 @@ impl Session {
             let shown = self.settings.root.join(rel);
             let theme_dir = Path::new("themes").join(&self.settings.theme);
             let profile = self.settings.profile.as_ref().map(|p| absolute(&p.path));
-            let change = if rel == Path::new(crate::settings::CONFIG_FILE) {
+            let change = if rel == Path::new(crate::load::settings::CONFIG_FILE) {
                 Change::Config
             } else if profile.as_deref() == Some(abs.as_path()) {
                 Change::Profile

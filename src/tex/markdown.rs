@@ -1,13 +1,13 @@
 //! Markdown → HTML with pulldown-cmark: tables, footnotes, strikethrough, task lists, heading
-//! ids, and math (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`) rendered to MathML by [`crate::latex`].
+//! ids, and math (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`) rendered to MathML by [`crate::tex`].
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use crate::latex::{self, TexProblem};
-use crate::text::{is_safe_url, slugify};
+use crate::base::text::{is_safe_url, slugify};
+use crate::tex::{self, TexProblem};
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -21,13 +21,13 @@ fn options() -> Options {
 /// Renders Markdown to HTML. Formulas that fail are shown as source and appended to
 /// `problems` with their byte offset in `md`.
 pub fn render(md: &str, problems: &mut Vec<TexProblem>) -> String {
-    render_with_macros(md, &latex::Macros::default(), problems)
+    render_with_macros(md, &tex::Macros::default(), problems)
 }
 
 /// [`render`] with the author's TeX macros available in formulas.
 pub fn render_with_macros(
     md: &str,
-    macros: &latex::Macros,
+    macros: &tex::Macros,
     problems: &mut Vec<TexProblem>,
 ) -> String {
     let converted;
@@ -79,14 +79,14 @@ fn transform<'a>(
     event: Event<'a>,
     range: Range<usize>,
     md: &'a str,
-    macros: &latex::Macros,
+    macros: &tex::Macros,
     problems: &mut Vec<TexProblem>,
 ) -> Event<'a> {
     match event {
         Event::InlineMath(tex) | Event::DisplayMath(tex) => {
             let display = md[range.clone()].starts_with("$$");
             let mut out = String::new();
-            latex::push_math_with(
+            tex::push_math_with(
                 &mut out,
                 &tex,
                 &md[range.clone()],

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::settings::Settings;
-use crate::site::Site;
+use crate::load::settings::Settings;
+use crate::model::Site;
 
 /// Output path of the index.
 pub const REL: &str = "search.json";

@@ -6,6 +6,7 @@
 
 mod accents;
 mod macros;
+pub mod markdown;
 mod preprocess;
 mod splice;
 mod text;
@@ -16,7 +17,7 @@ pub use macros::Macros;
 pub use text::TexProblem;
 use text::{Node, Style};
 
-use crate::text::{is_safe_url, push_escaped};
+use crate::base::text::{is_safe_url, push_escaped};
 
 /// Whether rendered text is a block (paragraphs) or inline (a title).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,7 +236,7 @@ fn render(
         }
     }
     // pulldown-latex writes the annotation verbatim: escape it here.
-    let annotation = crate::text::escape(original.trim());
+    let annotation = crate::base::text::escape(original.trim());
     let config = pulldown_latex::RenderConfig {
         display_mode: if display {
             pulldown_latex::config::DisplayMode::Block

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::diag::{Diagnostic, Location, Result};
+use crate::base::diag::{Diagnostic, Location, Result};
 
 /// Reads `path` (shown to the user as `shown`) as UTF-8 text, BOM removed; `what` says what
 /// the file is for in the message ("read the profile").

@@ -6,8 +6,8 @@
 
 use std::fmt::Write as _;
 
-use crate::site::Site;
-use crate::text::escape;
+use crate::base::text::escape;
+use crate::model::Site;
 
 /// Width of both charts in SVG units: about a phone's width, so that text is drawn near its
 /// nominal size on a phone and two charts fit side by side on a wide screen.

@@ -5,9 +5,9 @@
 use serde::Serialize;
 use tera::Value;
 
-use crate::settings::Settings;
-use crate::site::Site;
-use crate::theme::Theme;
+use crate::load::settings::Settings;
+use crate::model::Site;
+use crate::render::theme::Theme;
 
 /// Adds `news`, `charts`, `coauthors_path` and `search_index` to the `site` map.
 pub fn extend_site(site_value: &mut tera::Map, settings: &Settings, theme: &Theme, site: &Site) {
@@ -41,22 +41,22 @@ pub fn extend_site(site_value: &mut tera::Map, settings: &Settings, theme: &Them
         .collect();
     site_value.insert("news".into(), Value::from_serializable(&news));
     let charts = Charts {
-        years_svg: crate::charts::years_svg(site),
-        topics_svg: crate::charts::topics_svg(site),
-        years: crate::charts::year_counts(site)
+        years_svg: crate::render::charts::years_svg(site),
+        topics_svg: crate::render::charts::topics_svg(site),
+        years: crate::render::charts::year_counts(site)
             .into_iter()
             .map(|(year, count)| YearCount { year, count })
             .collect(),
     };
     site_value.insert("charts".into(), Value::from_serializable(&charts));
-    let coauthors = has_coauthors_page(theme).then(|| settings.path(crate::coauthors::REL));
+    let coauthors = has_coauthors_page(theme).then(|| settings.path(crate::render::coauthors::REL));
     site_value.insert(
         "coauthors_path".into(),
         Value::from_serializable(&coauthors),
     );
     site_value.insert(
         "search_index".into(),
-        Value::from(settings.path(crate::search::REL)),
+        Value::from(settings.path(crate::render::search::REL)),
     );
 }
 

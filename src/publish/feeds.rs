@@ -1,9 +1,9 @@
 //! Files for machines: the Atom feed of the newest papers (`feed_limit`), `sitemap.xml`, `robots.txt`. Written directly
 //! (not through templates) so that they are always well-formed XML whatever the theme does.
 
-use crate::settings::Settings;
-use crate::site::Site;
-use crate::text::escape;
+use crate::base::text::escape;
+use crate::load::settings::Settings;
+use crate::model::Site;
 
 /// The Atom feed of papers, newest first, abstracts as HTML with MathML.
 pub fn atom(settings: &Settings, site: &Site, title: &str) -> String {
