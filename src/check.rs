@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::base::diag::{Diagnostic, Location, Result, Severity};
 use crate::build;
 use crate::load::settings::Settings;
-use crate::model::{Site, TEX_PROBLEM};
+use crate::model::{INCOMPLETE_PAPER, Site, TEX_PROBLEM};
 use crate::publish::output::Memory;
 
 /// What `check` found.
@@ -65,13 +65,12 @@ pub fn check(settings: &Settings, external: bool) -> Result<CheckReport> {
         .warnings
         .into_iter()
         .map(|mut d| {
-            if d.code == Some(TEX_PROBLEM) {
+            if matches!(d.code, Some(TEX_PROBLEM | INCOMPLETE_PAPER)) {
                 d.severity = Severity::Error;
             }
             d
         })
         .collect();
-    diagnostics.extend(paper_problems(&rendered.site));
 
     let pages: BTreeMap<&str, Scan> = files
         .par_iter()
@@ -111,39 +110,6 @@ pub fn check(settings: &Settings, external: bool) -> Result<CheckReport> {
         pages: pages.len(),
         links: references.len(),
     })
-}
-
-/// Papers without a date or without authors.
-fn paper_problems(site: &Site) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for p in &site.papers {
-        let at = if p.origin.line > 0 {
-            Location {
-                file: p.origin.file.clone(),
-                line: p.origin.line,
-                col: 1,
-                text: String::new(),
-                len: 0,
-            }
-        } else {
-            Location::file(&p.origin.file)
-        };
-        if p.date.is_none() {
-            out.push(
-                Diagnostic::error(format!("paper “{}” has no date", p.title))
-                    .at(at.clone())
-                    .hint("add `date = YYYY-MM-DD` to its front matter"),
-            );
-        }
-        if p.authors.is_empty() {
-            out.push(
-                Diagnostic::error(format!("paper “{}” has no authors", p.title))
-                    .at(at)
-                    .hint("add `authors = [\"…\"]` to its front matter"),
-            );
-        }
-    }
-    out
 }
 
 /// Where a reference points.

@@ -392,6 +392,12 @@ cases! {
     config_missing,
     config_no_base_url,
     config_javascript_author_link,
+    config_tex_eaten_by_toml,
+    profile_authors_line_missing,
+    mistake_ids_as_urls,
+    mistake_id_neither,
+    mistake_title_one_word_off,
+    mistake_new_paper_incomplete,
 }
 
 #[test]

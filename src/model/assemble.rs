@@ -14,7 +14,7 @@ use super::groups::{group_categories, group_years, sort_newest_first};
 use super::names::owner_names;
 use super::pages::{render_markdown, render_news, render_pages};
 use super::paper::{Draft, Title, render_paper, render_title};
-use super::{Owner, Paper, Site, keys};
+use super::{Owner, Paper, Site, checks, keys};
 use crate::base::diag::{Diagnostic, Location, Result};
 use crate::base::text::{html_to_words, slugify};
 use crate::load::categories::Resolver;
@@ -60,6 +60,7 @@ pub fn assemble(
             );
         }
     }
+    let known = drafts.len();
     let mut errors = Vec::new();
     let mut enriched_by: HashMap<usize, &Path> = HashMap::new();
     for file in &content.papers {
@@ -73,6 +74,13 @@ pub fn assemble(
     if !errors.is_empty() {
         return Err(crate::base::diag::Error::from(errors).with_warnings(warnings));
     }
+    for d in &mut drafts {
+        if let Some(file) = d.file {
+            checks::normalise_ids(&mut d.links, file, &mut warnings);
+        }
+    }
+    warnings.extend(checks::near_misses(&drafts, known));
+    warnings.extend(checks::incomplete(&drafts));
     let resolver = Resolver::new(&settings.categories);
     let owner_names = owner_names(&owner.name, &settings.author.aliases);
     let rendered: Vec<(u64, RenderedPaper)> = drafts

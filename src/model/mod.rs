@@ -6,6 +6,7 @@
 //! sorts and groups, [`keys`] makes citation keys and [`names`] splits people's names.
 
 mod assemble;
+mod checks;
 mod groups;
 pub mod keys;
 pub mod names;
@@ -24,6 +25,7 @@ use crate::load::profile::Stats;
 use crate::load::settings::AuthorLinks;
 
 pub use assemble::{PaperCache, assemble};
+pub use checks::INCOMPLETE_PAPER;
 pub use groups::group_years;
 pub use paper::TEX_PROBLEM;
 
