@@ -153,6 +153,7 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     let (site, w, _) = model::assemble(settings, profile.as_ref(), &content, None)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.extend(w);
+    warnings.extend(render::lint::check(settings, &theme, &site));
     watch.lap("assemble");
     Ok(Loaded {
         site,

@@ -174,7 +174,7 @@ fn setup(name: &str, site: &Path) -> Run {
             };
             fs::write(
                 site.join("content/papers/deep.md"),
-                format!("+++\ntitle = \"Deep\"\nabstract = 'A formula: ${formula}$.'\n+++\n"),
+                format!("+++\ntitle = \"Deep\"\nabstract = 'A formula: ${formula}$.'\ndate = 2024-01-02\nauthors = [\"Jane Doe\"]\n+++\n"),
             )
             .unwrap();
             Run::default()
@@ -398,6 +398,8 @@ cases! {
     mistake_id_neither,
     mistake_title_one_word_off,
     mistake_new_paper_incomplete,
+    mistake_photo_missing,
+    mistake_extra_settings,
 }
 
 #[test]

@@ -526,8 +526,10 @@ fn could_be_authors(line: &str, names: &[String]) -> bool {
         if name.split_whitespace().count() >= 6 {
             return false;
         }
-        for w in name.split(|c: char| !c.is_alphabetic()) {
-            if !w.chars().next().is_some_and(char::is_lowercase) {
+        // Words of prose: lowercase letters only, once punctuation around them is trimmed.
+        for w in name.split_whitespace() {
+            let w = w.trim_matches(|c: char| c.is_ascii_punctuation());
+            if w.is_empty() || !w.chars().all(char::is_lowercase) {
                 continue;
             }
             long += usize::from(w.chars().count() >= 4 && !PARTICLES.contains(&w));

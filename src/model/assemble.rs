@@ -16,7 +16,7 @@ use super::pages::{render_markdown, render_news, render_pages};
 use super::paper::{Draft, Title, render_paper, render_title};
 use super::{Owner, Paper, Site, checks, keys};
 use crate::base::diag::{Diagnostic, Location, Result};
-use crate::base::text::{html_to_words, slugify};
+use crate::base::text::{html_to_words, site_file, slugify};
 use crate::load::categories::Resolver;
 use crate::load::content::{Content, Links, PaperFile};
 use crate::load::profile::{Profile, ProfilePaper};
@@ -148,7 +148,7 @@ fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {
         })?;
     Ok(Owner {
         name,
-        photo: a.photo.clone(),
+        photo: a.photo.as_deref().map(|p| site_file(p).to_string()),
         position: a.position.clone(),
         affiliation: a.affiliation.clone(),
         email: a.email.clone(),

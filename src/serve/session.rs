@@ -92,6 +92,7 @@ impl Session {
             Some(&PaperCache::default()),
         )?;
         warnings.extend(w);
+        warnings.extend(render::lint::check(&settings, &theme, &site));
         let mut session = Session {
             root: root.to_path_buf(),
             overrides: overrides.clone(),
@@ -204,6 +205,7 @@ impl Session {
         )?;
         watch.lap("assemble (cached)");
         warnings.extend(w);
+        warnings.extend(render::lint::check(&self.settings, &self.theme, &site));
         let previous = std::mem::replace(&mut self.site, site);
         let fingerprints = self.fingerprint();
         watch.lap("fingerprints");
