@@ -383,6 +383,7 @@ cases! {
     math_unknown_command,
     math_nested_braces,
     math_nested_braces_unclosed,
+    math_unbalanced_dollar_markdown,
     output_public_is_a_file,
     output_not_writable,
     usage_unknown_flag,
