@@ -180,3 +180,46 @@ fn check_makes_an_incomplete_paper_an_error() {
         );
     }
 }
+
+#[test]
+fn a_config_change_sticks_after_the_rebuild_that_saw_it_failed() {
+    use scholarsite::load::settings::Overrides;
+    use scholarsite::serve::session::Session;
+    let site = example_site();
+    let root = site.path();
+    let mut session = Session::start(root, &Overrides::default()).expect("the example builds");
+    let theme_of = |s: &Session| {
+        let home = String::from_utf8_lossy(&s.files()["index.html"]).into_owned();
+        let doc = scraper::Html::parse_document(&home);
+        doc.select(&sel("head link[rel=stylesheet]"))
+            .filter_map(|l| l.value().attr("href").map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    assert!(theme_of(&session).contains(&"/homepage/style.css".to_string()));
+    // Switch to a theme of the site's own that does not exist yet: the rebuild fails.
+    let config = root.join("config.toml");
+    let text = fs::read_to_string(&config).expect("config");
+    fs::write(
+        &config,
+        text.replace("theme = \"default\"", "theme = \"mine\""),
+    )
+    .expect("write");
+    let err = session
+        .apply(&[config.clone()])
+        .expect_err("no theme `mine` yet");
+    assert!(err.to_string().contains("mine"), "{err}");
+    // The user makes the theme (a copy of the classic one): the preview must switch to it,
+    // although config.toml did not change again.
+    let mine = root.join("themes/mine");
+    common::copy_tree(&common::repo().join("themes/classic"), &mine);
+    let update = session
+        .apply(&[mine.join("templates/base.html")])
+        .expect("the new theme builds");
+    assert!(!update.changed.is_empty());
+    assert_eq!(session.settings().theme, "mine");
+    assert!(
+        theme_of(&session).contains(&"/homepage/classic.css".to_string()),
+        "{:?}",
+        theme_of(&session)
+    );
+}
