@@ -205,7 +205,7 @@ fn a_config_change_sticks_after_the_rebuild_that_saw_it_failed() {
     )
     .expect("write");
     let err = session
-        .apply(&[config.clone()])
+        .apply(std::slice::from_ref(&config))
         .expect_err("no theme `mine` yet");
     assert!(err.to_string().contains("mine"), "{err}");
     // The user makes the theme (a copy of the classic one): the preview must switch to it,
