@@ -223,3 +223,79 @@ fn a_config_change_sticks_after_the_rebuild_that_saw_it_failed() {
         theme_of(&session)
     );
 }
+
+#[test]
+fn links_by_source_path_resolve_under_any_base_path() {
+    for (base_url, base_path) in [
+        ("https://name.github.io/", "/"),
+        ("https://name.github.io/homepage/", "/homepage/"),
+    ] {
+        let site = example_site();
+        let root = site.path();
+        let config = fs::read_to_string(root.join("config.toml")).expect("config");
+        fs::write(
+            root.join("config.toml"),
+            config.replace("https://scholarsite.github.io/homepage/", base_url),
+        )
+        .expect("config");
+        write(
+            root,
+            "content/cv.md",
+            "+++\ntitle = \"CV\"\n+++\n## Talks\n\nSee [AutoReP](@/papers/autorep.md), [home](@/_index.md), \
+             [this](@/cv.md#talks) and ![plot](@/figures/plot.svg).\n",
+        );
+        write(
+            root,
+            "content/figures/plot.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        );
+        let paper = root.join("content/papers/autorep.md");
+        let text = fs::read_to_string(&paper).expect("paper");
+        fs::write(&paper, format!("{text}\nMy [CV](@/cv.md).\n")).expect("paper");
+        build(root);
+        let cv = html(&root.join("public/cv/index.html"));
+        let hrefs: Vec<&str> = cv
+            .select(&sel("main a[href], main img[src]"))
+            .filter_map(|a| a.value().attr("href").or(a.value().attr("src")))
+            .filter(|h| !h.starts_with('#'))
+            .collect();
+        assert_eq!(
+            hrefs,
+            [
+                format!("{base_path}{AUTOREP}/"),
+                base_path.to_string(),
+                format!("{base_path}cv/#talks"),
+                format!("{base_path}figures/plot.svg"),
+            ],
+            "{base_url}"
+        );
+        let page = html(&root.join("public").join(AUTOREP).join("index.html"));
+        assert!(
+            page.select(&sel("a[href]"))
+                .any(|a| a.value().attr("href") == Some(&format!("{base_path}cv/"))),
+            "{base_url}: the paper's body links to the CV"
+        );
+    }
+}
+
+#[test]
+fn a_broken_link_by_source_path_fails_the_build_at_its_line() {
+    let site = example_site();
+    let root = site.path();
+    write(
+        root,
+        "content/cv.md",
+        "+++\ntitle = \"CV\"\n+++\nSee [my paper](@/papers/autorepp.md).\n",
+    );
+    let out = run(root, &["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: `@/papers/autorepp.md` links to content/papers/autorepp.md, which is not \
+             published at content/cv.md:4:16"
+        ),
+        "{stderr}"
+    );
+    assert!(!root.join("public").exists());
+}

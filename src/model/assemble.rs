@@ -11,11 +11,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::groups::{group_categories, group_years, sort_newest_first};
+use super::links::SourceLinks;
 use super::names::owner_names;
 use super::pages::{render_markdown, render_news, render_pages};
 use super::paper::{Draft, Title, render_paper, render_title};
 use super::{Owner, Paper, Site, checks, keys};
-use crate::base::diag::{Diagnostic, Location, Result};
+use crate::base::diag::{Diagnostic, Location, Result, Severity};
 use crate::base::text::{html_to_words, site_file, slugify};
 use crate::load::categories::Resolver;
 use crate::load::content::{Content, Links, PaperFile};
@@ -83,18 +84,19 @@ pub fn assemble(
     warnings.extend(checks::incomplete(&drafts));
     let resolver = Resolver::new(&settings.categories);
     let owner_names = owner_names(&owner.name, &settings.author.aliases);
+    let links = SourceLinks::new(&settings.root, &settings.base_path, content, &drafts);
     let rendered: Vec<(u64, RenderedPaper)> = drafts
         .into_par_iter()
         .map(|d| {
             let Some(cache) = cache else {
-                let (paper, w) = render_paper(d, &resolver, &owner_names, &macros);
+                let (paper, w) = render_paper(d, &resolver, &owner_names, &macros, &links);
                 return (0, (Arc::new(paper), w));
             };
-            let fp = d.fingerprint(&owner_names);
+            let fp = d.fingerprint(&owner_names, &links);
             match cache.papers.get(&fp) {
                 Some(hit) => (fp, hit.clone()),
                 None => {
-                    let (mut paper, w) = render_paper(d, &resolver, &owner_names, &macros);
+                    let (mut paper, w) = render_paper(d, &resolver, &owner_names, &macros, &links);
                     paper.fingerprint = fp;
                     (fp, (Arc::new(paper), w))
                 }
@@ -111,11 +113,12 @@ pub fn assemble(
         papers.push(paper);
     }
     sort_newest_first(&mut papers);
-    let pages = render_pages(&content.pages, settings.drafts, &macros, &mut warnings);
+    let with = (&macros, &links);
+    let pages = render_pages(&content.pages, settings.drafts, with, &mut warnings);
     let bio_html = content
         .bio
         .as_ref()
-        .map(|bio| render_markdown(bio, "the biography", &macros, &mut warnings));
+        .map(|bio| render_markdown(bio, "the biography", with, &mut warnings));
     let site = Site {
         owner,
         stats: profile.map(|p| p.stats.clone()).unwrap_or_default(),
@@ -129,9 +132,16 @@ pub fn assemble(
         papers,
         pages,
         bio_html,
-        news: render_news(settings, &content.news, &macros, &mut warnings),
+        news: render_news(settings, &content.news, with, &mut warnings),
         assets: content.assets.clone(),
     };
+    // Broken `@/` links are errors: the site is not built with them.
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = warnings
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Err(crate::base::diag::Error::from(errors).with_warnings(warnings));
+    }
     Ok((site, warnings, next_cache))
 }
 

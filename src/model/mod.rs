@@ -9,6 +9,7 @@ mod assemble;
 mod checks;
 mod groups;
 pub mod keys;
+mod links;
 pub mod names;
 mod pages;
 mod paper;
