@@ -1,5 +1,6 @@
 //! Embeds every theme under `themes/` into the binary, so that a site without a `themes/`
 //! folder still builds (`scholarsite init` + `build`). Writes `$OUT_DIR/embedded_themes.rs`.
+//! Also sets `cfg(ci)` when `CI=true`, for the tests that need outside tools.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -7,6 +8,15 @@ use std::{env, fs};
 
 fn main() {
     println!("cargo:rerun-if-changed=themes");
+    // `cfg(ci)` when CI=true: the tests that need tools from outside Rust (Chromium, Node.js,
+    // Java, a tmpfs mount) are `#[cfg_attr(not(ci), ignore = "needs …")]`, so that on CI they
+    // always run (and fail without their tools) and elsewhere they are listed as ignored, never
+    // passed in silence. See docs/testing.md.
+    println!("cargo:rerun-if-env-changed=CI");
+    println!("cargo:rustc-check-cfg=cfg(ci)");
+    if env::var("CI").is_ok_and(|v| v == "true") {
+        println!("cargo:rustc-cfg=ci");
+    }
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let mut code = String::from(
         "/// The themes compiled into the binary.\npub static THEMES: &[EmbeddedTheme] = &[\n",

@@ -447,19 +447,116 @@ fn init_scaffolds_a_site_that_builds_without_a_themes_folder() {
     assert_eq!(again.status.code(), Some(1), "refuses a non-empty folder");
 }
 
+/// The long flags written in README's "Command line" block, per subcommand.
+fn readme_flags() -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = readme
+        .split("\n## Command line\n")
+        .nth(1)
+        .expect("README has a Command line section");
+    let block = section
+        .split("```")
+        .nth(1)
+        .expect("a code block in the Command line section");
+    let mut flags: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for line in block.lines() {
+        let line = line.split('#').next().unwrap_or("");
+        let mut words = line.split_whitespace();
+        if words.next() != Some("scholarsite") {
+            continue;
+        }
+        let Some(sub) = words.next() else { continue };
+        let set = flags.entry(sub.to_string()).or_default();
+        for word in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '/')) {
+            if let Some(i) = word.find("--") {
+                set.insert(word[i..].to_string());
+            }
+        }
+    }
+    flags
+}
+
+/// Every flag of every subcommand, as clap knows it, is in that subcommand's `--help` with a
+/// description, and in README's Command line block (a global flag such as `--root` once);
+/// every flag README names there exists.
 #[test]
 fn usage_errors_exit_2_and_help_is_complete() {
+    use clap::CommandFactory;
     let tmp = tempfile::tempdir().unwrap();
     let out = run(tmp.path(), &["build", "--no-such-flag"]);
     assert_eq!(out.status.code(), Some(2));
-    let help = run(tmp.path(), &["build", "--help"]);
-    let help = String::from_utf8_lossy(&help.stdout);
-    for flag in ["--root", "--output-dir", "--base-url", "--drafts"] {
-        assert!(help.contains(flag), "{flag} in help:\n{help}");
-    }
     let out = run(tmp.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read the site configuration"));
+
+    let mut cli = scholarsite::cli::Cli::command();
+    cli.build();
+    let global: Vec<String> = cli
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
+    assert!(global.contains(&"--root".to_string()), "{global:?}");
+    let readme = readme_flags();
+    let anywhere: BTreeSet<&String> = readme.values().flatten().collect();
+    let mut seen = BTreeSet::new();
+    for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = sub.get_name();
+        let help = run(tmp.path(), &[name, "--help"]);
+        assert!(help.status.success(), "{name} --help");
+        let help = String::from_utf8_lossy(&help.stdout).into_owned();
+        let documented = readme.get(name).cloned().unwrap_or_default();
+        let mut flags = BTreeSet::new();
+        for arg in sub.get_arguments() {
+            let Some(long) = arg.get_long().filter(|l| !["help", "version"].contains(l)) else {
+                continue;
+            };
+            let flag = format!("--{long}");
+            assert!(
+                help.contains(&flag),
+                "`scholarsite {name} --help` does not show {flag}:\n{help}"
+            );
+            assert!(
+                arg.get_help()
+                    .is_some_and(|h| !h.to_string().trim().is_empty()),
+                "{name} {flag} has no description"
+            );
+            assert!(
+                documented.contains(&flag) || (global.contains(&flag) && anywhere.contains(&flag)),
+                "README's Command line block does not name `scholarsite {name} {flag}`"
+            );
+            seen.insert((name.to_string(), flag.clone()));
+            flags.insert(flag);
+        }
+        for flag in &documented {
+            assert!(
+                flags.contains(flag),
+                "README names `scholarsite {name} {flag}`, which does not exist"
+            );
+        }
+    }
+    for (sub, flag) in [
+        ("build", "--watch"),
+        ("build", "--poll"),
+        ("build", "--dump-context"),
+        ("build", "--output-dir"),
+        ("build", "--base-url"),
+        ("serve", "--poll"),
+        ("serve", "--port"),
+        ("check", "--external"),
+        ("init", "--force"),
+    ] {
+        assert!(
+            seen.contains(&(sub.to_string(), flag.to_string())),
+            "{sub} {flag}"
+        );
+    }
+    for sub in readme.keys() {
+        assert!(
+            cli.find_subcommand(sub).is_some(),
+            "README's Command line names `scholarsite {sub}`, which does not exist"
+        );
+    }
 }
 
 #[test]

@@ -236,8 +236,9 @@ fn polling_picks_up_changes() {
     );
 }
 
+/// `--port N` asks for N: when it is taken, serve stops with an error naming it and `--port`.
 #[test]
-fn a_taken_port_is_reported_or_skipped() {
+fn a_taken_port_given_with_port_is_reported() {
     let site = example_site();
     let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = held.local_addr().unwrap().port().to_string();
@@ -253,6 +254,80 @@ fn a_taken_port_is_reported_or_skipped() {
         "{stderr}"
     );
     assert!(stderr.contains("--port"), "{stderr}");
+}
+
+/// Without `--port`, serve listens on 1111, or on the next free port when 1111 is taken (as
+/// README says): 1111 and 1112 are held here, so it must say so and serve on a later one.
+#[test]
+fn a_taken_default_port_is_skipped_for_the_next_free_one() {
+    use std::io::BufRead;
+    let site = example_site();
+    // Held here, or already held by another program: taken either way.
+    let _held: Vec<_> = [1111, 1112]
+        .iter()
+        .filter_map(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).ok())
+        .collect();
+    for p in [1111, 1112] {
+        assert!(
+            std::net::TcpListener::bind(("127.0.0.1", p)).is_err(),
+            "port {p} is not taken"
+        );
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scholarsite"))
+        .arg("serve")
+        .current_dir(site.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut said = Vec::new();
+    let serving = loop {
+        let line = rx.recv_timeout(Duration::from_secs(30));
+        let Ok(line) = line else {
+            let _ = child.kill();
+            panic!("serve never said where it serves: {said:?}");
+        };
+        said.push(line.clone());
+        if let Some(rest) = line.strip_prefix("Serving http://127.0.0.1:") {
+            break rest
+                .split(['/', ' '])
+                .next()
+                .unwrap()
+                .parse::<u16>()
+                .unwrap();
+        }
+    };
+    assert!(
+        (1113..=1120).contains(&serving),
+        "serving on {serving}: {said:?}"
+    );
+    assert!(
+        said.contains(&format!("Port 1111 is in use; using {serving} instead.")),
+        "{said:?}"
+    );
+    // The port is bound before the first build: wait for the site.
+    let start = Instant::now();
+    let mut status = 0;
+    while status != 200 && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+        status = http(serving, "GET", "/homepage/").0;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 200, "the site is served on {serving}");
 }
 
 #[test]
@@ -288,10 +363,12 @@ fn build_watch_rebuilds_public_atomically() {
 }
 
 #[test]
+#[cfg_attr(
+    not(ci),
+    ignore = "needs Chromium and Node.js (npm ci): cargo test -- --include-ignored"
+)]
 fn browser_follows_edits_errors_and_css() {
-    if !browser_available() {
-        return;
-    }
+    require_browser();
     let site = example_site();
     fs::create_dir_all(site.path().join("static")).unwrap();
     fs::copy(

@@ -169,10 +169,6 @@ fn the_classic_theme_is_one_line_away_and_older_themes_need_no_coauthors_page() 
     assert_eq!(paper.select(&sel("meta[name=citation_title]")).count(), 1);
     assert!(visible_text(&paper).contains("ICCV 2023"));
 
-    // Every page of the classic theme is valid HTML too (when the checker is installed; the
-    // default theme's pages are checked by tests/validate_html.rs).
-    assert_valid_html(&public);
-
     // A theme without coauthors.html (made before it existed) still builds, without that page.
     fs::remove_file(repo_theme_copy(site.path()).join("templates/coauthors.html")).unwrap();
     build(site.path());

@@ -118,27 +118,40 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-/// Runs the Nu HTML Checker (`vnu.jar` from `npm install`, with Java) over every `.html` file
+/// Tests that need a tool from outside Rust (Chromium, Node.js and the npm packages, Java, a
+/// tmpfs mount) are marked `#[cfg_attr(not(ci), ignore = "needs …")]`: with `CI=true` (see
+/// `build.rs`) they always run; elsewhere `cargo test` lists them as ignored with what they
+/// need, and `cargo test -- --include-ignored` runs them. Once running, a test never skips:
+/// a missing tool is a failure naming the install command.
+pub fn require_tool(available: bool, what: &str) {
+    assert!(
+        available,
+        "{what}\n(a test that needs an outside tool fails without it once it runs: see \
+         docs/testing.md, \"Tests that need outside tools\")"
+    );
+}
+
+/// Runs the Nu HTML Checker (`vnu.jar` from `npm ci`, with Java) over every `.html` file
 /// under `public`, panicking with its report on any error; returns how many pages it checked.
-/// Outside CI a missing checker is a skip with a notice (returning `None`); with `CI=true` it is
-/// a failure.
-pub fn assert_valid_html(public: &Path) -> Option<usize> {
+/// A missing checker is a failure: call it only from a test marked as needing Java and npm
+/// (see [`require_tool`]).
+pub fn assert_valid_html(public: &Path) -> usize {
     let jar = repo().join("node_modules/vnu-jar/build/dist/vnu.jar");
-    let java = Command::new("java").arg("-version").output().is_ok();
-    if !(jar.is_file() && java) {
-        let msg = "the Nu HTML Checker is not installed: run `npm install` (needs Java)";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{msg}");
-        }
-        eprintln!("SKIPPED: {msg}");
-        return None;
-    }
+    let java = Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    require_tool(
+        jar.is_file() && java,
+        "the Nu HTML Checker is not installed: install Java (apt-get install -y default-jre-headless), then run `npm ci`",
+    );
     let pages: Vec<PathBuf> = walkdir::WalkDir::new(public)
         .into_iter()
         .filter_map(|e| e.ok())
         .map(|e| e.into_path())
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect();
+    assert!(!pages.is_empty(), "no pages under {}", public.display());
     let out = Command::new("java")
         .arg("-jar")
         .arg(&jar)
@@ -151,27 +164,24 @@ pub fn assert_valid_html(public: &Path) -> Option<usize> {
         out.status.success() && report.trim().is_empty(),
         "validator errors:\n{report}"
     );
-    Some(pages.len())
+    pages.len()
 }
 
-/// Whether browser tests can run (Node.js, playwright-core from `npm install`, Chromium).
-/// Outside CI a missing piece is a skip with a notice; with `CI=true` it is a failure.
-pub fn browser_available() -> bool {
+/// Chromium and the browser scripts' Node.js packages (`playwright-core`, `axe-core`): a
+/// failure naming the install command when one is missing (see [`require_tool`]).
+pub fn require_browser() {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let ok = Path::new(&chromium).exists()
-        && repo().join("node_modules/playwright-core").is_dir()
-        && Command::new("node")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if !ok {
-        let msg = "browser tests need Chromium and Node.js: apt-get install -y chromium nodejs, then npm install";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{msg}");
-        }
-        eprintln!("SKIPPED: {msg}");
-    }
-    ok
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    require_tool(
+        Path::new(&chromium).exists()
+            && node
+            && repo().join("node_modules/playwright-core").is_dir()
+            && repo().join("node_modules/axe-core").is_dir(),
+        "browser tests need Chromium and Node.js: apt-get install -y chromium nodejs npm, then `npm ci`",
+    );
 }
 
 /// Runs `node tests/browser/<script> args…`, panicking with its output unless it succeeds.
