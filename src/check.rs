@@ -296,9 +296,68 @@ impl SourceIndex {
     /// The location of `url` in the source of `page`, if it is written there.
     fn locate(&self, page: &str, url: &str) -> Option<Location> {
         let (file, text) = self.by_page.get(page)?;
-        let offset = text.find(url)?;
+        let offset = find_link(text, url)?;
         Some(Location::at(file, text, offset, url.len()))
     }
+}
+
+/// Where `url` is written as a link in `text`: the target of a Markdown link or image
+/// (`](url`, `](<url>`), a reference definition (`[x]: url`), an autolink (`<url>`) or an HTML
+/// attribute (`href="url"`, `src='url'`, `src=url`). Failing that, the first place it is
+/// written whole (not as the start of a longer URL). `None` if it is not written at all.
+fn find_link(text: &str, url: &str) -> Option<usize> {
+    if url.is_empty() {
+        return None;
+    }
+    let whole = |at: usize| {
+        text[at + url.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, ')' | '"' | '\'' | '>'))
+    };
+    let mut first = None;
+    for (at, _) in text.match_indices(url).filter(|&(at, _)| whole(at)) {
+        if is_link_target(&text[..at]) {
+            return Some(at);
+        }
+        first.get_or_insert(at);
+    }
+    first
+}
+
+/// Whether the text before a URL makes the URL a link's target (see [`find_link`]).
+fn is_link_target(before: &str) -> bool {
+    let spaced = before.trim_end_matches([' ', '\t']);
+    if spaced.ends_with("](") || before.ends_with("](<") || spaced.ends_with("]:") {
+        return true;
+    }
+    if before.ends_with('<') {
+        return true;
+    }
+    let unquoted = before
+        .strip_suffix(['"', '\''])
+        .unwrap_or(before)
+        .trim_end();
+    let Some(name) = unquoted.strip_suffix('=').map(str::trim_end) else {
+        return false;
+    };
+    let word_start = name
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+        .map_or(0, |i| i + 1);
+    let word = &name[word_start..];
+    word_start > 0
+        && [
+            "href",
+            "src",
+            "srcset",
+            "poster",
+            "action",
+            "data",
+            "cite",
+            "xlink:href",
+        ]
+        .iter()
+        .any(|a| word.eq_ignore_ascii_case(a))
 }
 
 /// The problem of a link (or image) on one page or more (`refs`, all with the same URL).
@@ -503,6 +562,39 @@ mod tests {
                 ("i.png".to_string(), true)
             ]
         );
+    }
+
+    #[test]
+    fn links_are_found_where_they_are_links_not_where_the_text_first_says_them() {
+        fn at<'a>(text: &'a str, url: &str) -> Option<&'a str> {
+            find_link(text, url).map(|i| &text[..i])
+        }
+        // The URL as prose, or inside a longer URL, comes before the link.
+        let text = "See notes/ (in notes/x) and [notes/](notes/x/).\n[the notes](notes/)\n";
+        assert_eq!(
+            at(text, "notes/"),
+            Some("See notes/ (in notes/x) and [notes/](notes/x/).\n[the notes](")
+        );
+        for (text, before) in [
+            ("a.png, then ![a](a.png)", "a.png, then ![a]("),
+            ("a.png, then ![a]( a.png \"t\")", "a.png, then ![a]( "),
+            ("a.png, then ![a](<a.png>)", "a.png, then ![a](<"),
+            ("a.png\n[r]: a.png", "a.png\n[r]: "),
+            ("a.png <a.png>", "a.png <"),
+            ("a.png <img src=\"a.png\">", "a.png <img src=\""),
+            ("a.png <img SRC = 'a.png'>", "a.png <img SRC = '"),
+            ("a.png <img src=a.png>", "a.png <img src="),
+            (
+                "a.png <a data-x=a.png href=a.png>",
+                "a.png <a data-x=a.png href=",
+            ),
+        ] {
+            assert_eq!(at(text, "a.png"), Some(before), "{text}");
+        }
+        // Written only as prose: the first whole occurrence; not written: none.
+        assert_eq!(at("a.png.bak or a.png", "a.png"), Some("a.png.bak or "));
+        assert_eq!(at("a.png.bak", "a.png"), None);
+        assert_eq!(at("anything", ""), None);
     }
 
     #[test]

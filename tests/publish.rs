@@ -428,6 +428,34 @@ fn check_passes_on_the_example_and_fails_on_a_planted_broken_link() {
     assert!(!site.path().join("public").exists(), "check writes nothing");
 }
 
+/// `check` points at the link, not at the first place its URL is written: here the prose
+/// names `notes/` and `fig.png` (and a longer URL holds them) before the broken link and
+/// image do.
+#[test]
+fn check_points_at_the_link_not_at_an_earlier_mention_of_its_url() {
+    let site = example_site();
+    let paper = site.path().join("content/papers/autorep.md");
+    let front = fs::read_to_string(&paper).unwrap();
+    let before = front.lines().count();
+    let body = "\nOur notes/ folder and fig.png (see [old](notes/fig.png.bak)) are below.\n\n\
+                Read [the notes](notes/) first.\n\n\
+                <img alt=\"figure\" src=\"fig.png\">\n";
+    fs::write(&paper, front + body).unwrap();
+    let out = run(site.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for (url, line, column) in [("notes/", before + 4, 18), ("fig.png", before + 6, 24)] {
+        let error = stderr
+            .split("\n\n")
+            .find(|d| d.contains(&format!("`{url}` on")))
+            .unwrap_or_else(|| panic!("no error for {url}:\n{stderr}"));
+        assert!(
+            error.contains(&format!("at content/papers/autorep.md:{line}:{column}\n")),
+            "{url} should point at line {line}, column {column}:\n{error}"
+        );
+    }
+}
+
 #[test]
 fn check_reports_formulas_and_papers_missing_fields() {
     let site = example_site();
