@@ -392,6 +392,7 @@ cases! {
     config_invalid_utf8,
     config_missing,
     config_no_base_url,
+    config_profile_without_as_of,
     config_javascript_author_link,
     config_tex_eaten_by_toml,
     profile_authors_line_missing,

@@ -132,14 +132,42 @@ fn a_theme_for_another_version_is_a_clear_error() {
     let out = run(site.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains(
-            "error: theme `old` supports scholarsite >=0.2, but this is scholarsite 0.1.0"
-        ),
-        "{stderr}"
-    );
-    assert!(stderr.contains("themes/old/theme.toml:3:"), "{stderr}");
     assert!(!site.path().join("public").exists());
+    // docs/themes.md shows this very error: its example is what the tool prints (for the
+    // version it names).
+    let docs = fs::read_to_string(repo().join("docs/themes.md")).unwrap();
+    let example = docs
+        .split("the build stops before rendering anything:\n\n```\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/themes.md shows the error");
+    assert_eq!(
+        stderr.replace(env!("CARGO_PKG_VERSION"), "0.1.0"),
+        example,
+        "docs/themes.md's example differs from what the build prints"
+    );
+}
+
+/// docs/themes.md names the context version templates see, and lists it among the versions.
+#[test]
+fn the_documented_context_version_is_the_one_templates_see() {
+    let docs = fs::read_to_string(repo().join("docs/themes.md")).unwrap();
+    let version = scholarsite::render::context::CONTEXT_VERSION;
+    assert!(
+        docs.contains(&format!("`site.context_version` (now **{version}**)")),
+        "docs/themes.md names another context version than {version}"
+    );
+    assert!(
+        docs.contains(&format!("\n- **{version}** (scholarsite ")),
+        "docs/themes.md's list of context versions has no entry for {version}"
+    );
+    assert!(
+        !docs.to_lowercase().contains("changelog")
+            || ["CHANGELOG.md", "CHANGELOG"]
+                .iter()
+                .any(|f| repo().join(f).is_file()),
+        "docs/themes.md mentions a changelog the repository does not have"
+    );
 }
 
 #[test]
