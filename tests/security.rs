@@ -1,6 +1,7 @@
 //! Hostile input: profile and front-matter text can never inject HTML or script, no link
-//! with a script URL is ever written, and no file is ever written outside the output folder,
-//! whatever titles, slugs and file names say.
+//! with a script URL is ever made from it, and no file is ever written outside the output
+//! folder, whatever titles, slugs and file names say. Raw HTML in a Markdown body is the
+//! author's and is written as is (README, "What is escaped, and what is yours").
 
 mod common;
 
@@ -341,6 +342,56 @@ fn slugs_that_leave_the_site_are_errors_in_every_form() {
     }
 }
 
+/// README's policy, exactly: raw HTML in a Markdown body is the author's and is written as
+/// written (an embed, and even a script link), while Markdown's own links and images with a
+/// script address are written with `#`.
+#[test]
+fn raw_html_in_a_markdown_body_is_written_as_is_and_markdown_links_are_neutralised() {
+    let site = example_site();
+    fs::write(
+        site.path().join("content/embed.md"),
+        "+++\ntitle = \"Embed\"\n+++\n\
+         <iframe src=\"https://www.youtube-nocookie.com/embed/abc\" title=\"talk\"></iframe>\n\n\
+         <p><a id=\"raw\" href=\"javascript:alert(1)\">raw</a></p>\n\n\
+         [md](javascript:alert(2)) ![img](javascript:alert(3)) [ref][r] <javascript:alert(4)>\n\n\
+         [r]: javascript:alert(5)\n",
+    )
+    .unwrap();
+    build(site.path());
+    let doc = html(&site.path().join("public/embed/index.html"));
+    let iframe = doc.select(&sel(".prose iframe")).next().expect("the embed");
+    assert_eq!(
+        iframe.value().attr("src"),
+        Some("https://www.youtube-nocookie.com/embed/abc")
+    );
+    let raw = doc.select(&sel("a#raw")).next().expect("the raw link");
+    assert_eq!(raw.value().attr("href"), Some("javascript:alert(1)"));
+    let risks: Vec<String> = script_risks(&site.path().join("public/embed/index.html"));
+    assert_eq!(
+        risks,
+        ["a <iframe> element", "<a href=\"javascript:alert(1)\">"],
+        "only the raw HTML's own"
+    );
+    for (what, selector, n) in [
+        ("links", ".prose a:not(#raw)", 3),
+        ("images", ".prose img", 1),
+    ] {
+        let targets: Vec<_> = doc
+            .select(&sel(selector))
+            .map(|e| {
+                e.value()
+                    .attr("href")
+                    .or(e.value().attr("src"))
+                    .unwrap_or("")
+            })
+            .collect();
+        assert!(
+            targets.len() == n && targets.iter().all(|t| *t == "#"),
+            "Markdown {what}: {targets:?}"
+        );
+    }
+}
+
 #[test]
 fn formulas_cannot_inject_html() {
     let site = hostile_site();
@@ -348,7 +399,10 @@ fn formulas_cannot_inject_html() {
     let mut text = fs::read_to_string(&profile).unwrap();
     text.push_str(
         "\nLGMay 5, 2020\nThird\n\nJane\n\nAbstract $\\operatorname{<img/src=x/onerror=alert(18)>}$ \
-         and $\\operatorname{<script>alert(19)</script>}$.\n",
+         and $\\operatorname{<script>alert(19)</script>}$, and KaTeX's trusted commands: \
+         $\\href{javascript:alert(20)}{a}$ $\\url{javascript:alert(21)}$ \
+         $\\htmlClass{evil}{b}$ $\\htmlId{evil}{c}$ $\\htmlStyle{background: url(javascript:alert(22))}{d}$ \
+         $\\htmlData{evil=1}{e}$.\n",
     );
     fs::write(&profile, text).unwrap();
     build(site.path());
@@ -359,4 +413,24 @@ fn formulas_cannot_inject_html() {
         }
     }
     assert!(all.is_empty(), "{}", all.join("\n"));
+    // \href, \url and \html… write their content, never a link or an attribute.
+    let page = site.path().join("public/papers/third/index.html");
+    let doc = html(&page);
+    let abs = doc.select(&sel(".abstract")).next().expect("the abstract");
+    for el in abs.descendants().filter_map(scraper::ElementRef::wrap) {
+        for (attr, value) in el.value().attrs() {
+            assert!(
+                !value.contains("evil") && !value.contains("alert") && attr != "data-evil",
+                "<{} {attr}=\"{value}\">",
+                el.value().name()
+            );
+        }
+    }
+    for content in ["a", "b", "c", "d", "e"] {
+        assert!(
+            abs.select(&sel("math"))
+                .any(|m| m.text().next().is_some_and(|t| t == content)),
+            "the content `{content}` of a trusted command is shown"
+        );
+    }
 }

@@ -7,8 +7,11 @@
 // `cargo run --example math_accept` (one JSON object per expression). An expression is
 // accepted by KaTeX or Temml when renderToString neither throws (throwOnError: true, strict
 // checks off) nor falls back to showing the source in the error colour (Temml does that for
-// unknown commands, KaTeX for commands disabled by `trust`). Prints the three rates and every expression KaTeX or Temml accepts
-// that scholarsite rejects, with scholarsite's reason, as Markdown.
+// unknown commands, KaTeX for commands disabled by `trust`). KaTeX runs with its default
+// `trust: false` (\href, \url, \includegraphics and \htmlClass/\htmlId/\htmlStyle/\htmlData
+// are refused) and again with `trust: true`, which a site may choose. Prints the rates and
+// every expression KaTeX or Temml accepts that scholarsite rejects, with scholarsite's reason,
+// as Markdown.
 
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -46,13 +49,16 @@ const accepts = (render, tex, display) => {
     return { ok: false, error: String(e.message || e).split("\n")[0] };
   }
 };
-const katexRender = (tex, displayMode) =>
+const katexWith = (trust) => (tex, displayMode) =>
   katex.renderToString(tex, {
     displayMode,
     throwOnError: true,
     strict: "ignore",
     errorColor: ERROR_COLOR,
+    trust,
   });
+const katexRender = katexWith(false);
+const katexTrusting = katexWith(true);
 const temmlRender = (tex, displayMode) =>
   temml.renderToString(tex, {
     displayMode,
@@ -63,6 +69,7 @@ const temmlRender = (tex, displayMode) =>
 
 let ours = 0;
 let k = 0;
+let kt = 0;
 let t = 0;
 const katexOnly = [];
 const temmlOnly = [];
@@ -72,6 +79,7 @@ for (const r of rows) {
   const tr = accepts(temmlRender, r.tex, r.display);
   ours += r.ok ? 1 : 0;
   k += kr.ok ? 1 : 0;
+  kt += accepts(katexTrusting, r.tex, r.display).ok ? 1 : 0;
   t += tr.ok ? 1 : 0;
   if (kr.ok && !r.ok) katexOnly.push(r);
   if (tr.ok && !r.ok && !kr.ok) temmlOnly.push(r);
@@ -87,6 +95,7 @@ lines.push("| renderer | accepted | rate |");
 lines.push("|---|---|---|");
 lines.push(`| scholarsite (pulldown-latex 0.8 + rewrite layer) | ${ours} | ${pct(ours)} |`);
 lines.push(`| KaTeX ${katex.version} | ${k} | ${pct(k)} |`);
+lines.push(`| KaTeX ${katex.version}, \`trust: true\` | ${kt} | ${pct(kt)} |`);
 lines.push(`| Temml ${temml.version} | ${t} | ${pct(t)} |`);
 lines.push("");
 lines.push(`Accepted by KaTeX, rejected by scholarsite (${katexOnly.length}):`);
