@@ -99,10 +99,11 @@ struct AppState {
 /// Runs the dev server until Ctrl-C.
 pub fn serve(opts: &ServeOptions) -> Result<()> {
     let (listener, port) = bind(opts)?;
-    let host = if opts.bind.is_unspecified() || opts.bind.is_loopback() {
-        "127.0.0.1".to_string()
-    } else {
-        opts.bind.to_string()
+    // The address the server answers on: 0.0.0.0 and :: answer on 127.0.0.1 too.
+    let host = match opts.bind {
+        a if a.is_unspecified() => "127.0.0.1".to_string(),
+        std::net::IpAddr::V6(a) => format!("[{a}]"),
+        a => a.to_string(),
     };
     let base_path = configured_base_path(&opts.root, opts.drafts);
     let url = format!("http://{host}:{port}{base_path}");
