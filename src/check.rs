@@ -9,6 +9,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use crate::base::diag::{Diagnostic, Location, Result, Severity};
+use crate::base::progress::Progress;
 use crate::build;
 use crate::load::settings::Settings;
 use crate::model::{Site, TEX_PROBLEM};
@@ -56,10 +57,12 @@ struct Reference {
     is_image: bool,
 }
 
-/// Checks the site; errors that stop the build are returned as `Err`.
-pub fn check(settings: &Settings, external: bool) -> Result<CheckReport> {
+/// Checks the site; errors that stop the build are returned as `Err`. Its stages are reported
+/// to `progress`.
+pub fn check(settings: &Settings, external: bool, progress: &Progress) -> Result<CheckReport> {
     let memory = Memory::new();
-    let rendered = build::render_into(settings, &memory)?;
+    let rendered = build::render_into_with(settings, &memory, progress)?;
+    progress.stage("checking links");
     let files = memory.into_files();
     let mut diagnostics: Vec<Diagnostic> = rendered
         .warnings
@@ -104,6 +107,7 @@ pub fn check(settings: &Settings, external: bool) -> Result<CheckReport> {
         }
     }
     if external {
+        progress.stage("checking external links");
         diagnostics.extend(check_external(&external_urls, &references, &sources));
     }
     Ok(CheckReport {

@@ -23,7 +23,7 @@ use crate::load::content::{Asset, Kind, Links};
 use crate::load::profile::Stats;
 use crate::load::settings::AuthorLinks;
 
-pub use assemble::{PaperCache, assemble};
+pub use assemble::{PaperCache, assemble, title_slug};
 pub use groups::group_years;
 pub use paper::TEX_PROBLEM;
 
