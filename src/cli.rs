@@ -24,8 +24,8 @@ pub struct Cli {
     /// The site folder (where config.toml is).
     #[arg(short, long, global = true, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
-    /// When to colour messages: `auto` (when stderr is a terminal and NO_COLOR is not set),
-    /// `always` or `never`.
+    /// When to colour messages: auto (when stderr is a terminal and NO_COLOR is not set),
+    /// always or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
     /// What to do.
@@ -72,9 +72,9 @@ pub enum Command {
 /// When messages are coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
-    /// When stderr is a terminal and `NO_COLOR` is not set (or empty).
+    /// When stderr is a terminal and NO_COLOR is not set (or empty).
     Auto,
-    /// Always, even into a pipe or with `NO_COLOR` set.
+    /// Always, even into a pipe or with NO_COLOR set.
     Always,
     /// Never.
     Never,

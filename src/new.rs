@@ -5,11 +5,12 @@
 
 use std::fs;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::base::date::Date;
 use crate::base::diag::{Diagnostic, Result};
 use crate::base::text::{is_valid_slug, toml_string};
+use crate::load::content;
 use crate::load::profile::{self, ProfilePaper};
 use crate::load::settings::{Overrides, Settings};
 use crate::model::title_slug;
@@ -63,6 +64,14 @@ pub fn paper(root: &Path, title: &str, slug: Option<&str>) -> Result<String> {
             );
         }
     }
+    if let Some(other) = paper_file_with_slug(&settings, &slug, &macros) {
+        return Err(Diagnostic::error(format!(
+            "`{}` is already the file of this paper",
+            other.display()
+        ))
+        .hint("edit that file: two files for one paper are an error at build")
+        .into());
+    }
     let today = Date::today();
     let (owner, matched) = profile_match(&settings, &slug, &macros);
     let text = front_matter(
@@ -96,6 +105,25 @@ pub fn paper(root: &Path, title: &str, slug: Option<&str>) -> Result<String> {
         "Created {}: {what}.\nEdit its front matter and write about the paper below it.",
         path.display()
     ))
+}
+
+/// The content file that already stands for the paper of slug `slug` (by its `slug`, its
+/// title, or its file name, as the build matches them), if any.
+fn paper_file_with_slug(settings: &Settings, slug: &str, macros: &tex::Macros) -> Option<PathBuf> {
+    let (content, _) = content::load(&settings.root).ok()?;
+    content
+        .papers
+        .into_iter()
+        .find(|file| {
+            let m = &file.matter;
+            let key = match (&m.slug, &m.title) {
+                (Some(s), _) => s.clone(),
+                (None, Some(t)) => title_slug(t, &macros.with(&m.macros)),
+                (None, None) => String::new(),
+            };
+            key == slug || (key.is_empty() && file.shown.file_stem().is_some_and(|s| s == slug))
+        })
+        .map(|file| file.shown)
 }
 
 /// `slug = "…"` is needed only when the file's name does not follow from the title.
