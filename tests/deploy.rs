@@ -443,16 +443,40 @@ fn site_for_deploy() -> (tempfile::TempDir, PathBuf) {
 
 const PAGES_URL: &str = "https://jane.github.io/homepage";
 
-#[test]
-fn the_pages_workflow_installs_the_release_binary_checks_builds_and_uploads_the_site() {
-    if !have_runner_tools() {
-        return;
-    }
+/// What the release server has for the pinned version.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Release {
+    /// The archive and its checksum, as release.yml makes them.
+    Published,
+    /// The archive, with a checksum that does not match it.
+    WrongChecksum,
+    /// Nothing (a version without binaries).
+    Missing,
+}
+
+/// A deploy of a site from `init --profile` (its output folder moved to `docs/`), after
+/// `prepare` changed it, with the release server holding `release`.
+struct Deploy {
+    tmp: tempfile::TempDir,
+    site: PathBuf,
+    runner: Runner,
+    outcome: Outcome,
+}
+
+fn deploy(release: Release, prepare: impl FnOnce(&Path)) -> Deploy {
     let (tmp, site) = site_for_deploy();
+    prepare(&site);
     let releases = tmp.path().join("releases");
     fs::create_dir_all(&releases).unwrap();
-    let version = env!("CARGO_PKG_VERSION");
-    make_release(&releases, version);
+    if release != Release::Missing {
+        let archive = make_release(&releases, env!("CARGO_PKG_VERSION"));
+        if release == Release::WrongChecksum {
+            let sum = releases.join(format!("{archive}.sha256"));
+            let text = fs::read_to_string(&sum).unwrap();
+            let flipped = if text.starts_with('0') { "1" } else { "0" };
+            fs::write(&sum, format!("{flipped}{}", &text[1..])).unwrap();
+        }
+    }
     let port = release_server(releases);
     let mut runner = Runner::new(&site, PAGES_URL);
     runner.env.insert(
@@ -460,10 +484,31 @@ fn the_pages_workflow_installs_the_release_binary_checks_builds_and_uploads_the_
         format!("http://127.0.0.1:{port}/releases/download"),
     );
     runner.path_first.push(fake_cargo(tmp.path()));
-    let uploaded = match runner.run() {
+    let outcome = runner.run();
+    Deploy {
+        tmp,
+        site,
+        runner,
+        outcome,
+    }
+}
+
+#[test]
+fn the_pages_workflow_installs_the_release_binary_checks_builds_and_uploads_the_site() {
+    if !have_runner_tools() {
+        return;
+    }
+    let Deploy {
+        tmp,
+        site,
+        runner,
+        outcome,
+    } = deploy(Release::Published, |_| {});
+    let uploaded = match outcome {
         Outcome::Uploaded(path) => path,
         Outcome::Failed(step, out) => panic!("{step} failed:\n{out}\n{}", runner.log),
     };
+    let version = env!("CARGO_PKG_VERSION");
     assert!(
         runner.log.contains(&format!(
             "Installed the scholarsite {version} release binary for x86_64-unknown-linux-musl."
@@ -495,24 +540,16 @@ fn a_broken_link_stops_the_deploy_before_anything_is_uploaded() {
     if !have_runner_tools() {
         return;
     }
-    let (tmp, site) = site_for_deploy();
-    let releases = tmp.path().join("releases");
-    fs::create_dir_all(&releases).unwrap();
-    make_release(&releases, env!("CARGO_PKG_VERSION"));
-    let port = release_server(releases);
     // An absolute link that works at a user site's root, not under /homepage/.
-    fs::create_dir_all(site.join("content")).unwrap();
-    fs::write(
-        site.join("content/_index.md"),
-        "My [papers](/papers/) and [CV](/cv/).\n",
-    )
-    .unwrap();
-    let mut runner = Runner::new(&site, PAGES_URL);
-    runner.env.insert(
-        "SCHOLARSITE_RELEASES".into(),
-        format!("http://127.0.0.1:{port}/releases/download"),
-    );
-    match runner.run() {
+    let d = deploy(Release::Published, |site| {
+        fs::create_dir_all(site.join("content")).unwrap();
+        fs::write(
+            site.join("content/_index.md"),
+            "My [papers](/papers/) and [CV](/cv/).\n",
+        )
+        .unwrap();
+    });
+    match d.outcome {
         Outcome::Failed(step, out) => {
             assert_eq!(step, "Check the site");
             assert!(out.contains("error: link `/cv/`"), "{out}");
@@ -527,40 +564,23 @@ fn without_a_verified_release_binary_the_workflow_compiles_scholarsite() {
         return;
     }
     let version = env!("CARGO_PKG_VERSION");
-    for tamper in ["wrong checksum", "no release"] {
-        let (tmp, site) = site_for_deploy();
-        let releases = tmp.path().join("releases");
-        fs::create_dir_all(&releases).unwrap();
-        if tamper == "wrong checksum" {
-            let archive = make_release(&releases, version);
-            let sum = releases.join(format!("{archive}.sha256"));
-            let text = fs::read_to_string(&sum).unwrap();
-            let flipped = if text.starts_with('0') { "1" } else { "0" };
-            fs::write(&sum, format!("{flipped}{}", &text[1..])).unwrap();
-        }
-        let port = release_server(releases);
-        let mut runner = Runner::new(&site, PAGES_URL);
-        runner.env.insert(
-            "SCHOLARSITE_RELEASES".into(),
-            format!("http://127.0.0.1:{port}/releases/download"),
-        );
-        runner.path_first.push(fake_cargo(tmp.path()));
-        let outcome = runner.run();
+    for release in [Release::WrongChecksum, Release::Missing] {
+        let d = deploy(release, |_| {});
+        let log = &d.runner.log;
         assert!(
-            matches!(outcome, Outcome::Uploaded(_)),
-            "{tamper}: {outcome:?}\n{}",
-            runner.log
+            matches!(d.outcome, Outcome::Uploaded(_)),
+            "{release:?}: {:?}\n{log}",
+            d.outcome
         );
         assert!(
-            runner.log.contains(&format!(
+            log.contains(&format!(
                 "::warning::No verified scholarsite {version} release binary for x86_64: \
                  compiling it from source."
             )),
-            "{tamper}: {}",
-            runner.log
+            "{release:?}: {log}"
         );
-        let calls = fs::read_to_string(tmp.path().join("cargo-calls")).unwrap();
-        let root = runner.runner_temp().join("scholarsite");
+        let calls = fs::read_to_string(d.tmp.path().join("cargo-calls")).unwrap();
+        let root = d.runner.runner_temp().join("scholarsite");
         assert_eq!(
             calls.trim(),
             format!(
@@ -568,7 +588,7 @@ fn without_a_verified_release_binary_the_workflow_compiles_scholarsite() {
                 root.display(),
                 env!("CARGO_PKG_REPOSITORY")
             ),
-            "{tamper}"
+            "{release:?}"
         );
     }
 }
