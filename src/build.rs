@@ -176,6 +176,7 @@ fn load_with(settings: &Settings, progress: &Progress) -> Result<Loaded> {
     let (site, w, _) = model::assemble(settings, profile.as_ref(), &content, None)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.extend(w);
+    warnings.extend(render::lint::check(settings, &theme, &site));
     watch.lap("assemble");
     Ok(Loaded {
         site,

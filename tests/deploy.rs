@@ -154,8 +154,19 @@ fn a_fresh_site_takes_the_pasted_profile_name_and_warns_about_the_sample_paper()
         ),
         "{stderr}"
     );
+    assert_eq!(
+        stderr.matches("warning:").count(),
+        1,
+        "the sample is reported once, not also as a paper without date or authors: {stderr}"
+    );
+    // `check` (which the Pages workflow runs before deploying) makes it an error.
     let check = run(&site, &["check"]);
-    assert!(text(&check.stderr).contains("this is the sample paper"));
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        text(&check.stderr).starts_with("error: this is the sample paper"),
+        "{}",
+        text(&check.stderr)
+    );
     let home = html(&site.join("public/index.html"));
     let title: String = home.select(&sel("title")).next().unwrap().text().collect();
     assert!(title.contains("Shaoyi Huang"), "{title}");

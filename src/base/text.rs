@@ -91,6 +91,18 @@ pub fn is_safe_url(url: &str) -> bool {
         .any(|scheme| cleaned.starts_with(scheme))
 }
 
+/// A file of the site as a setting names it, relative to the site root: `photo.jpg`,
+/// `/photo.jpg` and `static/photo.jpg` (files in `static/` are published at the root) are all
+/// `photo.jpg`. Addresses of other sites (`https://…`, `//cdn…`) are returned as they are.
+pub fn site_file(value: &str) -> &str {
+    let value = value.trim();
+    if value.contains("://") || value.starts_with("//") {
+        return value;
+    }
+    let rel = value.trim_start_matches('/');
+    rel.strip_prefix("static/").unwrap_or(rel)
+}
+
 /// The visible text of an HTML fragment (tags removed, entities decoded, whitespace collapsed),
 /// for descriptions, search indexes and slugs. MathML annotations (the TeX source) are skipped.
 pub fn html_to_text(html: &str) -> String {

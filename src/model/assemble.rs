@@ -11,12 +11,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::groups::{group_categories, group_years, sort_newest_first};
+use super::links::SourceLinks;
 use super::names::owner_names;
 use super::pages::{render_markdown, render_news, render_pages};
 use super::paper::{Draft, Title, render_paper, render_title};
-use super::{Owner, Paper, Site, keys};
-use crate::base::diag::{Diagnostic, Location, Result};
-use crate::base::text::{html_to_words, slugify};
+use super::{Owner, Paper, Site, checks, keys};
+use crate::base::diag::{Diagnostic, Location, Result, Severity};
+use crate::base::text::{html_to_words, site_file, slugify};
 use crate::load::categories::Resolver;
 use crate::load::content::{Content, Links, PaperFile};
 use crate::load::profile::{Profile, ProfilePaper};
@@ -60,6 +61,7 @@ pub fn assemble(
             );
         }
     }
+    let known = drafts.len();
     let mut errors = Vec::new();
     let mut enriched_by: HashMap<usize, &Path> = HashMap::new();
     for file in &content.papers {
@@ -67,7 +69,7 @@ pub fn assemble(
             continue;
         }
         match merge_file(&mut drafts, &mut by_slug, &mut enriched_by, file, &macros) {
-            Ok(true) if file.matter.sample => warnings.push(sample_warning(file)),
+            Ok(true) if file.matter.sample => warnings.push(checks::sample(file)),
             Ok(_) => {}
             Err(e) => errors.extend(e.diagnostics),
         }
@@ -75,20 +77,28 @@ pub fn assemble(
     if !errors.is_empty() {
         return Err(crate::base::diag::Error::from(errors).with_warnings(warnings));
     }
+    for d in &mut drafts {
+        if let Some(file) = d.file {
+            checks::normalise_ids(&mut d.links, file, &mut warnings);
+        }
+    }
+    warnings.extend(checks::near_misses(&drafts, known));
+    warnings.extend(checks::incomplete(&drafts));
     let resolver = Resolver::new(&settings.categories);
     let owner_names = owner_names(&owner.name, &settings.author.aliases);
+    let links = SourceLinks::new(&settings.root, &settings.base_path, content, &drafts);
     let rendered: Vec<(u64, RenderedPaper)> = drafts
         .into_par_iter()
         .map(|d| {
             let Some(cache) = cache else {
-                let (paper, w) = render_paper(d, &resolver, &owner_names, &macros);
+                let (paper, w) = render_paper(d, &resolver, &owner_names, &macros, &links);
                 return (0, (Arc::new(paper), w));
             };
-            let fp = d.fingerprint(&owner_names);
+            let fp = d.fingerprint(&owner_names, &links);
             match cache.papers.get(&fp) {
                 Some(hit) => (fp, hit.clone()),
                 None => {
-                    let (mut paper, w) = render_paper(d, &resolver, &owner_names, &macros);
+                    let (mut paper, w) = render_paper(d, &resolver, &owner_names, &macros, &links);
                     paper.fingerprint = fp;
                     (fp, (Arc::new(paper), w))
                 }
@@ -105,11 +115,12 @@ pub fn assemble(
         papers.push(paper);
     }
     sort_newest_first(&mut papers);
-    let pages = render_pages(&content.pages, settings.drafts, &macros, &mut warnings);
+    let with = (&macros, &links);
+    let pages = render_pages(&content.pages, settings.drafts, with, &mut warnings);
     let bio_html = content
         .bio
         .as_ref()
-        .map(|bio| render_markdown(bio, "the biography", &macros, &mut warnings));
+        .map(|bio| render_markdown(bio, "the biography", with, &mut warnings));
     let site = Site {
         owner,
         stats: profile.map(|p| p.stats.clone()).unwrap_or_default(),
@@ -123,9 +134,16 @@ pub fn assemble(
         papers,
         pages,
         bio_html,
-        news: render_news(settings, &content.news, &macros, &mut warnings),
+        news: render_news(settings, &content.news, with, &mut warnings),
         assets: content.assets.clone(),
     };
+    // Broken `@/` links are errors: the site is not built with them.
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = warnings
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Err(crate::base::diag::Error::from(errors).with_warnings(warnings));
+    }
     Ok((site, warnings, next_cache))
 }
 
@@ -142,7 +160,7 @@ fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {
         })?;
     Ok(Owner {
         name,
-        photo: a.photo.clone(),
+        photo: a.photo.as_deref().map(|p| site_file(p).to_string()),
         position: a.position.clone(),
         affiliation: a.affiliation.clone(),
         email: a.email.clone(),
@@ -212,20 +230,6 @@ fn add_profile_paper<'a>(
         profile: Some((file, paper)),
         file: None,
     });
-}
-
-/// The sample paper `scholarsite init` writes enriches the sample profile's paper; once a real
-/// profile is pasted it matches nothing and would be published as a paper of its own.
-fn sample_warning(file: &PaperFile) -> Diagnostic {
-    Diagnostic::warning(
-        "this is the sample paper written by `scholarsite init`, and no paper in your profile \
-         has its title: it is published on your site as a paper of its own",
-    )
-    .at(file.key_location("sample"))
-    .hint(format!(
-        "delete `{}` (or remove `sample = true` from it to keep it as a paper of yours)",
-        file.shown.display()
-    ))
 }
 
 /// Applies a content file: enriches the matching profile paper or adds a new paper. Returns

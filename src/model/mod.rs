@@ -6,8 +6,10 @@
 //! sorts and groups, [`keys`] makes citation keys and [`names`] splits people's names.
 
 mod assemble;
+mod checks;
 mod groups;
 pub mod keys;
+mod links;
 pub mod names;
 mod pages;
 mod paper;
@@ -24,6 +26,7 @@ use crate::load::profile::Stats;
 use crate::load::settings::AuthorLinks;
 
 pub use assemble::{PaperCache, assemble, title_slug};
+pub use checks::{INCOMPLETE_PAPER, SAMPLE_PAPER};
 pub use groups::group_years;
 pub use paper::TEX_PROBLEM;
 

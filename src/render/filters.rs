@@ -9,13 +9,15 @@ pub fn register(tera: &mut Tera) {
     tera.register_test("css_color", css_color);
 }
 
-/// `value is css_color`: a CSS colour that is safe to write into a stylesheet: `#rgb`,
-/// `#rrggbb` (with optional alpha), a colour function such as `rgb(…)`, `hsl(…)`, `oklch(…)`
-/// holding only numbers, spaces, `.`, `,`, `%`, `/` and `-`, or a named colour.
+/// `value is css_color`: whether the value is a string [`is_css_color`] accepts.
 fn css_color(value: &Value, _: Kwargs, _: &State) -> bool {
-    let Some(s) = value.as_str() else {
-        return false;
-    };
+    value.as_str().is_some_and(is_css_color)
+}
+
+/// A CSS colour that is safe to write into a stylesheet: `#rgb`, `#rrggbb` (with optional
+/// alpha), a colour function such as `rgb(…)`, `hsl(…)`, `oklch(…)` holding only numbers,
+/// spaces, `.`, `,`, `%`, `/` and `-`, or a named colour.
+pub fn is_css_color(s: &str) -> bool {
     let s = s.trim();
     if let Some(hex) = s.strip_prefix('#') {
         return matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());
