@@ -36,7 +36,8 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a new site in DIR that builds at once (config, a small profile, one paper).
+    /// Create a new site in DIR that builds at once: from your scraped profile (--profile FILE),
+    /// or a sample (a small profile and one paper).
     Init(InitArgs),
     /// Build the site into the output folder (public/ unless config.toml or -o says otherwise).
     ///
