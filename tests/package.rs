@@ -110,6 +110,43 @@ fn the_package_holds_what_the_crate_needs_and_nothing_else() {
     );
 }
 
+/// What crates.io checks on upload and `cargo publish --dry-run` does not: the metadata it
+/// requires, at most five keywords of at most 20 characters, and the categories' slugs.
+#[test]
+fn the_manifest_meets_crates_io_rules() {
+    let manifest = manifest();
+    let package = &manifest["package"];
+    for key in [
+        "description",
+        "license",
+        "repository",
+        "readme",
+        "rust-version",
+    ] {
+        assert!(package.get(key).is_some(), "{key}");
+    }
+    let keywords = package["keywords"].as_array().unwrap();
+    assert!(keywords.len() <= 5, "{keywords:?}");
+    for k in keywords {
+        let k = k.as_str().unwrap();
+        assert!(
+            k.len() <= 20
+                && k.starts_with(|c: char| c.is_ascii_alphabetic())
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+            "keyword `{k}`"
+        );
+    }
+    // Slugs of crates.io's category list (the two used here).
+    for c in package["categories"].as_array().unwrap() {
+        let c = c.as_str().unwrap();
+        assert!(
+            ["command-line-utilities", "web-programming"].contains(&c),
+            "category `{c}` is not one checked here"
+        );
+    }
+}
+
 /// `a/b/../c` → `a/c`, as a `/`-separated string.
 fn normalize(path: &Path) -> String {
     let mut parts: Vec<String> = Vec::new();
