@@ -86,7 +86,10 @@ pub fn assemble(
     warnings.extend(checks::incomplete(&drafts));
     let resolver = Resolver::new(&settings.categories);
     let owner_names = owner_names(&owner.name, &settings.author.aliases);
-    let links = SourceLinks::new(&settings.root, &settings.base_path, content, &drafts);
+    let paper_files = drafts
+        .iter()
+        .filter_map(|d| Some((d.file?.shown.as_path(), d.slug.as_str())));
+    let links = SourceLinks::new(&settings.root, &settings.base_path, content, paper_files);
     let rendered: Vec<(u64, RenderedPaper)> = drafts
         .into_par_iter()
         .map(|d| {
