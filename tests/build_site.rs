@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
@@ -447,8 +447,9 @@ fn init_scaffolds_a_site_that_builds_without_a_themes_folder() {
     assert_eq!(again.status.code(), Some(1), "refuses a non-empty folder");
 }
 
-/// The long flags written in README's "Command line" block, per subcommand.
-fn readme_flags() -> std::collections::BTreeMap<String, BTreeSet<String>> {
+/// The long flags written in README's "Command line" block, by the command they follow
+/// (`"build"`, `"new paper"`; `""` for a line of flags every command takes).
+fn readme_flags(cli: &clap::Command) -> BTreeMap<String, BTreeSet<String>> {
     let readme = fs::read_to_string(repo().join("README.md")).unwrap();
     let section = readme
         .split("\n## Command line\n")
@@ -458,15 +459,20 @@ fn readme_flags() -> std::collections::BTreeMap<String, BTreeSet<String>> {
         .split("```")
         .nth(1)
         .expect("a code block in the Command line section");
-    let mut flags: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    let mut flags: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for line in block.lines() {
         let line = line.split('#').next().unwrap_or("");
-        let mut words = line.split_whitespace();
+        let mut words = line.split_whitespace().peekable();
         if words.next() != Some("scholarsite") {
             continue;
         }
-        let Some(sub) = words.next() else { continue };
-        let set = flags.entry(sub.to_string()).or_default();
+        let (mut path, mut cmd) = (Vec::new(), cli);
+        while let Some(sub) = words.peek().and_then(|w| cmd.find_subcommand(w)) {
+            path.push(sub.get_name());
+            cmd = sub;
+            words.next();
+        }
+        let set = flags.entry(path.join(" ")).or_default();
         for word in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '/')) {
             if let Some(i) = word.find("--") {
                 set.insert(word[i..].to_string());
@@ -476,9 +482,27 @@ fn readme_flags() -> std::collections::BTreeMap<String, BTreeSet<String>> {
     flags
 }
 
-/// Every flag of every subcommand, as clap knows it, is in that subcommand's `--help` with a
-/// description, and in README's Command line block (a global flag such as `--root` once);
-/// every flag README names there exists.
+/// Every command and subcommand clap knows, with its path (`["new", "paper"]`).
+fn commands(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<(Vec<String>, clap::Command)>) {
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let mut p = path.clone();
+        p.push(sub.get_name().to_string());
+        out.push((p.clone(), sub.clone()));
+        commands(sub, p, out);
+    }
+}
+
+/// The long flags of a command, without `--help` and `--version`.
+fn long_flags(cmd: &clap::Command) -> Vec<(String, &clap::Arg)> {
+    cmd.get_arguments()
+        .filter_map(|a| a.get_long().map(|l| (format!("--{l}"), a)))
+        .filter(|(l, _)| l != "--help" && l != "--version")
+        .collect()
+}
+
+/// Every flag of every command, as clap knows it, is in that command's `--help` with a
+/// description, and in README's Command line block (on its command's line; a flag every
+/// command takes, such as `--root`, once); every flag README names there exists.
 #[test]
 fn usage_errors_exit_2_and_help_is_complete() {
     use clap::CommandFactory;
@@ -491,29 +515,29 @@ fn usage_errors_exit_2_and_help_is_complete() {
 
     let mut cli = scholarsite::cli::Cli::command();
     cli.build();
-    let global: Vec<String> = cli
-        .get_arguments()
-        .filter(|a| a.is_global_set())
-        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+    let global: Vec<String> = long_flags(&cli)
+        .into_iter()
+        .filter(|(_, a)| a.is_global_set())
+        .map(|(l, _)| l)
         .collect();
     assert!(global.contains(&"--root".to_string()), "{global:?}");
-    let readme = readme_flags();
+    let readme = readme_flags(&cli);
     let anywhere: BTreeSet<&String> = readme.values().flatten().collect();
+    let mut all = Vec::new();
+    commands(&cli, Vec::new(), &mut all);
     let mut seen = BTreeSet::new();
-    for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = sub.get_name();
-        let help = run(tmp.path(), &[name, "--help"]);
+    for (path, cmd) in &all {
+        let name = path.join(" ");
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let help = run(tmp.path(), &args);
         assert!(help.status.success(), "{name} --help");
         let help = String::from_utf8_lossy(&help.stdout).into_owned();
-        let documented = readme.get(name).cloned().unwrap_or_default();
-        let mut flags = BTreeSet::new();
-        for arg in sub.get_arguments() {
-            let Some(long) = arg.get_long().filter(|l| !["help", "version"].contains(l)) else {
-                continue;
-            };
-            let flag = format!("--{long}");
+        let documented = readme.get(&name).cloned().unwrap_or_default();
+        let flags = long_flags(cmd);
+        for (flag, arg) in &flags {
             assert!(
-                help.contains(&flag),
+                help.contains(flag.as_str()),
                 "`scholarsite {name} --help` does not show {flag}:\n{help}"
             );
             assert!(
@@ -522,40 +546,42 @@ fn usage_errors_exit_2_and_help_is_complete() {
                 "{name} {flag} has no description"
             );
             assert!(
-                documented.contains(&flag) || (global.contains(&flag) && anywhere.contains(&flag)),
+                documented.contains(flag) || (global.contains(flag) && anywhere.contains(flag)),
                 "README's Command line block does not name `scholarsite {name} {flag}`"
             );
-            seen.insert((name.to_string(), flag.clone()));
-            flags.insert(flag);
+            seen.insert(format!("{name} {flag}"));
         }
         for flag in &documented {
             assert!(
-                flags.contains(flag),
+                flags.iter().any(|(f, _)| f == flag),
                 "README names `scholarsite {name} {flag}`, which does not exist"
             );
         }
     }
-    for (sub, flag) in [
-        ("build", "--watch"),
-        ("build", "--poll"),
-        ("build", "--dump-context"),
-        ("build", "--output-dir"),
-        ("build", "--base-url"),
-        ("serve", "--poll"),
-        ("serve", "--port"),
-        ("check", "--external"),
-        ("init", "--force"),
-    ] {
+    for flag in &readme.get("").cloned().unwrap_or_default() {
         assert!(
-            seen.contains(&(sub.to_string(), flag.to_string())),
-            "{sub} {flag}"
+            global.contains(flag),
+            "README names `scholarsite {flag}` for every command, which is not a global flag"
         );
     }
-    for sub in readme.keys() {
+    for name in readme.keys().filter(|k| !k.is_empty()) {
         assert!(
-            cli.find_subcommand(sub).is_some(),
-            "README's Command line names `scholarsite {sub}`, which does not exist"
+            all.iter().any(|(p, _)| &p.join(" ") == name),
+            "README's Command line names `scholarsite {name}`, which does not exist"
         );
+    }
+    for flag in [
+        "build --watch",
+        "build --poll",
+        "build --dump-context",
+        "build --output-dir",
+        "build --base-url",
+        "serve --poll",
+        "serve --port",
+        "check --external",
+        "init --force",
+    ] {
+        assert!(seen.contains(flag), "{flag}");
     }
 }
 

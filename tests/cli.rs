@@ -28,27 +28,21 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Whether `tool` runs here; outside CI a missing tool is a skip with a notice, under CI a
-/// failure (`.ci/run` installs it).
-fn have(tool: &str, install: &str) -> bool {
+/// Fails unless `tool` runs here (`.ci/run` installs it). Tests that call this for a tool a
+/// Debian system may lack are marked as needing it (see `common::require_tool`).
+fn require(tool: &str, install: &str) {
     let found = Command::new(tool)
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    if !found {
-        let msg = format!("{tool} is not installed: {install}");
-        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "{msg}");
-        eprintln!("SKIPPED: {msg}");
-    }
-    found
+    require_tool(found, &format!("{tool} is not installed: {install}"));
 }
 
-/// Runs `command` (a shell command line) in a pseudo-terminal with `script`, so that stdout
-/// and stderr are a terminal; returns everything the terminal showed.
-fn in_terminal(dir: &Path, command: &str, env: &[(&str, &str)]) -> Option<String> {
-    if !have("script", "apt-get install bsdutils") {
-        return None;
-    }
+/// Runs `command` (a shell command line) in a pseudo-terminal with `script` (util-linux, in
+/// every Debian system), so that stdout and stderr are a terminal; returns everything the
+/// terminal showed.
+fn in_terminal(dir: &Path, command: &str, env: &[(&str, &str)]) -> String {
+    require("script", "apt-get install bsdutils");
     let mut cmd = Command::new("script");
     cmd.args(["-qec", command, "/dev/null"])
         .current_dir(dir)
@@ -59,7 +53,7 @@ fn in_terminal(dir: &Path, command: &str, env: &[(&str, &str)]) -> Option<String
         cmd.env(k, v);
     }
     let out = cmd.output().expect("run script");
-    Some(text(&out.stdout))
+    text(&out.stdout)
 }
 
 fn bin() -> &'static str {
@@ -104,22 +98,20 @@ fn colour_follows_the_flag_no_color_and_the_terminal() {
     }
     // In a terminal: coloured unless NO_COLOR is set or --color never.
     let build = format!("{} build", bin());
-    let Some(tty) = in_terminal(dir, &build, &[]) else {
-        return;
-    };
+    let tty = in_terminal(dir, &build, &[]);
     assert!(
         tty.contains("\x1b[1m\x1b[31merror:\x1b[0m unknown key"),
         "{tty:?}"
     );
-    let no_color = in_terminal(dir, &build, &[("NO_COLOR", "1")]).unwrap();
+    let no_color = in_terminal(dir, &build, &[("NO_COLOR", "1")]);
     assert!(no_color.contains("error: unknown key"), "{no_color:?}");
     assert!(!no_color.contains(ESC), "{no_color:?}");
-    let empty = in_terminal(dir, &build, &[("NO_COLOR", "")]).unwrap();
+    let empty = in_terminal(dir, &build, &[("NO_COLOR", "")]);
     assert!(
         empty.contains(ESC),
         "an empty NO_COLOR does not count: {empty:?}"
     );
-    let never = in_terminal(dir, &format!("{} --color=never build", bin()), &[]).unwrap();
+    let never = in_terminal(dir, &format!("{} --color=never build", bin()), &[]);
     assert!(
         never.contains("error: unknown key") && !never.contains(ESC),
         "{never:?}"
@@ -166,19 +158,17 @@ fn the_progress_line_shows_on_a_terminal_only() {
     // A terminal, with the one-second delay made zero: the line is drawn, then erased before
     // the summary.
     let env = [("SCHOLARSITE_PROGRESS_AFTER_MS", "0")];
-    let Some(tty) = in_terminal(dir, &format!("{} build", bin()), &env) else {
-        return;
-    };
+    let tty = in_terminal(dir, &format!("{} build", bin()), &env);
     let drawn = tty
         .find("\r\x1b[2KBuilding… ")
         .unwrap_or_else(|| panic!("{tty:?}"));
     let erased = tty.rfind("\r\x1b[2K").unwrap();
     let summary = tty.find("Built ").unwrap_or_else(|| panic!("{tty:?}"));
     assert!(drawn < erased && erased < summary, "{tty:?}");
-    let check = in_terminal(dir, &format!("{} check", bin()), &env).unwrap();
+    let check = in_terminal(dir, &format!("{} check", bin()), &env);
     assert!(check.contains("\r\x1b[2KChecking… "), "{check:?}");
     // With the default delay a build of the example (milliseconds) shows no line.
-    let quick = in_terminal(dir, &format!("{} build", bin()), &[]).unwrap();
+    let quick = in_terminal(dir, &format!("{} build", bin()), &[]);
     assert!(!quick.contains("Building…"), "{quick:?}");
 }
 
@@ -226,17 +216,19 @@ fn bash_completion_completes_commands_flags_and_values() {
     assert!(complete(&["scholarsite", "new", ""]).contains(&"paper".to_string()));
 }
 
+/// The completion script for `shell`, written into `dir`: its text and its path.
+fn completion_script(dir: &Path, shell: &str) -> (String, PathBuf) {
+    let out = output(&mut scholarsite(dir, &["completions", shell]));
+    assert!(out.status.success(), "{shell}");
+    let path = dir.join(format!("completion.{shell}"));
+    fs::write(&path, &out.stdout).unwrap();
+    (text(&out.stdout), path)
+}
+
 #[test]
-fn zsh_fish_and_powershell_completions_parse() {
+fn powershell_completion_registers_every_command() {
     let tmp = tempfile::tempdir().unwrap();
-    let script = |shell: &str| {
-        let out = output(&mut scholarsite(tmp.path(), &["completions", shell]));
-        assert!(out.status.success(), "{shell}");
-        let path = tmp.path().join(format!("completion.{shell}"));
-        fs::write(&path, &out.stdout).unwrap();
-        (text(&out.stdout), path)
-    };
-    let (ps, _) = script("powershell");
+    let (ps, _) = completion_script(tmp.path(), "powershell");
     // No PowerShell here to run it: its registration and every command are checked as text.
     assert!(ps.contains("Register-ArgumentCompleter -Native -CommandName 'scholarsite'"));
     for command in [
@@ -250,13 +242,24 @@ fn zsh_fish_and_powershell_completions_parse() {
     ] {
         assert!(ps.contains(&format!("'{command}'")), "{command}");
     }
-    if have("zsh", "apt-get install zsh") {
-        let (_, path) = script("zsh");
+}
+
+#[test]
+#[cfg_attr(
+    not(ci),
+    ignore = "needs zsh and fish: cargo test -- --include-ignored"
+)]
+fn zsh_and_fish_completions_parse_and_fish_completes() {
+    let tmp = tempfile::tempdir().unwrap();
+    require("zsh", "apt-get install zsh");
+    require("fish", "apt-get install fish");
+    {
+        let (_, path) = completion_script(tmp.path(), "zsh");
         let out = Command::new("zsh").arg("-n").arg(&path).output().unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
-    if have("fish", "apt-get install fish") {
-        let (_, path) = script("fish");
+    {
+        let (_, path) = completion_script(tmp.path(), "fish");
         let out = Command::new("fish")
             .arg("--no-execute")
             .arg(&path)
@@ -291,22 +294,41 @@ fn an_unknown_shell_is_a_usage_error_listing_the_shells() {
     assert!(out.stdout.is_empty());
 }
 
+/// Every page `man` writes (the command's and each subcommand's, as clap knows them) renders
+/// without a groff warning and lists every long flag of its command, every value a flag or
+/// argument takes from a list, and every subcommand.
 #[test]
+#[cfg_attr(not(ci), ignore = "needs groff: cargo test -- --include-ignored")]
 fn manual_pages_render_without_warnings_and_list_every_flag() {
+    use clap::CommandFactory;
     let tmp = tempfile::tempdir().unwrap();
-    if !have("groff", "apt-get install groff-base") {
-        return;
+    require("groff", "apt-get install groff-base");
+    let mut cli = scholarsite::cli::Cli::command();
+    cli.build();
+    let longs = |c: &clap::Command| -> Vec<String> {
+        let shown = || c.get_arguments().filter(|a| !a.is_hide_set());
+        let mut names: Vec<String> = shown()
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect();
+        names.extend(
+            shown()
+                .flat_map(|a| a.get_possible_values())
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string()),
+        );
+        names.extend(
+            c.get_subcommands()
+                .filter(|s| s.get_name() != "help")
+                .map(|s| s.get_name().to_string()),
+        );
+        names
+    };
+    let mut pages = vec![(None, longs(&cli))];
+    for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
+        pages.push((Some(sub.get_name()), longs(sub)));
     }
-    for (page, flags) in [
-        (None, &["--root", "--color", "--help", "--version"][..]),
-        (
-            Some("build"),
-            &["--output-dir", "--base-url", "--drafts", "--watch"][..],
-        ),
-        (Some("init"), &["--force", "--profile"][..]),
-        (Some("check"), &["--external", "--base-url"][..]),
-        (Some("completions"), &["bash", "powershell"][..]),
-    ] {
+    assert!(pages.len() > 5, "{pages:?}");
+    for (page, flags) in &pages {
         let mut args = vec!["man"];
         args.extend(page);
         let out = output(&mut scholarsite(tmp.path(), &args));

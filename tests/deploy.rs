@@ -423,20 +423,19 @@ fn fake_cargo(dir: &Path) -> PathBuf {
     bin
 }
 
-/// Whether the tools the workflow's install step uses are here (they are on GitHub's runners).
-fn have_runner_tools() -> bool {
+/// Fails unless the tools the workflow's install step uses are here (they are on GitHub's
+/// runners); the tests that call this are marked as needing them (`common::require_tool`).
+fn require_runner_tools() {
     let ok = ["curl", "sha256sum", "tar"].iter().all(|t| {
         Command::new(t)
             .arg("--version")
             .output()
             .is_ok_and(|o| o.status.success())
     });
-    if !ok {
-        let msg = "curl, sha256sum or tar is missing: apt-get install curl coreutils tar";
-        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "{msg}");
-        eprintln!("SKIPPED: {msg}");
-    }
-    ok
+    require_tool(
+        ok,
+        "curl, sha256sum or tar is missing: apt-get install curl coreutils tar",
+    );
 }
 
 /// A site from `init --profile`, its output folder moved to `docs/` in config.toml.
@@ -505,10 +504,12 @@ fn deploy(release: Release, prepare: impl FnOnce(&Path)) -> Deploy {
 }
 
 #[test]
+#[cfg_attr(
+    not(ci),
+    ignore = "needs curl, sha256sum and tar: cargo test -- --include-ignored"
+)]
 fn the_pages_workflow_installs_the_release_binary_checks_builds_and_uploads_the_site() {
-    if !have_runner_tools() {
-        return;
-    }
+    require_runner_tools();
     let Deploy {
         tmp,
         site,
@@ -547,10 +548,12 @@ fn the_pages_workflow_installs_the_release_binary_checks_builds_and_uploads_the_
 }
 
 #[test]
+#[cfg_attr(
+    not(ci),
+    ignore = "needs curl, sha256sum and tar: cargo test -- --include-ignored"
+)]
 fn a_broken_link_stops_the_deploy_before_anything_is_uploaded() {
-    if !have_runner_tools() {
-        return;
-    }
+    require_runner_tools();
     // An absolute link that works at a user site's root, not under /homepage/.
     let d = deploy(Release::Published, |site| {
         fs::create_dir_all(site.join("content")).unwrap();
@@ -570,10 +573,12 @@ fn a_broken_link_stops_the_deploy_before_anything_is_uploaded() {
 }
 
 #[test]
+#[cfg_attr(
+    not(ci),
+    ignore = "needs curl, sha256sum and tar: cargo test -- --include-ignored"
+)]
 fn without_a_verified_release_binary_the_workflow_compiles_scholarsite() {
-    if !have_runner_tools() {
-        return;
-    }
+    require_runner_tools();
     let version = env!("CARGO_PKG_VERSION");
     for release in [Release::WrongChecksum, Release::Missing] {
         let d = deploy(release, |_| {});
