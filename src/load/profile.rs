@@ -762,6 +762,124 @@ mod tests {
     }
 
     #[test]
+    fn load_reads_the_file_and_names_it_when_it_cannot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("profile.txt");
+        std::fs::write(&path, format!("Jane Doe\n\n{ENTRY}")).unwrap();
+        let (p, w) = load(&path, Path::new("seeds/profile.txt"), as_of()).unwrap();
+        assert_eq!(p.name.as_deref(), Some("Jane Doe"));
+        assert_eq!(p.papers.len(), 1);
+        assert!(w.is_empty());
+        let missing = load(
+            &dir.path().join("nope.txt"),
+            Path::new("seeds/nope.txt"),
+            as_of(),
+        );
+        let e = missing.map(|_| ()).unwrap_err().to_string();
+        assert!(e.contains("seeds/nope.txt"), "{e}");
+    }
+
+    #[test]
+    fn a_name_alone_or_papers_alone_is_a_profile() {
+        let (p, w) = parse_ok("Jane Doe\n");
+        assert_eq!((p.name.as_deref(), p.papers.len()), (Some("Jane Doe"), 0));
+        assert!(w.is_empty());
+        let (p, _) = parse_ok(ENTRY);
+        assert_eq!((p.name, p.papers.len()), (None, 1));
+    }
+
+    #[test]
+    fn the_header_keeps_its_name_and_first_category() {
+        // After the name: a category code, then lines that are neither stats nor the first
+        // code are ignored with a warning, and change nothing.
+        let (p, w) = parse_ok(&format!(
+            "Jane Doe\nStanford University\n\nLG\nCV\nABCDEFGHIJKLMNOPQRSTUVWXY\nh-index2\n\n{ENTRY}"
+        ));
+        assert_eq!(p.name.as_deref(), Some("Jane Doe"));
+        assert_eq!(p.primary_category.as_deref(), Some("LG"));
+        assert_eq!(p.stats.h_index, Some(2));
+        let ignored: Vec<usize> = w
+            .iter()
+            .filter(|d| d.message == "unrecognised profile header line ignored")
+            .filter_map(|d| d.location.as_ref().map(|l| l.line))
+            .collect();
+        assert_eq!(ignored, [2, 5, 6], "{w:?}");
+        // A code longer than 24 letters is no category, even first.
+        let (p, _) = parse_ok("Jane Doe\nABCDEFGHIJKLMNOPQRSTUVWXY\n");
+        assert_eq!(p.primary_category, None);
+        // A line before the name is the name, not a category.
+        let (p, _) = parse_ok("LG\n");
+        assert_eq!((p.name.as_deref(), p.primary_category), (Some("LG"), None));
+    }
+
+    #[test]
+    fn an_entry_followed_at_once_by_the_next_has_no_authors_line() {
+        let e = parse_err("X\n\nLGAug 7, 2022\nTitle\n\nLGAug 8, 2022\nNext\n\nA\n");
+        assert!(
+            e.contains("paper entry ends after its title: no authors line at p.txt:4:1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_yearless_date_that_is_no_date_names_the_year_it_was_read_in() {
+        // Feb 29 after as_of (2026-11-28) would be 2026, which has none; read in 2025, which
+        // has none either.
+        let e = parse_err("X\n\nLGFeb 29\nT\n\nA\n\nAbs");
+        assert!(
+            e.contains("`Feb 29, 2025` is not a date: February 2025 has 28 days at p.txt:3:1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn header_shapes_at_their_edges() {
+        // Months of four letters and more (`Sept`, `June`) are months.
+        for (line, month) in [("LGSept 7, 2022", 9), ("LGJune 7", 6)] {
+            let (p, _) = parse_ok(&format!("X\n\n{}", ENTRY.replace("LGAug 7, 2022", line)));
+            assert_eq!(p.papers[0].date.month, month, "{line}");
+        }
+        // A year of five digits, a day of three, a day with a letter: not an entry header, so
+        // a line of the abstract.
+        for line in [
+            "LGAug 7, 20222",
+            "LGAug 123, 2022",
+            "LGAug 7x, 2022",
+            "LGAug 7x",
+        ] {
+            assert!(header_shape(line).is_none(), "{line}");
+            let (p, _) = parse_ok(&format!("X\n\n{ENTRY}{line}\nT\n"));
+            assert_eq!(p.papers.len(), 1, "{line}");
+            assert_eq!(p.papers[0].abstract_tex, format!("Abstract.\n{line}\nT"));
+        }
+    }
+
+    #[test]
+    fn where_prose_ends_and_authors_begin() {
+        let names = |l: &str| could_be_authors(l, &parse_authors(l).0);
+        // Lowercase words of four letters or more: two may be names' parts, three are prose;
+        // a three-letter word and a particle do not count.
+        assert!(names("Anna Maria, bern lugo"));
+        assert!(!names("Anna Maria, bern lugo tessa"));
+        assert!(names("Anna Maria, bern lugo tes"));
+        assert!(names("Anna Maria, bern lugo della"));
+        // Prose's small words: one may be a name's, two are prose.
+        assert!(names("Anna of Maria, Bern Lugo"));
+        assert!(!names("Anna of Maria, Bern the Lugo"));
+        // Five words are a name, six are a sentence.
+        assert!(names("Ana Maria Lugo Tessa Bern, B. C"));
+        assert!(!names("Ana Maria Lugo Tessa Bern Cruz, B. C"));
+    }
+
+    #[test]
+    fn an_empty_organisation_is_none() {
+        assert_eq!(
+            parse_authors("A. B, C. D · "),
+            (vec!["A. B".into(), "C. D".into()], false, None)
+        );
+    }
+
+    #[test]
     fn count_mismatch_warns() {
         let (p, w) = parse_ok(&format!(
             "X\n\nLG\nh-index1\n2papers\n1,234citations\nNovelty5%\nAI Score7\n\n2 Papers\n\n{ENTRY}"
@@ -771,5 +889,11 @@ mod tests {
         assert_eq!(p.primary_category.as_deref(), Some("LG"));
         assert_eq!(w.len(), 1);
         assert!(w[0].message.contains("says 2 papers but lists 1"));
+        // The warning points at the stat line, written with thousands separators or not.
+        for (stat, line) in [("2papers", 3), ("1,200papers", 3)] {
+            let (_, w) = parse_ok(&format!("X\nh-index1\n{stat}\n\n{ENTRY}"));
+            let at = w[0].location.as_ref().map(|l| l.line);
+            assert_eq!(at, Some(line), "{stat}: {}", w[0]);
+        }
     }
 }
