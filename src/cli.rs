@@ -44,6 +44,20 @@ pub enum Command {
     /// Build the site in memory and report broken links and anchors, missing images, formulas
     /// that did not render, and papers without a date or authors. Exits 1 on errors.
     Check(CheckArgs),
+    /// Write one Markdown file per paper of bibliography files (BibTeX, CSL-JSON, arXiv Atom,
+    /// ORCID JSON) into content/papers/, never overwriting a file you changed.
+    Import(ImportArgs),
+}
+
+/// `scholarsite import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Bibliography files to import.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The folder to write into (default: content/papers/ of the site).
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
 }
 
 /// `scholarsite serve`.
@@ -86,6 +100,10 @@ pub struct InitArgs {
     /// Write into a folder that is not empty, overwriting files of the same names.
     #[arg(long)]
     pub force: bool,
+    /// Start from a bibliography file (BibTeX, CSL-JSON, arXiv Atom, ORCID JSON) instead of a
+    /// scraped profile: it is copied into the site and listed under [sources].
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
 }
 
 /// `scholarsite build`.
@@ -110,6 +128,10 @@ pub struct BuildArgs {
     /// `/papers/<slug>/`) as JSON, for theme authors, and write nothing.
     #[arg(long, value_name = "PAGE", conflicts_with = "watch")]
     pub dump_context: Option<String>,
+    /// Print where each field of the paper SLUG came from (front matter, a bibliography
+    /// entry, the profile), and write nothing.
+    #[arg(long, value_name = "SLUG", conflicts_with_all = ["watch", "dump_context"])]
+    pub explain: Option<String>,
 }
 
 /// Parses the command line, runs it, prints diagnostics and returns the exit code:
@@ -146,9 +168,19 @@ fn internal_error(payload: &(dyn std::any::Any + Send), at: Option<(&str, u32)>)
 fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Init(args) => crate::init::init(&args.dir, args.force).map(|msg| {
-            println!("{msg}");
-        }),
+        Command::Init(args) => {
+            crate::init::init(&args.dir, args.force, args.from.as_deref()).map(|msg| {
+                println!("{msg}");
+            })
+        }
+        Command::Import(args) => {
+            crate::import::import(&site_root(&cli), &args.files, args.into.as_deref()).map(
+                |report| {
+                    print_diagnostics(&report.warnings);
+                    println!("{}", report.summary());
+                },
+            )
+        }
         Command::Build(args) => run_build(&cli, args),
         Command::Check(args) => run_check(&cli, args),
         Command::Serve(args) => crate::serve::serve(&crate::serve::ServeOptions {
@@ -182,6 +214,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Build(_) => "build",
         Command::Check(_) => "check",
         Command::Serve(_) => "serve",
+        Command::Import(_) => "import",
     }
 }
 
@@ -207,6 +240,10 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
     let settings = Settings::load(&site_root(cli), &overrides)?;
     if let Some(page) = &args.dump_context {
         return dump_context(&settings, page);
+    }
+    if let Some(slug) = &args.explain {
+        print!("{}", crate::explain::explain(&settings, slug)?);
+        return Ok(());
     }
     let report = crate::build::build(&settings)?;
     print_diagnostics(&report.warnings);

@@ -13,6 +13,11 @@ const SUFFIXES: &[&str] = &[
     "Jr.", "Jr", "Sr.", "Sr", "Jnr.", "Snr.", "II", "III", "IV", "2nd", "3rd",
 ];
 
+/// Whether `word` is a generational suffix (`Jr.`, `III`).
+pub fn is_suffix(word: &str) -> bool {
+    SUFFIXES.contains(&word.trim())
+}
+
 /// A person's name in its parts. The family name includes its particles.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Name {
@@ -88,6 +93,9 @@ impl Name {
         let display = self.display();
         if Name::parse(&display) == *self {
             return display;
+        }
+        if self.given.is_empty() && self.suffix.is_empty() {
+            return format!("{{{}}}", self.family);
         }
         let protect = |s: &str| {
             if s.contains([',', ' ']) || s.is_empty() {

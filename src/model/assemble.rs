@@ -17,7 +17,7 @@ use super::merge::{ProfileDraft, merge};
 use super::names::owner_names;
 use super::pages::{render_markdown, render_news, render_pages};
 use super::paper::{Draft, Title, render_paper, render_title};
-use super::{Origin, Owner, Paper, Provenance, Site, keys};
+use super::{Origin, Owner, Paper, Provenance, Site, SourceKind, keys};
 use crate::base::diag::{Diagnostic, Location, Result};
 use crate::base::text::{html_to_words, slugify};
 use crate::load::categories::Resolver;
@@ -74,9 +74,7 @@ pub fn assemble(
                     "two papers are titled “{}”; both are kept, the later as `{slug}`",
                     crate::base::text::html_to_text(&title.html)
                 ))
-                .at(Location::file(
-                    bib.files.get(r.file).map_or(Path::new(""), |f| f.shown.as_path()),
-                ))
+                .at(r.location(&bib.files))
                 .hint(format!(
                     "{} is not the same paper (DOI, arXiv id or year differ); remove it if it is a duplicate",
                     r.describe(&bib.files)
@@ -93,7 +91,7 @@ pub fn assemble(
     for (i, d) in drafts.iter().enumerate() {
         by_slug.insert(d.slug.clone(), i);
         for id in [&d.links.doi, &d.links.arxiv].into_iter().flatten() {
-            by_id.entry(id.clone()).or_insert(i);
+            by_id.entry(id.to_ascii_lowercase()).or_insert(i);
         }
     }
     let mut errors = Vec::new();
@@ -270,7 +268,7 @@ fn merge_file<'a>(
         [doi, arxiv]
             .into_iter()
             .flatten()
-            .find_map(|id| by_id.get(&id).copied())
+            .find_map(|id| by_id.get(&id.to_ascii_lowercase()).copied())
     };
     let found = match &m.slug {
         Some(_) => by_slug.get(&key).copied(),
@@ -360,9 +358,15 @@ fn file_stem(path: &Path) -> String {
 /// Front-matter fields win over the bibliography's and the profile's.
 fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Title>) {
     let m = &file.matter;
-    let s = d
-        .provenance
-        .source(format!("front matter {}", file.shown.display()));
+    // Front matter comes first: it wins over every other source.
+    d.provenance.sources.insert(
+        0,
+        (SourceKind::FrontMatter, file.shown.display().to_string()),
+    );
+    for (_, i) in &mut d.provenance.fields {
+        *i += 1;
+    }
+    let s = 0;
     let mut from_file = |field: &'static str, given: bool| {
         if given {
             d.provenance.set(field, s);
@@ -393,8 +397,12 @@ fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Title>) {
         d.title = rendered;
     }
     if let Some(a) = &m.authors {
+        // BibTeX's `others` at the end: the list is truncated ("et al.").
+        d.truncated = a.last().is_some_and(|l| l.trim() == "others");
         d.authors = a.clone();
-        d.truncated = false;
+        if d.truncated {
+            d.authors.pop();
+        }
     }
     d.org = m.org.clone().or(d.org.take());
     d.venue = m.venue.clone().or(d.venue.take());
@@ -407,6 +415,11 @@ fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Title>) {
     }
     d.selected = m.selected.unwrap_or(d.selected);
     d.draft = m.draft;
+    // A venue of the author's own says what kind of paper it is, unless `kind` says otherwise.
+    if m.venue.is_some() && m.kind.is_none() {
+        d.kind = None;
+        d.provenance.fields.retain(|(f, _)| *f != "kind");
+    }
     d.kind = m.kind.or(d.kind);
     d.bibtex = m.bibtex.clone().or(d.bibtex.take());
     d.has_code = d.has_code || m.links.code.is_some();

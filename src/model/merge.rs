@@ -18,8 +18,8 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::paper::{Draft, TextAt, Title, render_title};
-use super::{Origin, Provenance};
-use crate::base::diag::{Diagnostic, Location};
+use super::{Origin, Provenance, SourceKind};
+use crate::base::diag::Diagnostic;
 use crate::base::text::html_to_words;
 use crate::load::content::Links;
 use crate::load::profile::ProfilePaper;
@@ -93,8 +93,8 @@ pub(super) fn merge<'a>(
         });
     }
     for (i, r) in bib.records.iter().enumerate() {
-        let doi = r.links.doi.clone();
-        let arxiv = r.links.arxiv.clone();
+        let doi = r.links.doi.as_ref().map(|d| d.to_ascii_lowercase());
+        let arxiv = r.links.arxiv.as_ref().map(|a| a.to_ascii_lowercase());
         let year = r.date.map(|d| d.year);
         let found = doi
             .as_ref()
@@ -202,25 +202,11 @@ fn duplicate_warning(bib: &Bibliography, first: &Record, second: &Record) -> Dia
     } else {
         "the same title"
     };
-    let file = bib
-        .files
-        .get(second.file)
-        .map_or(Path::new(""), |f| f.shown.as_path());
     let name = |r: &Record| match &r.key {
         Some(k) => format!("`{k}` (line {})", r.line),
         None => format!("entry {}", r.index),
     };
-    let at = if second.line > 0 {
-        Location {
-            file: file.to_path_buf(),
-            line: second.line,
-            col: 1,
-            text: String::new(),
-            len: 0,
-        }
-    } else {
-        Location::file(file)
-    };
+    let at = second.location(&bib.files);
     Diagnostic::warning(format!(
         "{} and {} are one paper ({why}): merged, the first entry's fields first",
         name(first),
@@ -239,10 +225,19 @@ fn resolve<'a>(
 ) -> Draft<'a> {
     let mut prov = Provenance::default();
     let describe = |m: &Member| match m {
-        Member::Profile(file, p) => format!("profile {}:{}", file.display(), p.line),
-        Member::Record(r) => r.describe(&bib.files),
+        Member::Profile(file, p) => (
+            SourceKind::Profile,
+            format!("{}:{}", file.display(), p.line),
+        ),
+        Member::Record(r) => (SourceKind::Bibliography, r.describe(&bib.files)),
     };
-    let src: Vec<usize> = members.iter().map(|m| prov.source(describe(m))).collect();
+    let src: Vec<usize> = members
+        .iter()
+        .map(|m| {
+            let (kind, described) = describe(m);
+            prov.source(kind, described)
+        })
+        .collect();
     let first_src = src.first().copied().unwrap_or(0);
     prov.set("title", first_src);
     let origin = match members.first() {

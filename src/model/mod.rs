@@ -45,24 +45,39 @@ pub struct PaperAuthor {
     pub is_owner: bool,
 }
 
+/// What kind of source a paper's field came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// The scraped profile.
+    Profile,
+    /// A bibliography file under `[sources]`.
+    Bibliography,
+    /// A paper's front matter in `content/papers/`.
+    FrontMatter,
+}
+
 /// Where each field of a paper came from (`build --explain`): the sources, described
-/// (`papers.bib:12 (\`huang2022\`)`, `front matter content/papers/x.md`), and per field the
-/// index of its source.
+/// (`papers.bib:12 (\`huang2022\`)`, `content/papers/x.md`), and per field the index of its
+/// source.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Provenance {
-    /// The sources, described, in the order they were first used.
-    pub sources: Vec<String>,
+    /// The sources, described, in precedence order (front matter first, the profile last).
+    pub sources: Vec<(SourceKind, String)>,
     /// (field, index into `sources`), in the order fields were first set.
     pub fields: Vec<(&'static str, usize)>,
 }
 
 impl Provenance {
     /// The index of a source, added if new.
-    pub fn source(&mut self, described: String) -> usize {
-        match self.sources.iter().position(|s| *s == described) {
+    pub fn source(&mut self, kind: SourceKind, described: String) -> usize {
+        match self
+            .sources
+            .iter()
+            .position(|(k, s)| *k == kind && *s == described)
+        {
             Some(i) => i,
             None => {
-                self.sources.push(described);
+                self.sources.push((kind, described));
                 self.sources.len() - 1
             }
         }
@@ -77,12 +92,11 @@ impl Provenance {
     }
 
     /// Where `field` came from, if it is set.
-    pub fn of(&self, field: &str) -> Option<&str> {
+    pub fn of(&self, field: &str) -> Option<&(SourceKind, String)> {
         self.fields
             .iter()
             .find(|(f, _)| *f == field)
             .and_then(|(_, i)| self.sources.get(*i))
-            .map(String::as_str)
     }
 }
 

@@ -18,7 +18,7 @@ use biblatex::{Bibliography as Parsed, Pair, RawBibliography, RawChunk, RawEntry
 use super::{Counts, Record, Written, add_url, ids, is_arxiv_venue, plain};
 use crate::base::date::{Date, month_from_name};
 use crate::base::diag::{Diagnostic, Location, Result};
-use crate::base::name::Name;
+use crate::base::name::{Name, is_suffix};
 use crate::load::categories;
 use crate::load::content::Kind;
 
@@ -117,7 +117,12 @@ pub(super) fn parse(shown: &Path, text: &str) -> Result<(Vec<Record>, Counts, Ve
                 }));
             }
             Err(e) => {
-                let at = start + e.span.start.min(region.len());
+                let mut at = start + e.span.start.min(region.len());
+                if e.kind == biblatex::ParseErrorKind::UnexpectedEof
+                    && let Some(open) = unclosed_brace(region)
+                {
+                    at = start + open;
+                }
                 let key = region_key(region);
                 errors.push(
                     Diagnostic::warning(format!(
@@ -126,7 +131,7 @@ pub(super) fn parse(shown: &Path, text: &str) -> Result<(Vec<Record>, Counts, Ve
                         describe_parse_error(&e.kind)
                     ))
                     .at(lines.location(shown, at, e.span.len()))
-                    .hint(parse_hint(&e.kind, region, start, &lines)),
+                    .hint(parse_hint(&e.kind, region)),
                 );
             }
         }
@@ -250,20 +255,11 @@ fn describe_parse_error(kind: &biblatex::ParseErrorKind) -> String {
     }
 }
 
-fn parse_hint(
-    kind: &biblatex::ParseErrorKind,
-    region: &str,
-    start: usize,
-    lines: &Lines,
-) -> String {
+fn parse_hint(kind: &biblatex::ParseErrorKind, region: &str) -> String {
     use biblatex::ParseErrorKind as K;
     match kind {
         K::UnexpectedEof => match unclosed_brace(region) {
-            Some(at) => {
-                let line = lines.line(start + at);
-                let col = region[..at].rfind('\n').map_or(at, |nl| at - nl - 1) + 1;
-                format!("the `{{` at line {line}, column {col} is never closed: add its `}}`")
-            }
+            Some(_) => "this `{` is never closed: add its `}` where the value ends".into(),
             None => "close every `{` with `}` and every `\"` with `\"`".into(),
         },
         K::Expected(biblatex::Token::Comma) => {
@@ -374,11 +370,19 @@ struct Fields<'a, 's> {
 impl<'a, 's> Fields<'a, 's> {
     /// A field by lowercase name, with the offset of the entry it is in.
     fn get(&self, name: &str) -> Option<(&'a [Spanned<RawChunk<'s>>], usize)> {
+        // An empty field (`booktitle = {}`, as DBLP writes beside a crossref) is no field.
         let find = |e: &'a Entry<'s>, n: &str| {
             e.raw
                 .fields
                 .iter()
-                .find(|f| f.key.v.eq_ignore_ascii_case(n))
+                .find(|f| {
+                    f.key.v.eq_ignore_ascii_case(n)
+                        && !f
+                            .value
+                            .v
+                            .iter()
+                            .all(|c| matches!(c.v, RawChunk::Normal(s) if s.trim().is_empty()))
+                })
                 .map(|f| (f.value.v.as_slice(), e.offset))
         };
         if let Some(found) = find(self.own, name) {
@@ -524,10 +528,7 @@ impl<'s> Reader<'_, 's> {
                 .or(journal),
             Some(Kind::Chapter) => booktitle.or_else(|| self.plain(&fields, "maintitle")),
             Some(Kind::Preprint) => journal.filter(|j| !is_arxiv_venue(j)),
-            _ => journal
-                .or(booktitle)
-                .or_else(|| self.plain(&fields, "howpublished"))
-                .filter(|v| !is_arxiv_venue(v) && !v.contains("://")),
+            _ => journal.or(booktitle).filter(|v| !is_arxiv_venue(v)),
         };
         let b = &mut r.biblio;
         b.volume = self
@@ -539,7 +540,9 @@ impl<'s> Reader<'_, 's> {
         b.pages = self
             .plain(&fields, "pages")
             .or_else(|| self.plain(&fields, "eid"));
-        b.publisher = self.plain(&fields, "publisher");
+        b.publisher = self
+            .plain(&fields, "publisher")
+            .filter(|p| !is_arxiv_venue(p));
         b.institution = self
             .plain(&fields, "school")
             .or_else(|| self.plain(&fields, "institution"));
@@ -676,11 +679,16 @@ impl<'s> Reader<'_, 's> {
                         s.split_whitespace().collect::<Vec<_>>().join(" ")
                     }
                 };
-                let n = Name {
+                let mut n = Name {
                     given: tidy(&p.given_name),
                     family: tidy(&family),
                     suffix: tidy(&p.suffix),
                 };
+                // `Martin Luther King, Jr.` is `Family, Given` to BibTeX, whose manual asks for
+                // `King, Jr., Martin Luther`; a "given name" that is a suffix says which was meant.
+                if n.suffix.is_empty() && is_suffix(&n.given) {
+                    n = Name::parse(&format!("{}, {}", n.family, n.given));
+                }
                 if !n.family.is_empty() || !n.given.is_empty() {
                     names.push(n.written());
                 }

@@ -2,8 +2,8 @@
 //! prefixes dropped, lowercase) and arXiv ids (`arXiv:`, URLs and versions dropped), and what a
 //! URL says about a paper.
 
-/// The DOI in `s` (`10.1145/3508352.3549402`, `doi:10…`, `https://doi.org/10…`), lowercase:
-/// DOIs are case-insensitive. `None` if `s` holds no DOI.
+/// The DOI in `s` (`10.1145/3508352.3549402`, `doi:10…`, `https://doi.org/10…`), as written.
+/// DOIs are case-insensitive: compare them lowercased. `None` if `s` holds no DOI.
 pub fn doi(s: &str) -> Option<String> {
     let s = s.trim();
     let lower = s.to_ascii_lowercase();
@@ -20,7 +20,14 @@ pub fn doi(s: &str) -> Option<String> {
         || before.ends_with("doi: ")
         || before.ends_with("doi.org/")
         || before.ends_with("doi/");
-    (valid && prefixed).then(|| rest.split_whitespace().next().unwrap_or(rest).to_string())
+    let written = &s[start..];
+    (valid && prefixed).then(|| {
+        written
+            .split_whitespace()
+            .next()
+            .unwrap_or(written)
+            .to_string()
+    })
 }
 
 /// The arXiv id in `s` without its version: `2208.03646`, `hep-th/9901001`, from `arXiv:…`,
@@ -138,7 +145,7 @@ mod tests {
         );
         assert_eq!(
             doi("https://doi.org/10.1109/TC.2022.ABC").as_deref(),
-            Some("10.1109/tc.2022.abc")
+            Some("10.1109/TC.2022.ABC")
         );
         assert_eq!(doi("doi:10.1000/xyz").as_deref(), Some("10.1000/xyz"));
         assert_eq!(

@@ -43,6 +43,8 @@ pub struct Record {
     pub line: usize,
     /// Its position in the file, counting from 1 (entries, items, works).
     pub index: usize,
+    /// The text of its first line (empty when `line` is 0), for messages.
+    pub head: String,
     /// The entry's key (BibTeX key, CSL `id`, arXiv id, ORCID put-code).
     pub key: Option<String>,
     /// What kind of publication, when the entry type says.
@@ -68,6 +70,18 @@ pub struct Record {
 }
 
 impl Record {
+    /// Where the entry starts, for messages.
+    pub fn location(&self, files: &[SourceFile]) -> Location {
+        let file = files
+            .get(self.file)
+            .map_or(Path::new(""), |f| f.shown.as_path());
+        if self.line > 0 {
+            Location::line(file, self.line, &self.head)
+        } else {
+            Location::file(file)
+        }
+    }
+
     /// `papers.bib:12 (huang2022sparse)`, for messages.
     pub fn describe(&self, files: &[SourceFile]) -> String {
         let file = files
@@ -202,6 +216,16 @@ pub fn parse(shown: &Path, text: &str) -> Result<Parsed> {
     let records: Vec<Record> = records
         .into_iter()
         .map(|mut r| {
+            r.biblio.pages = r.biblio.pages.as_deref().map(pages);
+            if r.line > 0 {
+                let start = line_offset(text, r.line);
+                r.head = text[start..]
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end()
+                    .to_string();
+            }
             if r.links.arxiv.is_none() {
                 r.links.arxiv = r.links.doi.as_deref().and_then(ids::arxiv_of_doi);
             }
@@ -211,7 +235,7 @@ pub fn parse(shown: &Path, text: &str) -> Result<Parsed> {
             let titled = r.title.as_ref().is_some_and(|t| !t.tex.trim().is_empty());
             if !titled {
                 let at = if r.line > 0 {
-                    Location::at(shown, text, line_offset(text, r.line), 1)
+                    Location::line(shown, r.line, &r.head)
                 } else {
                     Location::file(shown)
                 };
@@ -330,6 +354,19 @@ pub(crate) fn line_col_location(shown: &Path, text: &str, line: usize, col: usiz
         .nth(col.saturating_sub(1))
         .map_or(text.len(), |(i, _)| start + i);
     Location::at(shown, text, offset, 1)
+}
+
+/// Page ranges in one form: `1135-1140`, `1135--1140` → `1135–1140`.
+pub(crate) fn pages(text: &str) -> String {
+    let parts: Vec<&str> = text
+        .split(['-', '–', '—'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.as_slice() {
+        [first, last] if !first.contains(' ') && !last.contains(' ') => format!("{first}–{last}"),
+        _ => text.trim().to_string(),
+    }
 }
 
 /// Sets the DOI, arXiv id, PDF or page link from a URL (the first of each kind wins).
