@@ -479,10 +479,11 @@ fn fresh_site_from(file: &Path, name: &str) -> tempfile::TempDir {
     dir
 }
 
-/// What must survive a round trip, per paper, keyed by title (CSL-JSON has no "et al.").
+/// What must survive a round trip, per paper, keyed by title. CSL-JSON has no "et al."; the
+/// BibTeX entries (shown on every listing) carry no abstract.
 fn fields(
     site: &scholarsite::model::Site,
-    truncation: bool,
+    bib: bool,
 ) -> std::collections::BTreeMap<String, String> {
     site.papers
         .iter()
@@ -493,14 +494,14 @@ fn fields(
                 format!(
                     "{:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {}",
                     authors,
-                    truncation && p.authors_truncated,
+                    bib && p.authors_truncated,
                     p.date.map(|d| d.iso()),
                     p.kind,
                     p.venue,
                     p.links.arxiv,
                     p.links.doi,
                     p.biblio,
-                    p.abstract_text,
+                    if bib { "" } else { &p.abstract_text },
                 ),
             )
         })

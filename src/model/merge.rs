@@ -70,10 +70,24 @@ pub(super) fn merge<'a>(
     mut slug_of: impl FnMut(&Title, &Record) -> String,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Draft<'a>> {
+    // A record titled as its profile paper (the usual case) reuses the profile's rendering.
+    let rendered: HashMap<&str, &Title> = profile
+        .iter()
+        .map(|p| (p.paper.title.as_str(), &p.title))
+        .collect();
     let titles: Vec<Title> = bib
         .records
         .par_iter()
-        .map(|r| render_title(r.title.as_ref().map_or("", |t| &t.tex), macros))
+        .map(|r| {
+            let tex = r.title.as_ref().map_or("", |t| t.tex.as_str());
+            match rendered.get(tex) {
+                Some(t) => Title {
+                    html: t.html.clone(),
+                    problems: t.problems.clone(),
+                },
+                None => render_title(tex, macros),
+            }
+        })
         .collect();
     let keys: Vec<String> = titles.par_iter().map(|t| title_key(&t.html)).collect();
     let mut clusters: Vec<Cluster> = Vec::with_capacity(profile.len() + bib.records.len());

@@ -115,31 +115,6 @@ fn bib_name(a: &PaperAuthor) -> String {
     }
 }
 
-/// A TeX text as a braced BibTeX value: as written when its braces balance, else as plain text.
-fn bib_braced(tex: &str, plain: &str) -> String {
-    let mut depth = 0i64;
-    let mut escaped = false;
-    for c in tex.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth < 0 {
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    if depth == 0 && !escaped {
-        tex.split_whitespace().collect::<Vec<_>>().join(" ")
-    } else {
-        bib_escape(plain)
-    }
-}
-
 /// The BibTeX entry (the paper's own `bibtex` if it has one).
 pub fn bibtex(p: &Paper, key: &str, permalink: &str) -> String {
     if let Some(own) = &p.bibtex {
@@ -199,9 +174,7 @@ pub fn bibtex(p: &Paper, key: &str, permalink: &str) -> String {
             fields.push(("date", d.iso()));
         }
     }
-    if !p.abstract_tex.trim().is_empty() {
-        fields.push(("abstract", bib_braced(&p.abstract_tex, &p.abstract_text)));
-    }
+
     if let Some(id) = &p.links.arxiv {
         fields.push(("eprint", bib_escape(id.trim())));
         fields.push(("archivePrefix", "arXiv".into()));

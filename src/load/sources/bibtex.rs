@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use biblatex::{Bibliography as Parsed, Pair, RawBibliography, RawChunk, RawEntry, Spanned};
+use rayon::prelude::*;
 
 use super::{Counts, Record, Written, add_url, ids, is_arxiv_venue, plain};
 use crate::base::date::{Date, month_from_name};
@@ -97,43 +98,49 @@ pub(super) fn parse(shown: &Path, text: &str) -> Result<(Vec<Record>, Counts, Ve
     let mut entries: Vec<Entry> = Vec::new();
     let mut strings: Vec<Pair> = Vec::new();
     let starts: Vec<usize> = entry_starts(&src).collect();
-    for (i, &start) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(src.len());
-        let region = &src[start..end];
-        let kind = region[1..]
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if kind == "comment" || kind == "preamble" {
-            continue;
-        }
-        match RawBibliography::parse(region) {
-            Ok(raw) => {
-                strings.extend(raw.abbreviations);
-                entries.extend(raw.entries.into_iter().map(|e| Entry {
-                    offset: start,
-                    raw: e.v,
-                }));
+    // Entries are parsed on their own, in parallel; the results keep the file's order.
+    let parsed: Vec<Option<std::result::Result<RawBibliography, Diagnostic>>> = starts
+        .par_iter()
+        .enumerate()
+        .map(|(i, &start)| {
+            let end = starts.get(i + 1).copied().unwrap_or(src.len());
+            let region = &src[start..end];
+            let kind = region[1..]
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if kind == "comment" || kind == "preamble" {
+                return None;
             }
-            Err(e) => {
+            Some(RawBibliography::parse(region).map_err(|e| {
                 let mut at = start + e.span.start.min(region.len());
                 if e.kind == biblatex::ParseErrorKind::UnexpectedEof
                     && let Some(open) = unclosed_brace(region)
                 {
                     at = start + open;
                 }
-                let key = region_key(region);
-                errors.push(
-                    Diagnostic::warning(format!(
-                        "{}: {}; the entry is skipped",
-                        entry_name(&kind, key),
-                        describe_parse_error(&e.kind)
-                    ))
-                    .at(lines.location(shown, at, e.span.len()))
-                    .hint(parse_hint(&e.kind, region)),
-                );
+                Diagnostic::warning(format!(
+                    "{}: {}; the entry is skipped",
+                    entry_name(&kind, region_key(region)),
+                    describe_parse_error(&e.kind)
+                ))
+                .at(lines.location(shown, at, e.span.len()))
+                .hint(parse_hint(&e.kind, region))
+            }))
+        })
+        .collect();
+    for (result, &start) in parsed.into_iter().zip(&starts) {
+        match result {
+            None => {}
+            Some(Ok(raw)) => {
+                strings.extend(raw.abbreviations);
+                entries.extend(raw.entries.into_iter().map(|e| Entry {
+                    offset: start,
+                    raw: e.v,
+                }));
             }
+            Some(Err(d)) => errors.push(d),
         }
     }
     let mut malformed = errors.len();
@@ -184,8 +191,8 @@ pub(super) fn parse(shown: &Path, text: &str) -> Result<(Vec<Record>, Counts, Ve
         entries: &entries,
         by_key: &by_key,
     };
-    let mut records = Vec::new();
     let mut first_of: HashMap<&str, usize> = HashMap::new();
+    let mut papers: Vec<(usize, &Entry)> = Vec::new();
     let mut index = 0;
     for (i, entry) in entries.iter().enumerate() {
         let kind = entry.raw.kind.v.to_ascii_lowercase();
@@ -212,7 +219,23 @@ pub(super) fn parse(shown: &Path, text: &str) -> Result<(Vec<Record>, Counts, Ve
         if kind == "xdata" || kind == "set" || is_container {
             continue;
         }
-        match reader.record(entry, index, &mut warnings) {
+        papers.push((index, entry));
+    }
+    // Records are read in parallel; their warnings keep the file's order.
+    let read: Vec<(
+        std::result::Result<Record, Box<Diagnostic>>,
+        Vec<Diagnostic>,
+    )> = papers
+        .par_iter()
+        .map(|&(index, entry)| {
+            let mut w = Vec::new();
+            (reader.record(entry, index, &mut w), w)
+        })
+        .collect();
+    let mut records = Vec::with_capacity(read.len());
+    for (result, w) in read {
+        warnings.extend(w);
+        match result {
             Ok(r) => records.push(r),
             Err(d) => {
                 malformed += 1;
@@ -416,6 +439,10 @@ impl<'s> Reader<'_, 's> {
     /// A verbatim field (DOI, URL, eprint): escapes and braces removed.
     fn verbatim(&self, fields: &Fields<'_, 's>, name: &str) -> Option<String> {
         let raw = self.text(fields, name)?;
+        if !raw.contains(['\\', '{', '}']) {
+            let raw = raw.trim();
+            return (!raw.is_empty()).then(|| raw.to_string());
+        }
         let raw = raw
             .replace("\\url{", "")
             .replace("\\_", "_")
@@ -538,8 +565,8 @@ impl<'s> Reader<'_, 's> {
             .plain(&fields, "number")
             .or_else(|| self.plain(&fields, "issue"));
         b.pages = self
-            .plain(&fields, "pages")
-            .or_else(|| self.plain(&fields, "eid"));
+            .verbatim(&fields, "pages")
+            .or_else(|| self.verbatim(&fields, "eid"));
         b.publisher = self
             .plain(&fields, "publisher")
             .filter(|p| !is_arxiv_venue(p));

@@ -213,12 +213,14 @@ pub fn parse(shown: &Path, text: &str) -> Result<Parsed> {
     };
     let mut warnings = warnings;
     let before = records.len();
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let records: Vec<Record> = records
         .into_iter()
         .map(|mut r| {
             r.biblio.pages = r.biblio.pages.as_deref().map(pages);
-            if r.line > 0 {
-                let start = line_offset(text, r.line);
+            if let Some(&start) = r.line.checked_sub(1).and_then(|l| starts.get(l)) {
                 r.head = text[start..]
                     .lines()
                     .next()
@@ -259,14 +261,6 @@ pub fn parse(shown: &Path, text: &str) -> Result<Parsed> {
         skipped: counts.skipped + before - records.len(),
     };
     Ok((file, records, warnings))
-}
-
-/// The byte offset where 1-based `line` starts.
-fn line_offset(text: &str, line: usize) -> usize {
-    text.split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum()
 }
 
 /// The format of a file: JSON by its shape (ORCID's works have `put-code`s), XML if it is an
