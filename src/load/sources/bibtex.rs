@@ -76,6 +76,9 @@ struct Entry<'s> {
     raw: RawEntry<'s>,
 }
 
+/// A record, or the warning that says why its entry was skipped.
+type RecordResult = std::result::Result<Record, Box<Diagnostic>>;
+
 /// Entry types that hold papers of others when another entry cross-references them.
 const CONTAINERS: &[&str] = &[
     "proceedings",
@@ -222,10 +225,7 @@ pub(super) fn parse(shown: &Path, text: &str) -> Result<(Vec<Record>, Counts, Ve
         papers.push((index, entry));
     }
     // Records are read in parallel; their warnings keep the file's order.
-    let read: Vec<(
-        std::result::Result<Record, Box<Diagnostic>>,
-        Vec<Diagnostic>,
-    )> = papers
+    let read: Vec<(RecordResult, Vec<Diagnostic>)> = papers
         .par_iter()
         .map(|&(index, entry)| {
             let mut w = Vec::new();
