@@ -6,6 +6,7 @@
 
 pub mod categories;
 pub mod content;
+pub mod ids;
 pub mod profile;
 pub mod settings;
 pub mod source;

@@ -218,6 +218,7 @@ impl Settings {
     /// Parses config text (`path` is used in messages).
     pub fn parse(root: &Path, path: &Path, src: &str, overrides: &Overrides) -> Result<Settings> {
         let raw: ConfigFile = toml::from_str(src).map_err(|e| toml_error(path, src, &e))?;
+        check_strings(path, src)?;
         let base_url = overrides.base_url.clone().unwrap_or(raw.base_url);
         let (base_url, base_path) = normalize_base_url(&base_url).ok_or_else(|| {
             Diagnostic::error(format!("base_url `{base_url}` is not an http(s) URL"))
@@ -298,6 +299,37 @@ impl Settings {
     /// The root-relative URL of a site path given relative to the root (`/repo/papers/x/`).
     pub fn path(&self, rel: &str) -> String {
         format!("{}{}", self.base_path, rel)
+    }
+}
+
+/// Every string in config.toml, as every front-matter string, is refused when it holds a
+/// character HTML forbids or TeX that a TOML escape ate (`"\ell"` is ESC and `ll`): it would
+/// reach every page.
+fn check_strings(path: &Path, src: &str) -> Result<()> {
+    fn walk<'a>(value: &'a toml::Value, key: &'a str, out: &mut Vec<(&'a str, &'a str)>) {
+        match value {
+            toml::Value::String(s) => out.push((key, s)),
+            toml::Value::Array(items) => items.iter().for_each(|v| walk(v, key, out)),
+            toml::Value::Table(t) => t.iter().for_each(|(k, v)| walk(v, k, out)),
+            _ => {}
+        }
+    }
+    let Ok(table) = src.parse::<toml::Table>() else {
+        return Ok(());
+    };
+    let mut strings = Vec::new();
+    table.iter().for_each(|(k, v)| walk(v, k, &mut strings));
+    let errors: Vec<Diagnostic> = strings
+        .into_iter()
+        .filter_map(|(key, value)| {
+            crate::load::source::toml_string_problem(key, value, src)
+                .map(|d| d.at(key_location(path, src, key)))
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
     }
 }
 

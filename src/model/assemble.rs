@@ -13,13 +13,14 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::groups::{group_categories, group_years, sort_newest_first};
+use super::links::SourceLinks;
 use super::merge::{ProfileDraft, merge};
 use super::names::owner_names;
 use super::pages::{render_markdown, render_news, render_pages};
 use super::paper::{Draft, Title, render_paper, render_title};
-use super::{Origin, Owner, Paper, Provenance, Site, SourceKind, keys};
-use crate::base::diag::{Diagnostic, Location, Result};
-use crate::base::text::{html_to_words, slugify};
+use super::{Origin, Owner, Paper, Provenance, Site, SourceKind, checks, keys};
+use crate::base::diag::{Diagnostic, Location, Result, Severity};
+use crate::base::text::{html_to_words, site_file, slugify};
 use crate::load::categories::Resolver;
 use crate::load::content::{Content, Links, PaperFile};
 use crate::load::profile::{Profile, ProfilePaper};
@@ -94,13 +95,14 @@ pub fn assemble(
             by_id.entry(id.to_ascii_lowercase()).or_insert(i);
         }
     }
+    let known = drafts.len();
     let mut errors = Vec::new();
     let mut enriched_by: HashMap<usize, &Path> = HashMap::new();
     for file in &content.papers {
         if file.matter.draft && !settings.drafts {
             continue;
         }
-        if let Err(e) = merge_file(
+        match merge_file(
             &mut drafts,
             &mut by_slug,
             &by_id,
@@ -108,26 +110,39 @@ pub fn assemble(
             file,
             &macros,
         ) {
-            errors.extend(e.diagnostics);
+            Ok(true) if file.matter.sample => warnings.push(checks::sample(file)),
+            Ok(_) => {}
+            Err(e) => errors.extend(e.diagnostics),
         }
     }
     if !errors.is_empty() {
         return Err(crate::base::diag::Error::from(errors).with_warnings(warnings));
     }
+    for d in &mut drafts {
+        if let Some(file) = d.file {
+            checks::normalise_ids(&mut d.links, file, &mut warnings);
+        }
+    }
+    warnings.extend(checks::near_misses(&drafts, known));
+    warnings.extend(checks::incomplete(&drafts));
     let resolver = Resolver::new(&settings.categories);
     let owner_names = owner_names(&owner.name, &settings.author.aliases);
+    let paper_files = drafts
+        .iter()
+        .filter_map(|d| Some((d.file?.shown.as_path(), d.slug.as_str())));
+    let links = SourceLinks::new(&settings.root, &settings.base_path, content, paper_files);
     let rendered: Vec<(u64, RenderedPaper)> = drafts
         .into_par_iter()
         .map(|d| {
             let Some(cache) = cache else {
-                let (paper, w) = render_paper(d, &resolver, &owner_names, &macros);
+                let (paper, w) = render_paper(d, &resolver, &owner_names, &macros, &links);
                 return (0, (Arc::new(paper), w));
             };
-            let fp = d.fingerprint(&owner_names);
+            let fp = d.fingerprint(&owner_names, &links);
             match cache.papers.get(&fp) {
                 Some(hit) => (fp, hit.clone()),
                 None => {
-                    let (mut paper, w) = render_paper(d, &resolver, &owner_names, &macros);
+                    let (mut paper, w) = render_paper(d, &resolver, &owner_names, &macros, &links);
                     paper.fingerprint = fp;
                     (fp, (Arc::new(paper), w))
                 }
@@ -144,11 +159,12 @@ pub fn assemble(
         papers.push(paper);
     }
     sort_newest_first(&mut papers);
-    let pages = render_pages(&content.pages, settings.drafts, &macros, &mut warnings);
+    let with = (&macros, &links);
+    let pages = render_pages(&content.pages, settings.drafts, with, &mut warnings);
     let bio_html = content
         .bio
         .as_ref()
-        .map(|bio| render_markdown(bio, "the biography", &macros, &mut warnings));
+        .map(|bio| render_markdown(bio, "the biography", with, &mut warnings));
     let site = Site {
         owner,
         stats: profile.map(|p| p.stats.clone()).unwrap_or_default(),
@@ -162,9 +178,16 @@ pub fn assemble(
         papers,
         pages,
         bio_html,
-        news: render_news(settings, &content.news, &macros, &mut warnings),
+        news: render_news(settings, &content.news, with, &mut warnings),
         assets: content.assets.clone(),
     };
+    // Broken `@/` links are errors: the site is not built with them.
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = warnings
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Err(crate::base::diag::Error::from(errors).with_warnings(warnings));
+    }
     Ok((site, warnings, next_cache))
 }
 
@@ -181,12 +204,19 @@ fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {
         })?;
     Ok(Owner {
         name,
-        photo: a.photo.clone(),
+        photo: a.photo.as_deref().map(|p| site_file(p).to_string()),
         position: a.position.clone(),
         affiliation: a.affiliation.clone(),
         email: a.email.clone(),
         links: a.links.clone(),
     })
+}
+
+/// The slug a paper of this title (TeX rendered first) gets, and by which a content file of
+/// this title finds its profile paper: `Sparse Attention in $O(n \log n)$` →
+/// `sparse-attention-in-o-n-log-n`. Empty when the title has no letters or digits.
+pub fn title_slug(title_tex: &str, macros: &tex::Macros) -> String {
+    slugify(&html_to_words(&render_title(title_tex, macros).html))
 }
 
 /// Unique slug: `x`, then `x-2`, `x-3` …
@@ -231,7 +261,8 @@ fn profile_draft<'a>(
     }
 }
 
-/// Applies a content file: enriches the matching profile paper or adds a new paper.
+/// Applies a content file: enriches the matching profile paper or adds a new paper. Returns
+/// whether the file is a new paper.
 fn merge_file<'a>(
     drafts: &mut Vec<Draft<'a>>,
     by_slug: &mut HashMap<String, usize>,
@@ -239,7 +270,7 @@ fn merge_file<'a>(
     enriched_by: &mut HashMap<usize, &'a Path>,
     file: &'a PaperFile,
     macros: &tex::Macros,
-) -> Result<()> {
+) -> Result<bool> {
     let m = &file.matter;
     let paper_macros = macros.with(&m.macros);
     let title = m.title.as_deref().map(|t| render_title(t, &paper_macros));
@@ -290,7 +321,7 @@ fn merge_file<'a>(
             .into());
         }
         apply(&mut drafts[i], file, title);
-        return Ok(());
+        return Ok(false);
     }
     let Some(title_tex) = m.title.clone() else {
         return Err(Diagnostic::error(format!(
@@ -336,7 +367,7 @@ fn merge_file<'a>(
         file: None,
     });
     apply(&mut drafts[index], file, None);
-    Ok(())
+    Ok(true)
 }
 
 /// `content/papers/x.md` → `x`; `content/papers/x/index.md` → `x`.

@@ -7,8 +7,10 @@
 //! records, [`keys`] makes citation keys and [`names`] finds the owner in author lists.
 
 mod assemble;
+mod checks;
 mod groups;
 pub mod keys;
+mod links;
 mod merge;
 pub mod names;
 mod pages;
@@ -25,7 +27,8 @@ use crate::load::content::{Asset, Biblio, Kind, Links};
 use crate::load::profile::Stats;
 use crate::load::settings::AuthorLinks;
 
-pub use assemble::{PaperCache, assemble};
+pub use assemble::{PaperCache, assemble, title_slug};
+pub use checks::{INCOMPLETE_PAPER, SAMPLE_PAPER};
 pub use groups::group_years;
 pub use merge::title_key;
 pub use paper::TEX_PROBLEM;

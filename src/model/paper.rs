@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use super::links::SourceLinks;
 use super::names::normalize_name;
 use super::{Origin, Paper, PaperAuthor, Provenance};
 use crate::base::date::Date;
@@ -66,7 +67,7 @@ pub(super) struct Draft<'a> {
 
 impl Draft<'_> {
     /// A hash of everything the rendered paper depends on.
-    pub(super) fn fingerprint(&self, owner_names: &[String]) -> u64 {
+    pub(super) fn fingerprint(&self, owner_names: &[String], links: &SourceLinks) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
         (
@@ -100,6 +101,9 @@ impl Draft<'_> {
         }
         if let Some(f) = self.file {
             (&f.shown, &f.src).hash(&mut h);
+            if f.body().contains("@/") {
+                links.digest().hash(&mut h);
+            }
         }
         h.finish()
     }
@@ -120,11 +124,13 @@ pub(super) fn render_title(tex: &str, macros: &tex::Macros) -> Title {
 /// The diagnostic code of TeX that could not be rendered (`check` makes these errors).
 pub const TEX_PROBLEM: &str = "tex";
 
+/// Renders a draft; broken `@/` links in its body come back among the diagnostics as errors.
 pub(super) fn render_paper(
     d: Draft,
     resolver: &Resolver,
     owner_names: &[String],
     site_macros: &tex::Macros,
+    links: &SourceLinks,
 ) -> (Paper, Vec<Diagnostic>) {
     let mut warnings = Vec::new();
     let macros = match d.file {
@@ -160,7 +166,7 @@ pub(super) fn render_paper(
                 let loc = located(&f.shown, f.body(), f.body_line, &p);
                 warnings.push(tex_warning(&p, &plain_title, loc));
             }
-            html
+            links.resolve(html, &f.shown, &f.src, &mut warnings)
         }
         None => String::new(),
     };

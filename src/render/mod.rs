@@ -6,6 +6,7 @@ pub mod coauthors;
 pub mod compat;
 pub mod context;
 pub mod filters;
+pub mod lint;
 pub mod pages;
 pub mod search;
 pub mod theme;

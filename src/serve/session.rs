@@ -66,6 +66,9 @@ pub struct Session {
     warnings: Vec<Diagnostic>,
     /// Files whose last change failed to load; they are retried on every rebuild.
     broken: BTreeMap<PathBuf, Error>,
+    /// A change of config.toml failed to build: the settings in force are the old ones, so the
+    /// next change of any source starts over from config.toml rather than rebuild with them.
+    config_pending: bool,
 }
 
 /// What decides which pages a change touches.
@@ -100,6 +103,7 @@ impl Session {
             Some(&PaperCache::default()),
         )?;
         warnings.extend(w);
+        warnings.extend(render::lint::check(&settings, &theme, &site));
         let mut session = Session {
             root: root.to_path_buf(),
             overrides: overrides.clone(),
@@ -117,6 +121,7 @@ impl Session {
             bib_warnings,
             warnings,
             broken: BTreeMap::new(),
+            config_pending: false,
         };
         session.render(&Selection::All)?;
         session.fingerprints = session.fingerprint();
@@ -142,7 +147,12 @@ impl Session {
     /// previous site stays in place and the error is returned.
     pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Update> {
         let start = Instant::now();
-        let changes = self.classify(paths);
+        let mut changes = self.classify(paths);
+        if self.config_pending && !paths.is_empty() {
+            // Whatever changed (a theme folder the new config names, say), the old settings
+            // no longer describe the site.
+            changes = vec![Change::Config];
+        }
         if changes.is_empty() {
             return Ok(Update {
                 changed: Vec::new(),
@@ -152,7 +162,9 @@ impl Session {
             });
         }
         if changes.contains(&Change::Config) {
-            let fresh = Session::start(&self.root, &self.overrides)?;
+            let fresh = Session::start(&self.root, &self.overrides).inspect_err(|_| {
+                self.config_pending = true;
+            })?;
             let changed = diff(&self.files, &fresh.files);
             *self = fresh;
             return Ok(Update {
@@ -221,6 +233,7 @@ impl Session {
         )?;
         watch.lap("assemble (cached)");
         warnings.extend(w);
+        warnings.extend(render::lint::check(&self.settings, &self.theme, &site));
         let previous = std::mem::replace(&mut self.site, site);
         let fingerprints = self.fingerprint();
         watch.lap("fingerprints");

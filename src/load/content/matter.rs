@@ -148,6 +148,9 @@ pub struct PaperMatter {
     /// Not built unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// The sample paper written by `scholarsite init`: a warning while it enriches no paper.
+    #[serde(default)]
+    pub sample: bool,
     /// What kind of publication it is; guessed from the venue when absent.
     pub kind: Option<Kind>,
     /// A BibTeX entry to use instead of the generated one.
@@ -340,6 +343,7 @@ const KEY_TYPES: &[(&str, &str, &str)] = &[
     ("abstract", "a string", "abstract = '…'"),
     ("selected", "true or false", "selected = true"),
     ("draft", "true or false", "draft = true"),
+    ("sample", "true or false", "sample = true"),
     ("description", "a string", "description = \"…\""),
     ("template", "a string", "template = \"page.html\""),
     (
@@ -421,30 +425,6 @@ fn key_before(toml_src: &str, offset: usize) -> Option<&str> {
     })
 }
 
-/// The control character, and the escape that made it, if a TOML escape ate the start of a
-/// TeX command: `"\frac"` is a form feed and `rac`, `"\beta"` a backspace and `eta`,
-/// `"\times"` a tab and `imes`. A tab or carriage return counts only if `raw`, the front
-/// matter as written, has the escape (`\t` then that letter): a typed tab is fine.
-fn eaten_tex(value: &str, raw: &str) -> Option<(char, &'static str)> {
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        let written = |escape: &str| {
-            next.is_some_and(|n| n.is_ascii_alphabetic() && raw.contains(&format!("{escape}{n}")))
-        };
-        let escape = match c {
-            '\u{8}' => "\\b",
-            '\u{c}' => "\\f",
-            '\u{1b}' => "\\e",
-            '\t' if written("\\t") => "\\t",
-            '\r' if written("\\r") => "\\r",
-            _ => continue,
-        };
-        return Some((c, escape));
-    }
-    None
-}
-
 /// Checks what TOML types cannot: slugs, dates, categories, link schemes.
 pub(super) fn check_paper(doc: &PaperFile) -> Result<()> {
     let m = &doc.matter;
@@ -506,29 +486,10 @@ pub(super) fn check_paper(doc: &PaperFile) -> Result<()> {
         .flatten()
         .map(|a| ("authors", Some(a.as_str())));
     for (key, value) in texts.into_iter().chain(authors) {
-        let forbidden = value.and_then(|v| v.chars().find(|&c| source::is_forbidden_char(c)));
-        if let Some((c, escape)) = value.and_then(|v| eaten_tex(v, &doc.src[..doc.body_offset])) {
-            errors.push(
-                Diagnostic::error(format!(
-                    "`{key}` holds the control character U+{:04X}: in a \"…\" string `{escape}` is \
-                     an escape, not TeX",
-                    u32::from(c)
-                ))
-                .at(at(key))
-                .hint(format!(
-                    "double the backslash (`\\{escape}`), or use a literal string in single \
-                     quotes: {key} = '…'"
-                )),
-            );
-        } else if let Some(c) = forbidden {
-            errors.push(
-                Diagnostic::error(format!(
-                    "`{key}` holds the {}, which HTML does not allow",
-                    source::describe_char(c)
-                ))
-                .at(at(key))
-                .hint("remove the `\\u` escape that makes it"),
-            );
+        if let Some(problem) =
+            value.and_then(|v| source::toml_string_problem(key, v, &doc.src[..doc.body_offset]))
+        {
+            errors.push(problem.at(at(key)));
         }
     }
     for (name, value) in m.links.entries() {
