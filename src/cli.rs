@@ -120,10 +120,10 @@ const MAN_PAGES: [&str; 8] = [
     "build",
     "serve",
     "check",
-    "import",
     "new",
     "completions",
     "man",
+    "import",
 ];
 
 /// `scholarsite man`.
