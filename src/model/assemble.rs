@@ -23,9 +23,10 @@ use crate::base::diag::{Diagnostic, Location, Result, Severity};
 use crate::base::text::{html_to_words, site_file, slugify};
 use crate::load::categories::Resolver;
 use crate::load::content::{Content, Links, PaperFile};
+use crate::load::ids;
 use crate::load::profile::{Profile, ProfilePaper};
 use crate::load::settings::Settings;
-use crate::load::sources::{Bibliography, ids};
+use crate::load::sources::Bibliography;
 use crate::tex;
 
 /// Papers rendered by an earlier assembly, by the fingerprint of everything they were rendered
@@ -294,8 +295,8 @@ fn merge_file<'a>(
         },
     };
     let by_ids = || {
-        let doi = m.links.doi.as_deref().and_then(ids::doi);
-        let arxiv = m.links.arxiv.as_deref().and_then(ids::arxiv);
+        let doi = m.links.doi.as_deref().and_then(ids::find_doi);
+        let arxiv = m.links.arxiv.as_deref().and_then(ids::find_arxiv);
         [doi, arxiv]
             .into_iter()
             .flatten()

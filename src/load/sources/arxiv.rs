@@ -86,7 +86,7 @@ fn record(entry: Node, index: usize, line: usize) -> Record {
         kind: Some(Kind::Preprint),
         ..Record::default()
     };
-    let id = child_text(entry, ATOM, "id").and_then(|id| ids::arxiv(&id));
+    let id = child_text(entry, ATOM, "id").and_then(|id| ids::find_arxiv(&id));
     r.key = id.clone();
     r.links.arxiv = id;
     r.title = child_text(entry, ATOM, "title").map(|tex| Written { tex, line: 0 });
@@ -105,7 +105,7 @@ fn record(entry: Node, index: usize, line: usize) -> Record {
         .collect();
     r.date = child_text(entry, ATOM, "published")
         .and_then(|p| Date::parse_partial(p.get(..10).unwrap_or(&p)));
-    r.links.doi = child_text(entry, ARXIV, "doi").and_then(|d| ids::doi(&d));
+    r.links.doi = child_text(entry, ARXIV, "doi").and_then(|d| ids::find_doi(&d));
     if let Some(journal) = child_text(entry, ARXIV, "journal_ref") {
         r.venue = Some(journal);
         r.kind = None;

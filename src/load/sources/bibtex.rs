@@ -590,7 +590,7 @@ impl<'s> Reader<'_, 's> {
     /// DOI, arXiv id, URL, PDF.
     fn ids(&self, fields: &Fields<'_, 's>, r: &mut Record) {
         let links = &mut r.links;
-        if let Some(d) = self.verbatim(fields, "doi").and_then(|d| ids::doi(&d)) {
+        if let Some(d) = self.verbatim(fields, "doi").and_then(|d| ids::find_doi(&d)) {
             links.doi = Some(d);
         }
         let eprint_type = self
@@ -599,7 +599,7 @@ impl<'s> Reader<'_, 's> {
             .map(|t| t.to_ascii_lowercase());
         if let Some(e) = self.verbatim(fields, "eprint") {
             let arxiv = eprint_type.as_deref().is_none_or(|t| t == "arxiv");
-            if arxiv && let Some(id) = ids::arxiv(&e) {
+            if arxiv && let Some(id) = ids::find_arxiv(&e) {
                 links.arxiv = Some(id);
             }
         }
@@ -613,7 +613,7 @@ impl<'s> Reader<'_, 's> {
             for name in ["journal", "journaltitle", "volume", "note", "howpublished"] {
                 if let Some(text) = self.verbatim(fields, name)
                     && text.to_ascii_lowercase().contains("arxiv")
-                    && let Some(id) = ids::arxiv(&text)
+                    && let Some(id) = ids::find_arxiv(&text)
                 {
                     links.arxiv = Some(id);
                     break;
@@ -624,7 +624,7 @@ impl<'s> Reader<'_, 's> {
             && let Some(v) = self.verbatim(fields, "volume")
             && let Some(id) = v.strip_prefix("abs/")
         {
-            links.arxiv = ids::arxiv(id);
+            links.arxiv = ids::find_arxiv(id);
         }
     }
 

@@ -102,7 +102,7 @@ fn record(item: &Value, index: usize) -> Record {
     };
     r.authors = people.iter().filter_map(name).collect();
     r.date = date(get("issued"));
-    if let Some(d) = text(get("DOI")).and_then(|d| ids::doi(&d)) {
+    if let Some(d) = text(get("DOI")).and_then(|d| ids::find_doi(&d)) {
         r.links.doi = Some(d);
     }
     if let Some(u) = text(get("URL")) {
@@ -113,7 +113,7 @@ fn record(item: &Value, index: usize) -> Record {
             && let Some(t) = text(get(field))
             && t.to_ascii_lowercase().contains("arxiv")
         {
-            r.links.arxiv = ids::arxiv(&t);
+            r.links.arxiv = ids::find_arxiv(&t);
         }
     }
     let container = text(get("container-title"));

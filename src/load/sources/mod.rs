@@ -10,7 +10,7 @@
 mod arxiv;
 mod bibtex;
 mod csl;
-pub mod ids;
+use crate::load::ids;
 mod orcid;
 
 use std::path::{Path, PathBuf};

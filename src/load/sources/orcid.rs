@@ -173,8 +173,8 @@ fn record(versions: &[&Value], index: usize) -> Record {
                 continue;
             };
             match kind.as_str() {
-                "doi" if r.links.doi.is_none() => r.links.doi = ids::doi(&val),
-                "arxiv" if r.links.arxiv.is_none() => r.links.arxiv = ids::arxiv(&val),
+                "doi" if r.links.doi.is_none() => r.links.doi = ids::find_doi(&val),
+                "arxiv" if r.links.arxiv.is_none() => r.links.arxiv = ids::find_arxiv(&val),
                 _ => {}
             }
         }
