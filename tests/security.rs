@@ -342,6 +342,121 @@ fn slugs_that_leave_the_site_are_errors_in_every_form() {
     }
 }
 
+/// Bibliography files with a payload in every field a reader takes: BibTeX, CSL-JSON and arXiv
+/// Atom. Returns (file name, text) pairs and the titles, which must be shown as text.
+fn hostile_bibliographies() -> (Vec<(&'static str, String)>, Vec<&'static str>) {
+    let bib = r#"@inproceedings{evil2024,
+  title = {Bib <script>alert('bib')</script> Title},
+  author = {Doe, Jane and {<img src=x onerror=alert(21)>}, Mallory},
+  booktitle = {Conf "><svg onload=alert(22)>},
+  year = {2024},
+  month = may,
+  url = {javascript:alert(23)},
+  doi = {10.1/"onmouseover="alert(24)},
+  publisher = {<b onmouseover=alert(25)>Pub</b>},
+  pages = {1--2"><script>alert(26)</script>},
+  abstract = {Abstract <iframe src="javascript:alert(27)"></iframe> with \href{javascript:alert(28)}{click} and \url{javascript:alert(29)}.}
+}
+"#;
+    let json = r#"[{"id": "evil", "type": "article-journal",
+  "title": "JSON <script>alert('csl')</script> Title",
+  "author": [{"family": "<img src=x onerror=alert(31)>", "given": "Eve"}, {"family": "Doe", "given": "Jane"}],
+  "container-title": "Journal \"><script>alert(32)</script>",
+  "issued": {"date-parts": [[2023, 3, 1]]},
+  "URL": "javascript:alert(33)",
+  "DOI": "10.2/\"><script>alert(34)</script>",
+  "volume": "<svg onload=alert(35)>",
+  "abstract": "<p onclick=alert(36)>Abstract</p> $x < y$"}]
+"#;
+    let atom = r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+  <entry>
+    <id>http://arxiv.org/abs/2401.00001v1</id>
+    <published>2024-01-02T00:00:00Z</published>
+    <title>Atom &lt;script&gt;alert('atom')&lt;/script&gt; Title</title>
+    <summary>&lt;img src=x onerror=alert(41)&gt; summary</summary>
+    <author><name>Jane Doe</name></author>
+    <author><name>&lt;b onclick=alert(42)&gt;Bold&lt;/b&gt; Author</name></author>
+    <arxiv:primary_category term="cs.LG"/>
+    <arxiv:doi>10.3/"&gt;&lt;script&gt;alert(43)&lt;/script&gt;</arxiv:doi>
+    <arxiv:journal_ref>&lt;svg onload=alert(44)&gt;</arxiv:journal_ref>
+  </entry>
+</feed>
+"#;
+    (
+        vec![
+            ("hostile.bib", bib.to_string()),
+            ("hostile.json", json.to_string()),
+            ("hostile.xml", atom.to_string()),
+        ],
+        vec![
+            "Bib <script>alert('bib')</script> Title",
+            "JSON <script>alert('csl')</script> Title",
+            "Atom <script>alert('atom')</script> Title",
+        ],
+    )
+}
+
+/// Every page's script risks, and the visible text of all pages together.
+fn risks_and_text(public: &Path) -> (Vec<String>, String) {
+    let mut risks = Vec::new();
+    let mut text = String::new();
+    for page in html_pages(public) {
+        for risk in script_risks(&page) {
+            risks.push(format!("{}: {risk}", page.display()));
+        }
+        text.push_str(&visible_text(&html(&page)));
+    }
+    (risks, text)
+}
+
+/// Text from bibliography files is third-party: read as `[sources]` on every build, or
+/// written into Markdown by `scholarsite import`, it is shown as text and never makes an
+/// element, an attribute or a script link.
+#[test]
+fn bibliography_text_is_always_escaped_read_or_imported() {
+    let (files, titles) = hostile_bibliographies();
+    for imported in [false, true] {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        copy_tree(&repo().join("tests/fixtures/broken/_base"), root);
+        let mut list = Vec::new();
+        for (name, text) in &files {
+            fs::write(root.join(name), text).unwrap();
+            list.push(format!("\"{name}\""));
+        }
+        if imported {
+            let mut args = vec!["import"];
+            args.extend(files.iter().map(|(n, _)| *n));
+            let out = run(root, &args);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        } else {
+            let mut config = fs::read_to_string(root.join("config.toml")).unwrap();
+            config.push_str(&format!("\n[sources]\nfiles = [{}]\n", list.join(", ")));
+            fs::write(root.join("config.toml"), config).unwrap();
+        }
+        let out = run(root, &["build"]);
+        let how = if imported { "imported" } else { "[sources]" };
+        assert!(
+            out.status.success(),
+            "{how}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (risks, text) = risks_and_text(&root.join("public"));
+        assert!(risks.is_empty(), "{how}:\n{}", risks.join("\n"));
+        for title in &titles {
+            assert!(
+                text.contains(title),
+                "{how}: `{title}` is not shown as text"
+            );
+        }
+    }
+}
+
 /// README's policy, exactly: raw HTML in a Markdown body is the author's and is written as
 /// written (an embed, and even a script link), while Markdown's own links and images with a
 /// script address are written with `#`.
