@@ -121,6 +121,78 @@ impl Sink for Memory {
     }
 }
 
+#[cfg(test)]
+mod memory_tests {
+    use super::*;
+
+    /// A sink with only `write`: the trait's own `write_with` and `copy` go through it.
+    struct Plain(Memory);
+
+    impl Sink for Plain {
+        fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+            self.0.write(rel, bytes)
+        }
+    }
+
+    /// Writes three files through `sink`, one each way, and a path outside the site.
+    fn write_each_way(sink: &dyn Sink, photo: &Path) {
+        sink.write("index.html", b"<p>home</p>").unwrap();
+        sink.write_with("papers/index.html", &mut |w| w.write_all(b"<p>list</p>"))
+            .unwrap();
+        sink.copy("photo.jpg", photo).unwrap();
+        assert!(sink.write("../out.html", b"x").is_err());
+        assert!(sink.write_with("", &mut |_| Ok(())).is_err());
+    }
+
+    #[test]
+    fn memory_keeps_what_each_way_of_writing_wrote() {
+        let tmp = tempfile::tempdir().unwrap();
+        let photo = tmp.path().join("photo.jpg");
+        fs::write(&photo, b"\xff\xd8jpeg").unwrap();
+        let expected = BTreeMap::from([
+            ("index.html".to_string(), b"<p>home</p>".to_vec()),
+            ("papers/index.html".to_string(), b"<p>list</p>".to_vec()),
+            ("photo.jpg".to_string(), b"\xff\xd8jpeg".to_vec()),
+        ]);
+        let memory = Memory::new();
+        write_each_way(&memory, &photo);
+        assert_eq!(memory.into_files(), expected);
+        let plain = Plain(Memory::new());
+        write_each_way(&plain, &photo);
+        assert_eq!(plain.0.into_files(), expected);
+        // A file that cannot be read is an error naming it.
+        let e = Memory::new()
+            .copy("x", &tmp.path().join("missing.jpg"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing.jpg"), "{e}");
+    }
+
+    #[test]
+    fn an_error_while_filling_is_the_files_error() {
+        for sink in [&Memory::new() as &dyn Sink, &Plain(Memory::new())] {
+            let e = sink
+                .write_with("feed.xml", &mut |_| Err(std::io::Error::other("no space")))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("cannot write `feed.xml`: no space"), "{e}");
+        }
+    }
+
+    /// A page is written into one buffer of the size it had last time and an eighth more
+    /// (a listing of a big site is tens of MB: no growing and copying); 16 KiB when unknown.
+    #[test]
+    fn memory_writes_into_a_buffer_of_the_expected_size() {
+        let memory = Memory::expecting(HashMap::from([("big.html".to_string(), 800)]));
+        for rel in ["big.html", "new.html"] {
+            memory.write_with(rel, &mut |w| w.write_all(b"x")).unwrap();
+        }
+        let files = memory.into_files();
+        assert_eq!(files["big.html"].capacity(), 900);
+        assert_eq!(files["new.html"].capacity(), 16 * 1024);
+    }
+}
+
 /// A build in progress: a temporary folder that becomes the output on [`Staging::commit`].
 #[derive(Debug)]
 pub struct Staging {
