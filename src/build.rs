@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::content;
 use crate::diag::{Diagnostic, Result};
+use crate::guard;
 use crate::output::{Sink, Staging};
 use crate::profile;
 use crate::render;
@@ -80,20 +81,26 @@ pub struct Rendered {
     pub retained: render::Retained,
 }
 
-/// Builds the site described by `settings` into `settings.output_dir`, atomically.
+/// Builds the site described by `settings` into `settings.output_dir`, atomically, if the
+/// output guard allows (see `guard.rs`).
 pub fn build(settings: &Settings) -> Result<Report> {
     let start = Instant::now();
-    let staging = Staging::new(&settings.output_dir)?;
+    let mut watch = crate::timings::Stopwatch::start();
+    let target = guard::locate(settings)?;
+    let staging = Staging::new(&target, settings.force)?;
+    watch.lap("check output");
     let rendered = render_into(settings, &staging)?;
     let mut watch = crate::timings::Stopwatch::start();
-    staging
+    let committed = staging
         .commit()
         .map_err(|e| e.with_warnings(rendered.warnings.clone()))?;
     watch.lap("swap output");
+    let mut warnings = rendered.warnings;
+    warnings.extend(committed.kept.map(|k| guard::kept_warning(&target, &k)));
     Ok(Report {
         files: rendered.files,
         papers: rendered.site.papers.len(),
-        warnings: rendered.warnings,
+        warnings,
         elapsed: start.elapsed(),
         output: settings.output_dir.clone(),
         leftovers: Leftovers {

@@ -111,6 +111,30 @@ pub fn month_name(month: u8) -> &'static str {
         .unwrap_or("?")
 }
 
+/// The current time in UTC from the system clock: year, month, day and the seconds since
+/// midnight.
+pub fn utc_now() -> (i64, u32, u32, u64) {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    (y, m, d, secs % 86_400)
+}
+
+/// Days since 1970-01-01 → (year, month, day), Howard Hinnant's algorithm.
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -136,6 +160,13 @@ mod tests {
         assert!(Date::new(2022, 4, 31).is_none());
         assert!(Date::new(2022, 13, 1).is_none());
         assert!(Date::new(2022, 1, 0).is_none());
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_785), (2026, 11, 28));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod diag;
 pub mod dump;
 pub mod feeds;
 pub mod filters;
+pub mod guard;
 pub mod init;
 pub mod latex;
 pub mod markdown;

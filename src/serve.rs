@@ -20,9 +20,10 @@ use axum::routing::get;
 use tokio::sync::broadcast;
 
 use crate::diag::{Diagnostic, Error, Result};
+use crate::guard;
 use crate::output::{Sink, Staging};
 use crate::session::{Session, Update};
-use crate::settings::Overrides;
+use crate::settings::{Overrides, Settings};
 use crate::watch::SourceWatcher;
 
 /// The path prefix of the dev server's own endpoints.
@@ -103,9 +104,12 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         output_dir: None,
         base_url: Some(url.clone()),
         drafts: opts.drafts,
+        force: false,
     };
     // Watch before the first build, so that an edit made while it runs is not missed.
     let settings = crate::settings::Settings::load(&opts.root, &overrides)?;
+    // Nothing is written, but an output folder that `build` would refuse is said at once.
+    guard::locate(&settings)?;
     let mut watcher = SourceWatcher::new(&settings, opts.poll)?;
     let start = Instant::now();
     let (session, error) = match Session::start(&opts.root, &overrides) {
@@ -483,10 +487,11 @@ fn open_browser(url: &str) {
 pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()> {
     // Watch before the first build, so that an edit made while it runs is not missed.
     let settings = crate::settings::Settings::load(root, overrides)?;
+    guard::locate(&settings)?;
     let mut watcher = SourceWatcher::new(&settings, poll)?;
     let mut session = Session::start(root, overrides)?;
     crate::cli::print_diagnostics(session.warnings());
-    write_out(&settings.output_dir, session.files())?;
+    write_out(session.settings(), session.files())?;
     println!(
         "Built {} files into {}; watching for changes (Ctrl-C to stop)",
         session.files().len(),
@@ -497,7 +502,7 @@ pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()>
             Ok(update) if update.changed.is_empty() => {}
             Ok(update) => {
                 crate::cli::print_diagnostics(&update.warnings);
-                match write_out(&session.settings().output_dir, session.files()) {
+                match write_out(session.settings(), session.files()) {
                     Ok(()) => println!(
                         "Rebuilt in {:.0} ms: {} files changed",
                         update.elapsed.as_secs_f64() * 1000.0,
@@ -518,10 +523,13 @@ pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()>
     Ok(())
 }
 
-/// Writes the in-memory site to `dir` atomically.
-fn write_out(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+/// Writes the in-memory site to the output folder atomically, if the output guard allows (the
+/// folder is checked on every write: config.toml may have changed it, or a file may have been
+/// put there since).
+fn write_out(settings: &Settings, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     use rayon::prelude::*;
-    let staging = Staging::new(dir)?;
+    let target = guard::locate(settings)?;
+    let staging = Staging::new(&target, settings.force)?;
     let results: Vec<Result<()>> = files
         .par_iter()
         .map(|(rel, bytes)| staging.write(rel, bytes))
@@ -529,7 +537,10 @@ fn write_out(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     if let Some(e) = results.into_iter().find_map(|r| r.err()) {
         return Err(e);
     }
-    staging.commit()
+    if let Some(kept) = staging.commit()?.kept {
+        crate::cli::print_diagnostics(&[guard::kept_warning(&target, &kept)]);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
