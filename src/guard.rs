@@ -775,6 +775,21 @@ fn remove_old(dir: &Path) -> bool {
     done
 }
 
+/// Refuses `--force` for a folder at the top of the file system (`/usr`, `/tmp`): moving one
+/// aside, even kept, breaks the system.
+pub fn may_keep_aside(target: &Target) -> Result<()> {
+    if target.path.parent().is_some_and(|p| p.parent().is_none()) {
+        return Err(Diagnostic::error(format!(
+            "refusing to move `{}` aside: --force does not move a folder at the top of the file \
+             system",
+            target.shown.display()
+        ))
+        .hint("build into a folder of its own, such as `public` in the site folder")
+        .into());
+    }
+    Ok(())
+}
+
 /// Where `--force` keeps a folder it would not replace: `DIR.old-<date>-<time>` (UTC) beside
 /// it, with `-2`, `-3` … if that is taken.
 pub fn kept_path(target: &Target) -> PathBuf {
@@ -1009,6 +1024,18 @@ mod tests {
         assert!(kept.exists(), "a kept folder is never removed");
         drop(lock);
         assert_eq!(clean_leftovers(&t), vec![held.clone()]);
+    }
+
+    #[test]
+    fn force_leaves_folders_at_the_top_where_they_are() {
+        let e = may_keep_aside(&target(Path::new("/usr")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("--force does not move a folder at the top"),
+            "{e}"
+        );
+        assert!(may_keep_aside(&target(Path::new("/home/jane/drafts"))).is_ok());
     }
 
     #[test]

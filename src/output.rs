@@ -159,10 +159,11 @@ impl Staging {
     /// Checks that the build may replace `target` (see [`guard::judge`]), removes what killed
     /// builds left beside it, and makes a staging folder there, marked and held.
     pub fn new(target: &Target, force: bool) -> Result<Staging> {
-        if let Some(f) = guard::before_build(target)?
-            && !force
-        {
-            return Err(f.error(target).into());
+        if let Some(f) = guard::before_build(target)? {
+            if !force {
+                return Err(f.error(target).into());
+            }
+            guard::may_keep_aside(target)?;
         }
         guard::clean_leftovers(target);
         let parent = target.path().parent().ok_or_else(|| {
@@ -264,6 +265,7 @@ impl Staging {
                 None
             }
             Verdict::Foreign(_) if self.force => {
+                guard::may_keep_aside(&self.target)?;
                 let kept = guard::kept_path(&self.target);
                 self.swap(Some(&kept))?;
                 Some(kept)

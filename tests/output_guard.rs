@@ -147,6 +147,37 @@ fn force_never_makes_a_source_the_output() {
 }
 
 #[test]
+fn force_does_not_move_a_folder_at_the_top_of_the_file_system() {
+    // A folder of the test's own at the top, so that a broken guard moves nothing that matters;
+    // only root may make one.
+    let top = PathBuf::from(format!("/scholarsite-guard-test-{}", std::process::id()));
+    if fs::create_dir(&top).is_err() {
+        eprintln!(
+            "NOTICE: skipped: cannot make a folder in / (needs root); guard.rs's unit tests cover the rule"
+        );
+        return;
+    }
+    fs::write(top.join("notes.txt"), "mine").unwrap();
+    let tmp = built_site();
+    let site = tmp.path().join("site");
+    let before = tree(tmp.path());
+    let out = scholarsite(
+        &site,
+        &["build", "-o", top.to_str().unwrap(), "--force"],
+        None,
+    );
+    let kept = fs::read(top.join("notes.txt"));
+    let _ = fs::remove_dir_all(&top);
+    assert_refused(
+        tmp.path(),
+        &before,
+        &out,
+        "--force does not move a folder at the top of the file system",
+    );
+    assert_eq!(kept.unwrap(), b"mine");
+}
+
+#[test]
 fn the_home_folder_is_never_the_output() {
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path().join("home/jane");
