@@ -103,10 +103,11 @@ struct Source {
 /// Checks where the site would be written (see the module documentation) and returns the
 /// folder, symbolic links resolved.
 pub fn locate(settings: &Settings) -> Result<Target> {
-    let shown = settings.output_dir.clone();
-    if shown.as_os_str().is_empty() {
-        return Err(refusal(settings, &shown, "it names no folder", None).into());
-    }
+    // An empty path names the current folder.
+    let shown = match &settings.output_dir {
+        p if p.as_os_str().is_empty() => PathBuf::from("."),
+        p => p.clone(),
+    };
     // As written: for config.toml, without the site folder it is joined to.
     let written = if settings.output_dir_flag {
         shown.as_path()
@@ -127,7 +128,7 @@ pub fn locate(settings: &Settings) -> Result<Target> {
     let home = std::env::home_dir()
         .filter(|h| h.is_absolute())
         .and_then(|h| fs::canonicalize(h).ok());
-    let sources = sources(settings, &root, home)?;
+    let sources = sources(settings, &root, home);
     let conflict = sources
         .iter()
         .find(|s| path == s.path)
@@ -161,7 +162,7 @@ pub fn locate(settings: &Settings) -> Result<Target> {
 }
 
 /// The sources of the site and the folders above them, resolved.
-fn sources(settings: &Settings, root: &Path, home: Option<PathBuf>) -> Result<Vec<Source>> {
+fn sources(settings: &Settings, root: &Path, home: Option<PathBuf>) -> Vec<Source> {
     let mut out = vec![Source {
         path: root.to_path_buf(),
         what: "the site folder".to_string(),
@@ -174,9 +175,11 @@ fn sources(settings: &Settings, root: &Path, home: Option<PathBuf>) -> Result<Ve
             whole: false,
         });
     }
+    // A source that cannot be resolved (a link to nowhere) holds nothing: its path as written.
+    let resolved = |p: &Path| resolve(p).ok().or_else(|| lexical(p)).unwrap_or_default();
     for name in ["content", "templates", "static", "themes", "seeds"] {
         out.push(Source {
-            path: resolve(&root.join(name))?,
+            path: resolved(&root.join(name)),
             what: format!(
                 "the site's {name} folder `{}`",
                 settings.root.join(name).display()
@@ -185,7 +188,7 @@ fn sources(settings: &Settings, root: &Path, home: Option<PathBuf>) -> Result<Ve
         });
     }
     if let Some(profile) = &settings.profile {
-        let file = resolve(&profile.path)?;
+        let file = resolved(&profile.path);
         let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
         // A profile beside config.toml (or above it) makes that folder no more a source than
         // it already is; a folder of its own is one.
@@ -200,7 +203,7 @@ fn sources(settings: &Settings, root: &Path, home: Option<PathBuf>) -> Result<Ve
             whole: own_folder,
         });
     }
-    Ok(out)
+    out
 }
 
 /// The error for an output folder that is, holds or lies inside a source.
@@ -588,7 +591,11 @@ fn walk(root: &Path, rel: &str, allowed: &Allowed, deep: bool) -> io::Result<Con
     entries
         .par_iter()
         .map(|entry| -> io::Result<Contents> {
-            let name = entry.file_name().to_string_lossy().into_owned();
+            // A name that is not UTF-8 is never one a build wrote.
+            let (name, utf8) = match entry.file_name().into_string() {
+                Ok(name) => (name, true),
+                Err(name) => (name.to_string_lossy().into_owned(), false),
+            };
             let path = if rel.is_empty() {
                 name.clone()
             } else {
@@ -596,7 +603,9 @@ fn walk(root: &Path, rel: &str, allowed: &Allowed, deep: bool) -> io::Result<Con
             };
             let folder = entry.file_type()?.is_dir();
             let mut out = Contents::default();
-            if folder && allowed.folders.contains(path.as_str()) {
+            if !utf8 {
+                out.foreign.push(path);
+            } else if folder && allowed.folders.contains(path.as_str()) {
                 if deep {
                     out = walk(root, &path, allowed, deep)?;
                 }
@@ -931,6 +940,22 @@ mod tests {
         assert!(e.contains("is a file, not a folder"), "{e}");
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_never_ours() {
+        use std::os::unix::ffi::OsStrExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        fs::create_dir(&dir).unwrap();
+        write_marker(&dir, &[]).unwrap();
+        let odd = std::ffi::OsStr::from_bytes(b"._\xff");
+        if fs::write(dir.join(odd), "mine").is_err() {
+            return; // a file system that refuses such names
+        }
+        let (_, first, count) = foreign(judge(&target(&dir), &[]).unwrap());
+        assert_eq!((first, count), (vec!["._\u{FFFD}".to_string()], 1));
+    }
+
     #[test]
     fn removing_by_list_leaves_what_was_not_judged() {
         let tmp = tempfile::tempdir().unwrap();
@@ -1013,12 +1038,18 @@ mod tests {
         let foreign = base.join(".public.removing-4000003");
         fs::create_dir(&foreign).unwrap();
         fs::write(foreign.join("mine.txt"), "mine").unwrap();
+        let old = base.join(".public.removing-4000004");
+        fs::create_dir_all(old.join("a")).unwrap();
+        fs::write(old.join("a/index.html"), "old").unwrap();
+        write_marker(&old, &["a/index.html".to_string()]).unwrap();
         let kept = base.join("public.old-20260101-000000");
         fs::create_dir(&kept).unwrap();
         write_marker(&kept, &[]).unwrap();
 
-        assert_eq!(clean_leftovers(&t), vec![dead.clone()]);
-        assert!(!dead.exists());
+        let mut removed = clean_leftovers(&t);
+        removed.sort();
+        assert_eq!(removed, vec![dead.clone(), old.clone()]);
+        assert!(!dead.exists() && !old.exists());
         assert!(held.exists(), "held by a running build");
         assert!(foreign.join("mine.txt").exists(), "not ours");
         assert!(kept.exists(), "a kept folder is never removed");

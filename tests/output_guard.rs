@@ -221,6 +221,7 @@ fn every_spelling_of_a_source_is_refused() {
         "new/deeper/../../seeds",
         "content/papers",
         "content/papers/bert.md",
+        "./",
     ] {
         let out = scholarsite(&site, &["build", "-o", o], None);
         assert_refused(tmp.path(), &before, &out, "cannot be the output folder");
