@@ -73,6 +73,14 @@ fn assert_refused(
     );
 }
 
+/// Runs the binary in `dir` and asserts that it refused, saying `says`, and changed nothing
+/// under `tmp`.
+fn refused(tmp: &Path, dir: &Path, args: &[&str], home: Option<&Path>, says: &str) {
+    let before = tree(tmp);
+    let out = scholarsite(dir, args, home);
+    assert_refused(tmp, &before, &out, says);
+}
+
 /// The entries beside `dir` whose names start with `prefix`.
 fn beside(dir: &Path, prefix: &str) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = fs::read_dir(dir)
@@ -94,9 +102,13 @@ fn force_keeps_the_folder_beside_untouched() {
     fs::write(drafts.join("figures/plot.pdf"), [0u8, 159, 146, 150]).unwrap();
     let mine = snapshot(&drafts);
 
-    let before = tree(tmp.path());
-    let out = scholarsite(&site, &["build", "-o", "drafts"], None);
-    assert_refused(tmp.path(), &before, &out, "refusing to replace `drafts`");
+    refused(
+        tmp.path(),
+        &site,
+        &["build", "-o", "drafts"],
+        None,
+        "refusing to replace `drafts`",
+    );
 
     let out = scholarsite(&site, &["build", "-o", "drafts", "--force"], None);
     let err = stderr(&out);
@@ -135,14 +147,18 @@ fn force_keeps_the_folder_beside_untouched() {
 fn force_never_makes_a_source_the_output() {
     let tmp = built_site();
     let site = tmp.path().join("site");
-    let before = tree(tmp.path());
     for (dir, says) in [
         ("content", "it is the site's content folder"),
         (".", "it is the site folder"),
         ("..", "it contains the site folder"),
     ] {
-        let out = scholarsite(&site, &["build", "-o", dir, "--force"], None);
-        assert_refused(tmp.path(), &before, &out, says);
+        refused(
+            tmp.path(),
+            &site,
+            &["build", "-o", dir, "--force"],
+            None,
+            says,
+        );
     }
 }
 
@@ -186,20 +202,31 @@ fn the_home_folder_is_never_the_output() {
     // A site inside the home folder, and one outside it.
     for site in [home.join("site"), tmp.path().join("elsewhere/site")] {
         copy_tree(&repo().join("tests/fixtures/broken/_base"), &site);
-        let before = tree(tmp.path());
         let h = home.to_str().unwrap();
-        let out = scholarsite(&site, &["build", "-o", h], Some(&home));
         let expected = "it is your home folder";
-        assert_refused(tmp.path(), &before, &out, expected);
-        let out = scholarsite(&site, &["build", "-o", &format!("{h}/")], Some(&home));
-        assert_refused(tmp.path(), &before, &out, expected);
-        let parent = tmp.path().join("home");
-        let out = scholarsite(
+        refused(
+            tmp.path(),
             &site,
-            &["build", "-o", parent.to_str().unwrap()],
+            &["build", "-o", h],
             Some(&home),
+            expected,
         );
-        assert_refused(tmp.path(), &before, &out, "it contains ");
+        refused(
+            tmp.path(),
+            &site,
+            &["build", "-o", &format!("{h}/")],
+            Some(&home),
+            expected,
+        );
+        let parent = tmp.path().join("home");
+        let parent = parent.to_str().unwrap();
+        refused(
+            tmp.path(),
+            &site,
+            &["build", "-o", parent],
+            Some(&home),
+            "it contains ",
+        );
     }
 }
 
@@ -209,7 +236,6 @@ fn every_spelling_of_a_source_is_refused() {
     let site = tmp.path().join("site");
     let abs = site.join("content");
     let abs = abs.to_str().unwrap();
-    let before = tree(tmp.path());
     for o in [
         abs,
         &format!("{abs}/"),
@@ -223,13 +249,23 @@ fn every_spelling_of_a_source_is_refused() {
         "content/papers/bert.md",
         "./",
     ] {
-        let out = scholarsite(&site, &["build", "-o", o], None);
-        assert_refused(tmp.path(), &before, &out, "cannot be the output folder");
+        refused(
+            tmp.path(),
+            &site,
+            &["build", "-o", o],
+            None,
+            "cannot be the output folder",
+        );
     }
     // --root elsewhere: the flag is relative to the current folder.
     for o in ["site/content", "site", "site/static/css", "."] {
-        let out = scholarsite(tmp.path(), &["--root", "site", "build", "-o", o], None);
-        assert_refused(tmp.path(), &before, &out, "cannot be the output folder");
+        refused(
+            tmp.path(),
+            tmp.path(),
+            &["--root", "site", "build", "-o", o],
+            None,
+            "cannot be the output folder",
+        );
     }
 }
 
@@ -261,12 +297,11 @@ fn an_older_output_is_accepted_once_and_marked() {
     // Without our generator tag it is not ours.
     fs::remove_file(&marker).unwrap();
     fs::write(site.join("public/index.html"), "<title>My own page</title>").unwrap();
-    let before = tree(tmp.path());
-    let out = scholarsite(&site, &["build"], None);
-    assert_refused(
+    refused(
         tmp.path(),
-        &before,
-        &out,
+        &site,
+        &["build"],
+        None,
         "refusing to replace `public`: it is not an output folder of scholarsite, and holds ",
     );
 }
@@ -327,12 +362,11 @@ fn a_linked_output_folder_is_replaced_through_the_link() {
     copy_tree(&repo().join("tests/fixtures/broken/_base"), &site);
     fs::create_dir_all(tmp.path().join("www")).unwrap();
     std::os::unix::fs::symlink("../www/site", site.join("public")).unwrap();
-    let before = tree(tmp.path());
-    let out = scholarsite(&site, &["build"], None);
-    assert_refused(
+    refused(
         tmp.path(),
-        &before,
-        &out,
+        &site,
+        &["build"],
+        None,
         "error: `public` is a symbolic link to `../www/site`, which does not exist",
     );
     fs::create_dir(tmp.path().join("www/site")).unwrap();
