@@ -96,7 +96,7 @@ pub fn build(settings: &Settings) -> Result<Report> {
         .map_err(|e| e.with_warnings(rendered.warnings.clone()))?;
     watch.lap("swap output");
     let mut warnings = rendered.warnings;
-    warnings.extend(committed.kept.map(|k| guard::kept_warning(&target, &k)));
+    warnings.extend(committed.warnings(&target));
     Ok(Report {
         files: rendered.files,
         papers: rendered.site.papers.len(),

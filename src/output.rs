@@ -153,10 +153,29 @@ pub struct Staging {
 pub struct Committed {
     /// Where `--force` kept a folder that was not ours.
     pub kept: Option<PathBuf>,
+    /// What is left of the previous site where it could not be removed completely (a file put
+    /// into it while the build ran, which is never removed).
+    pub left: Option<PathBuf>,
+}
+
+impl Committed {
+    /// Warnings about the folder the build replaced: where it is, when it is not gone.
+    pub fn warnings(&self, target: &Target) -> Vec<Diagnostic> {
+        let kept = self.kept.iter().map(|k| guard::kept_warning(target, k));
+        let left = self.left.iter().map(|l| {
+            Diagnostic::warning(format!(
+                "the previous site could not be removed completely: what is left of it is in \
+                 `{}`",
+                target.show(l).display()
+            ))
+            .hint("it holds files added while the build ran, or files that could not be removed: look through it, then delete it yourself")
+        });
+        kept.chain(left).collect()
+    }
 }
 
 impl Staging {
-    /// Checks that the build may replace `target` (see [`guard::judge`]), removes what killed
+    /// Checks that the build may replace `target` (see [`guard::before_build`]), removes what killed
     /// builds left beside it, and makes a staging folder there, marked and held.
     pub fn new(target: &Target, force: bool) -> Result<Staging> {
         if let Some(f) = guard::before_build(target)? {
@@ -198,7 +217,8 @@ impl Staging {
             written: Mutex::default(),
             _held: held,
         };
-        guard::write_marker(&staging.dir, &[]).map_err(|e| Diagnostic::io("write", &shown, &e))?;
+        guard::write_marker(&staging.dir, &[])
+            .map_err(|e| Diagnostic::io("write", &shown.join(guard::MARKER), &e))?;
         Ok(staging)
     }
 
@@ -245,6 +265,7 @@ impl Staging {
         let marker = self.dir.join(guard::MARKER);
         guard::write_marker(&self.dir, &written)
             .map_err(|e| Diagnostic::io("write", &self.target.show(&marker), &e))?;
+        let mut left = None;
         let kept = match guard::judge(&self.target, &written)? {
             Verdict::Missing => {
                 self.swap(None)?;
@@ -259,9 +280,10 @@ impl Staging {
                 let old = self.target.beside_name("removing", std::process::id());
                 self.swap(Some(&old))?;
                 // The new site is in place; failing to delete the old copy is not a failed
-                // build (the next build removes it). Only what was judged is removed.
-                let _ = contents.remove_from(&old);
+                // build. Only what was judged is removed.
+                let removed = contents.remove_from(&old).is_ok() || !old.exists();
                 drop(held);
+                left = (!removed).then_some(old);
                 None
             }
             Verdict::Foreign(_) if self.force => {
@@ -273,7 +295,7 @@ impl Staging {
             Verdict::Foreign(f) => return Err(f.error(&self.target).into()),
         };
         self.committed = true;
-        Ok(Committed { kept })
+        Ok(Committed { kept, left })
     }
 
     /// Renames the staging folder to the output, moving the output to `aside` first; puts it
@@ -427,6 +449,19 @@ mod tests {
             1,
             "staging removed"
         );
+    }
+
+    #[test]
+    fn what_is_not_gone_is_said() {
+        let target = Target::unchecked(Path::new("/site/public"));
+        let c = Committed {
+            kept: Some(PathBuf::from("/site/public.old-20260101-000000")),
+            left: Some(PathBuf::from("/site/.public.removing-7")),
+        };
+        let w: Vec<String> = c.warnings(&target).iter().map(|d| d.to_string()).collect();
+        assert_eq!(w.len(), 2);
+        assert!(w[0].contains("kept, untouched, as `/site/public.old-20260101-000000`"));
+        assert!(w[1].contains("what is left of it is in `/site/.public.removing-7`"));
     }
 
     #[test]

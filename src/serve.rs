@@ -537,9 +537,7 @@ fn write_out(settings: &Settings, files: &BTreeMap<String, Vec<u8>>) -> Result<(
     if let Some(e) = results.into_iter().find_map(|r| r.err()) {
         return Err(e);
     }
-    if let Some(kept) = staging.commit()?.kept {
-        crate::cli::print_diagnostics(&[guard::kept_warning(&target, &kept)]);
-    }
+    crate::cli::print_diagnostics(&staging.commit()?.warnings(&target));
     Ok(())
 }
 
