@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::diag::{Diagnostic, Result};
+use crate::base::diag::{Diagnostic, Result};
 
 /// The files of a new site: path, content (`__TODAY__`, `__VERSION__` and `__REPOSITORY__`
 /// are filled in).
@@ -59,6 +59,6 @@ pub fn init(dir: &Path, force: bool) -> Result<String> {
 
 /// Today's date (UTC) as `YYYY-MM-DD`, from the system clock.
 fn today() -> String {
-    let (y, m, d, _) = crate::date::utc_now();
+    let (y, m, d, _) = crate::base::date::utc_now();
     format!("{y:04}-{m:02}-{d:02}")
 }

@@ -1,0 +1,368 @@
+//! TeX → HTML + MathML at build time.
+//!
+//! [`text`] parses text-mode TeX (abstracts, titles) into a small tree; this module renders it,
+//! handing every formula to pulldown-latex. A formula that cannot be rendered is shown as its
+//! source in `<code class="math-error">` and reported, never dropped and never fatal.
+
+mod accents;
+mod macros;
+pub mod markdown;
+mod preprocess;
+mod splice;
+mod text;
+
+use std::cell::RefCell;
+
+pub use macros::Macros;
+pub use text::TexProblem;
+use text::{Node, Style};
+
+use crate::base::text::{is_safe_url, push_escaped};
+
+/// Whether rendered text is a block (paragraphs) or inline (a title).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Wrapped in `<p>` per paragraph.
+    Block,
+    /// Phrasing content only; paragraph breaks become spaces.
+    Inline,
+}
+
+/// Renders text with TeX markup to HTML; problems are appended to `problems`.
+pub fn text_to_html(src: &str, layout: Layout, problems: &mut Vec<TexProblem>) -> String {
+    text_to_html_with(src, layout, &Macros::default(), problems)
+}
+
+/// [`text_to_html`] with the author's macros available in formulas.
+pub fn text_to_html_with(
+    src: &str,
+    layout: Layout,
+    macros: &Macros,
+    problems: &mut Vec<TexProblem>,
+) -> String {
+    let nodes = text::parse(src, problems);
+    let mut w = HtmlWriter {
+        src,
+        out: String::with_capacity(src.len() + src.len() / 2),
+        macros,
+        problems,
+    };
+    match layout {
+        Layout::Block => {
+            for paragraph in nodes.split(|n| *n == Node::ParBreak) {
+                if paragraph.is_empty() {
+                    continue;
+                }
+                w.out.push_str("<p>");
+                w.nodes(paragraph);
+                w.out.push_str("</p>");
+            }
+        }
+        Layout::Inline => w.nodes(&nodes),
+    }
+    w.out
+}
+
+/// Writes parsed nodes as HTML, reporting formulas that fail with their offset in `src`.
+struct HtmlWriter<'s, 'p> {
+    src: &'s str,
+    out: String,
+    macros: &'s Macros,
+    problems: &'p mut Vec<TexProblem>,
+}
+
+impl HtmlWriter<'_, '_> {
+    fn nodes(&mut self, nodes: &[Node]) {
+        for node in nodes {
+            match node {
+                Node::Text(t) => push_escaped(&mut self.out, t),
+                Node::Math {
+                    tex,
+                    source,
+                    display,
+                } => {
+                    let offset = text::offset_in(self.src, source);
+                    push_math_with(
+                        &mut self.out,
+                        tex,
+                        source,
+                        offset,
+                        *display,
+                        self.macros,
+                        self.problems,
+                    );
+                }
+                Node::Style(style, children) => {
+                    let (open, close) = style_tags(*style);
+                    self.out.push_str(open);
+                    self.nodes(children);
+                    self.out.push_str(close);
+                }
+                Node::Link { url, children } if is_safe_url(url) => {
+                    self.out.push_str("<a href=\"");
+                    push_escaped(&mut self.out, url.trim());
+                    self.out.push_str("\">");
+                    self.nodes(children);
+                    self.out.push_str("</a>");
+                }
+                Node::Link { children, .. } => self.nodes(children),
+                Node::LineBreak => self.out.push_str("<br>"),
+                Node::ParBreak => self.out.push(' '),
+                Node::Raw(source) => push_escaped(&mut self.out, source),
+            }
+        }
+    }
+}
+
+fn style_tags(style: Style) -> (&'static str, &'static str) {
+    match style {
+        Style::Em => ("<em>", "</em>"),
+        Style::Strong => ("<strong>", "</strong>"),
+        Style::Code => ("<code>", "</code>"),
+        Style::SmallCaps => ("<span class=\"smallcaps\">", "</span>"),
+        Style::Underline => ("<u>", "</u>"),
+        Style::Sup => ("<sup>", "</sup>"),
+        Style::Sub => ("<sub>", "</sub>"),
+        Style::Plain => ("", ""),
+    }
+}
+
+/// Renders one formula as MathML, or as its source in `<code class="math-error">` with the
+/// reason in a tooltip (and a problem recorded at `offset`). `source` is the formula with its
+/// delimiters.
+pub fn push_math(
+    out: &mut String,
+    tex: &str,
+    source: &str,
+    offset: usize,
+    display: bool,
+    problems: &mut Vec<TexProblem>,
+) {
+    push_math_with(
+        out,
+        tex,
+        source,
+        offset,
+        display,
+        &Macros::default(),
+        problems,
+    );
+}
+
+/// [`push_math`] with the author's macros.
+pub fn push_math_with(
+    out: &mut String,
+    tex: &str,
+    source: &str,
+    offset: usize,
+    display: bool,
+    macros: &Macros,
+    problems: &mut Vec<TexProblem>,
+) {
+    if let Err(message) = math_to_mathml_with(tex, display, macros, out) {
+        out.push_str("<code class=\"math-error\" title=\"");
+        push_escaped(out, &format!("Could not render this formula: {message}"));
+        out.push_str("\">");
+        push_escaped(out, source);
+        out.push_str("</code>");
+        problems.push(TexProblem {
+            offset,
+            source: source.to_string(),
+            message,
+        });
+    }
+}
+
+/// Appends the MathML of `tex` to `out`, with the TeX as an annotation; on failure appends
+/// nothing and returns the reason.
+pub fn math_to_mathml(tex: &str, display: bool, out: &mut String) -> Result<(), String> {
+    math_to_mathml_with(tex, display, &Macros::default(), out)
+}
+
+thread_local! {
+    /// pulldown-latex's expansion arena, reused by every formula rendered on this thread.
+    static STORAGE: RefCell<pulldown_latex::Storage> = RefCell::new(pulldown_latex::Storage::new());
+}
+
+/// [`math_to_mathml`] with the author's macros. The formula is first rewritten for
+/// pulldown-latex (see `preprocess.rs`); the annotation keeps the author's TeX.
+pub fn math_to_mathml_with(
+    tex: &str,
+    display: bool,
+    macros: &Macros,
+    out: &mut String,
+) -> Result<(), String> {
+    if tex.trim().is_empty() {
+        return Err("empty formula".to_string());
+    }
+    let rewritten = preprocess::rewrite(tex, display, macros)?;
+    let mathml = STORAGE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut storage) => {
+            storage.reset();
+            render(&rewritten.tex, tex, display, &storage)
+        }
+        Err(_) => render(
+            &rewritten.tex,
+            tex,
+            display,
+            &pulldown_latex::Storage::new(),
+        ),
+    })?;
+    let mathml = if rewritten.splices.is_empty() {
+        mathml
+    } else {
+        splice::apply(&mathml, &rewritten.splices)?
+    };
+    let mathml = splice::sanitize(&mathml);
+    if !splice::well_formed(&mathml) {
+        return Err("this formula cannot be written as well-formed MathML".to_string());
+    }
+    out.push_str(&mathml);
+    Ok(())
+}
+
+/// Runs pulldown-latex on `tex` (rewritten), annotating with `original`.
+fn render(
+    tex: &str,
+    original: &str,
+    display: bool,
+    storage: &pulldown_latex::Storage,
+) -> Result<String, String> {
+    let mut events = Vec::new();
+    for event in pulldown_latex::Parser::new(tex, storage) {
+        match event {
+            Ok(e) => events.push(e),
+            Err(e) => return Err(explain(tex, &e.to_string())),
+        }
+    }
+    // pulldown-latex writes the annotation verbatim: escape it here.
+    let annotation = crate::base::text::escape(original.trim());
+    let config = pulldown_latex::RenderConfig {
+        display_mode: if display {
+            pulldown_latex::config::DisplayMode::Block
+        } else {
+            pulldown_latex::config::DisplayMode::Inline
+        },
+        annotation: Some(&annotation),
+        ..pulldown_latex::RenderConfig::default()
+    };
+    let mut mathml = String::with_capacity(tex.len() * 12 + annotation.len());
+    let events = events.into_iter().map(Ok::<_, std::convert::Infallible>);
+    pulldown_latex::push_mathml(&mut mathml, events, config)
+        .map_err(|e| format!("MathML writer failed: {e}"))?;
+    Ok(mathml)
+}
+
+/// pulldown-latex's error message, naming the command when it is an unknown one.
+fn explain(tex: &str, message: &str) -> String {
+    let message = first_line(message);
+    if message != "unknown primitive command found" {
+        return message;
+    }
+    let storage = pulldown_latex::Storage::new();
+    let unknown = command_names(tex).find(|name| {
+        let probe = format!("\\{name}");
+        pulldown_latex::Parser::new(&probe, &storage).any(|e| {
+            e.is_err_and(|e| first_line(&e.to_string()) == "unknown primitive command found")
+        })
+    });
+    match unknown {
+        Some(name) => format!("unknown command `\\{name}`"),
+        None => message,
+    }
+}
+
+/// The control words of `tex`, in order.
+fn command_names(tex: &str) -> impl Iterator<Item = &str> {
+    tex.split('\\').skip(1).filter_map(|s| {
+        let end = s
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(s.len());
+        (end > 0).then(|| &s[..end])
+    })
+}
+
+fn first_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or(message).trim();
+    line.strip_prefix("parsing error: ")
+        .unwrap_or(line)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_formula_that_would_nest_badly_becomes_an_error() {
+        // Found by the property tests: line breaks around a superscript of `~`.
+        let mut problems = Vec::new();
+        let html = text_to_html(r"\(\\^~\\\)", Layout::Block, &mut problems);
+        assert!(
+            splice::well_formed(&html.replace("<p>", "").replace("</p>", ""))
+                || html.contains("math-error"),
+            "{html}"
+        );
+        assert!(!html.contains("&lt;mtr"), "{html}");
+    }
+
+    #[test]
+    fn well_formedness_is_checked() {
+        assert!(splice::well_formed(
+            "<math><mi>x</mi><mspace width=\"1em\" /></math>"
+        ));
+        assert!(!splice::well_formed("<math><msup><mi>x</mi></math></msup>"));
+        assert!(!splice::well_formed("<math><mi>x</mi>"));
+    }
+
+    use super::*;
+
+    fn html(src: &str) -> (String, Vec<TexProblem>) {
+        let mut problems = Vec::new();
+        (text_to_html(src, Layout::Block, &mut problems), problems)
+    }
+
+    #[test]
+    fn seed_formulas_become_mathml() {
+        let (h, p) = html(r"80.2 $\times$ speedup on BERT$_{\mathrm{BASE}}$ and $O(n^2)$");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(h.matches("<math").count(), 3, "{h}");
+        assert!(h.contains("<annotation encoding=\"application/x-tex\">\\times</annotation>"));
+        assert!(!h.contains('$'));
+    }
+
+    #[test]
+    fn failed_formulas_show_source_and_are_reported() {
+        let (h, p) = html(r"bad $\frac{$ here");
+        assert!(
+            h.contains("<code class=\"math-error\" title=\"Could not render this formula: "),
+            "{h}"
+        );
+        assert!(h.contains(r"$\frac{$</code>"), "{h}");
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].source, r"$\frac{$");
+        assert_eq!(p[0].offset, 4);
+    }
+
+    #[test]
+    fn annotations_and_text_are_escaped() {
+        let (h, _) = html(r"<script>alert(1)</script> $a < b</annotation><script>x</script>$");
+        assert!(!h.contains("<script>"), "{h}");
+        assert!(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    }
+
+    #[test]
+    fn paragraphs_and_inline_layout() {
+        let (h, _) = html("one\n\ntwo");
+        assert_eq!(h, "<p>one</p><p>two</p>");
+        let mut p = Vec::new();
+        assert_eq!(
+            text_to_html("a \\emph{b}", Layout::Inline, &mut p),
+            "a <em>b</em>"
+        );
+    }
+
+    #[test]
+    fn javascript_links_are_refused() {
+        let (h, _) = html(r"\href{javascript:alert(1)}{click}");
+        assert_eq!(h, "<p>click</p>");
+    }
+}
