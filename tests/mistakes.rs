@@ -299,3 +299,109 @@ fn a_broken_link_by_source_path_fails_the_build_at_its_line() {
     );
     assert!(!root.join("public").exists());
 }
+
+#[test]
+fn the_classic_theme_shows_what_the_default_shows_without_punctuation_slips() {
+    let links = [
+        ("pdf", "https://x.org/p.pdf"),
+        ("code", "https://github.com/x/code"),
+        ("html", "https://x.org/publisher"),
+        ("slides", "https://x.org/slides"),
+        ("video", "https://x.org/video"),
+        ("poster", "https://x.org/poster"),
+        ("project", "https://x.org/project"),
+        ("data", "https://x.org/data"),
+        ("blog", "https://x.org/blog"),
+    ];
+    let profiles = [
+        ("scholar", "https://scholar.google.com/citations?user=x"),
+        ("github", "https://github.com/x"),
+        ("orcid", "https://orcid.org/0000-0002-1825-0097"),
+        ("linkedin", "https://linkedin.com/in/x"),
+        ("x", "https://x.com/x"),
+        ("bluesky", "https://bsky.app/profile/x"),
+        ("mastodon", "https://mastodon.social/@x"),
+        ("website", "https://x.org/"),
+    ];
+    let mut pages: Vec<Vec<String>> = Vec::new();
+    for theme in ["default", "classic"] {
+        let site = example_site();
+        let root = site.path();
+        use_theme(root, theme);
+        let mut config = fs::read_to_string(root.join("config.toml")).expect("config");
+        config = config.replace(
+            "position = \"Researcher\"",
+            "position = \"Researcher\"\nphoto = \"me.png\"\nemail = \"me@x.org\"",
+        );
+        let table: String = profiles
+            .iter()
+            .map(|(k, v)| format!("{k} = \"{v}\"\n"))
+            .collect();
+        config = config.replace(
+            "[author.links]\nscholar = \"https://scholar.google.com/scholar?q=%22Shaoyi+Huang%22\"\n",
+            &format!("[author.links]\n{table}"),
+        );
+        fs::write(root.join("config.toml"), config).expect("config");
+        write(root, "static/me.png", "png");
+        let path = root.join("content/papers/autorep.md");
+        let text = fs::read_to_string(&path).expect("paper");
+        let table: String = links
+            .iter()
+            .map(|(k, v)| format!("{k} = \"{v}\"\n"))
+            .collect();
+        fs::write(
+            &path,
+            text.replace("venue = \"ICCV 2023\"", "venue = \"ICCV 2023!\"")
+                .replace("[links]\n", &format!("[links]\n{table}")),
+        )
+        .expect("paper");
+        let stderr = build(root);
+        assert!(!stderr.contains("warning"), "{theme}: {stderr}");
+        let public = root.join("public");
+        let home = html(&public.join("index.html"));
+        let hrefs = |doc: &scraper::Html| -> Vec<String> {
+            doc.select(&sel("main a[href]"))
+                .filter_map(|a| a.value().attr("href").map(str::to_string))
+                .collect()
+        };
+        let home_links = hrefs(&home);
+        for (key, url) in profiles.iter().chain(&links) {
+            assert!(
+                home_links.iter().any(|h| h == url),
+                "{theme}: {key} on the home page"
+            );
+        }
+        assert!(home_links.iter().any(|h| h == "mailto:me@x.org"), "{theme}");
+        assert_eq!(
+            home.select(&sel("img.photo")).count(),
+            1,
+            "{theme}: the photo"
+        );
+        let selected: Vec<String> = home
+            .select(&sel(".selected a.paper-title"))
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect();
+        assert!(!selected.is_empty(), "{theme}: selected publications");
+        let paper = html(&public.join(AUTOREP).join("index.html"));
+        let paper_links = hrefs(&paper);
+        for (key, url) in &links {
+            assert!(
+                paper_links.iter().any(|h| h == url),
+                "{theme}: {key} on the paper page"
+            );
+        }
+        let text = common::visible_text(&home);
+        for slip in ["et al..", "et al. .", "!.", "?."] {
+            assert!(!text.contains(slip), "{theme}: `{slip}` in the listing");
+        }
+        pages.push(selected);
+    }
+    let mut default = pages[0].clone();
+    let mut classic = pages[1].clone();
+    default.sort();
+    default.dedup();
+    classic.sort();
+    classic.dedup();
+    assert_eq!(classic, default, "both themes select the same papers");
+    assert_eq!(classic.len(), 4);
+}

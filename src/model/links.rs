@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
-use super::paper::Draft;
 use crate::base::diag::{Diagnostic, Location};
 use crate::load::content::{CONTENT_DIR, Content};
 
@@ -19,9 +18,14 @@ pub(super) struct SourceLinks {
 }
 
 impl SourceLinks {
-    /// The published files: paper files (by the paper they enrich or add), pages, the
-    /// biography (the home page) and assets.
-    pub(super) fn new(root: &Path, base_path: &str, content: &Content, drafts: &[Draft]) -> Self {
+    /// The published files: paper files (given as (file, slug of the paper it enriches or
+    /// adds)), pages, the biography (the home page) and assets.
+    pub(super) fn new<'a>(
+        root: &Path,
+        base_path: &str,
+        content: &Content,
+        papers: impl IntoIterator<Item = (&'a Path, &'a str)>,
+    ) -> Self {
         let dir = root.join(CONTENT_DIR);
         let key = |path: &Path| {
             path.strip_prefix(&dir)
@@ -34,10 +38,8 @@ impl SourceLinks {
                 urls.insert(k, format!("{base_path}{rel}"));
             }
         };
-        for d in drafts {
-            if let Some(f) = d.file {
-                add(&f.shown, &format!("papers/{}/", d.slug));
-            }
+        for (file, slug) in papers {
+            add(file, &format!("papers/{slug}/"));
         }
         for page in &content.pages {
             add(&page.doc.shown, &page.rel);

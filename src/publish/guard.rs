@@ -802,11 +802,14 @@ pub fn may_keep_aside(target: &Target) -> Result<()> {
 /// Where `--force` keeps a folder it would not replace: `DIR.old-<date>-<time>` (UTC) beside
 /// it, with `-2`, `-3` … if that is taken.
 pub fn kept_path(target: &Target) -> PathBuf {
-    let (y, mo, d, secs) = crate::base::date::utc_now();
-    let (h, mi, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let (date, secs) = crate::base::date::utc_now();
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
     let base = format!(
-        "{}.old-{y:04}{mo:02}{d:02}-{h:02}{mi:02}{s:02}",
-        target.name()
+        "{}.old-{:04}{:02}{:02}-{h:02}{m:02}{s:02}",
+        target.name(),
+        date.year,
+        date.month,
+        date.day
     );
     let parent = target.path.parent().unwrap_or(Path::new("/"));
     let mut path = parent.join(&base);
