@@ -260,7 +260,18 @@ fn run(site: &Path, args: &[String], how: &Run) -> (i32, String, String) {
     if let Some(id) = how.as_user {
         cmd.uid(id).gid(id);
     }
-    let out = cmd.output().expect("run scholarsite");
+    // A copy just written may be held open a moment by another test thread's fork (the file
+    // descriptor lives until that child's exec): "text file busy" then, so try again.
+    let mut tries = 0;
+    let out = loop {
+        match cmd.output() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other.expect("run scholarsite"),
+        }
+    };
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -444,6 +455,7 @@ cases! {
     output_link_to_content,
     output_config_parent,
     output_profile_folder,
+    output_bibliography_folder,
     usage_unknown_flag,
     usage_missing_value,
     config_unknown_key,

@@ -3,7 +3,8 @@
 //!
 //! - **where** ([`locate`]): the output is never a source of the site, a folder holding one, or
 //!   a folder inside one: not the site folder or any folder above it, not `content/`,
-//!   `templates/`, `static/`, `themes/`, `seeds/` or the profile's folder, not the home folder.
+//!   `templates/`, `static/`, `themes/`, `seeds/`, or the folder of the profile or of a
+//!   bibliography file (`[sources] files`), not the home folder.
 //!   Symbolic links are resolved before deciding, and `--force` does not change any of this;
 //! - **whose** ([`judge`]): a folder is replaced only when it is missing, empty, or ours: it
 //!   carries the marker [`MARKER`], which lists every file the build that wrote it wrote, and
@@ -187,17 +188,27 @@ fn sources(settings: &Settings, root: &Path, home: Option<PathBuf>) -> Vec<Sourc
             whole: true,
         });
     }
-    if let Some(profile) = &settings.profile {
-        let file = resolved(&profile.path);
+    // The profile and the bibliography files: a file beside config.toml (or above it) makes
+    // that folder no more a source than it already is; a folder of its own is one.
+    let files = settings
+        .profile
+        .iter()
+        .map(|p| (&p.path, &p.shown, "the profile"))
+        .chain(
+            settings
+                .sources
+                .iter()
+                .map(|b| (&b.path, &b.shown, "the bibliography")),
+        );
+    for (path, shown, what) in files {
+        let file = resolved(path);
         let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
-        // A profile beside config.toml (or above it) makes that folder no more a source than
-        // it already is; a folder of its own is one.
         let own_folder = !root.starts_with(&folder);
         out.push(Source {
             what: if own_folder {
-                format!("the folder of the profile `{}`", profile.shown.display())
+                format!("the folder of {what} `{}`", shown.display())
             } else {
-                format!("the profile `{}`", profile.shown.display())
+                format!("{what} `{}`", shown.display())
             },
             path: if own_folder { folder } else { file },
             whole: own_folder,
