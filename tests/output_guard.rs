@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{copy_tree, repo, snapshot};
+use common::{copy_tree, repo, require_tool, snapshot};
 
 /// A temporary folder holding `site/`, a copy of the catalog's good site, built once.
 fn built_site() -> tempfile::TempDir {
@@ -163,16 +163,19 @@ fn force_never_makes_a_source_the_output() {
 }
 
 #[test]
+#[cfg_attr(
+    not(ci),
+    ignore = "needs root (a folder in /): cargo test -- --include-ignored"
+)]
 fn force_does_not_move_a_folder_at_the_top_of_the_file_system() {
     // A folder of the test's own at the top, so that a broken guard moves nothing that matters;
     // only root may make one.
     let top = PathBuf::from(format!("/scholarsite-guard-test-{}", std::process::id()));
-    if fs::create_dir(&top).is_err() {
-        eprintln!(
-            "NOTICE: skipped: cannot make a folder in / (needs root); guard.rs's unit tests cover the rule"
-        );
-        return;
-    }
+    let made = fs::create_dir(&top);
+    require_tool(
+        made.is_ok(),
+        &format!("cannot make {} (needs root): {made:?}", top.display()),
+    );
     fs::write(top.join("notes.txt"), "mine").unwrap();
     let tmp = built_site();
     let site = tmp.path().join("site");

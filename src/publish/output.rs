@@ -483,6 +483,37 @@ mod tests {
     }
 
     #[test]
+    fn streamed_and_copied_files_reach_the_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let photo = tmp.path().join("photo.jpg");
+        fs::write(&photo, b"\xff\xd8jpeg").unwrap();
+        let s = staging(&target).unwrap();
+        s.write_with("papers/index.html", &mut |w| w.write_all(b"<p>list</p>"))
+            .unwrap();
+        s.copy("static/photo.jpg", &photo).unwrap();
+        let e = s
+            .write_with("feed.xml", &mut |_| Err(std::io::Error::other("no space")))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("feed.xml") && e.contains("no space"), "{e}");
+        let e = s
+            .copy("x.jpg", &tmp.path().join("missing.jpg"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing.jpg"), "{e}");
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read(target.join("papers/index.html")).unwrap(),
+            b"<p>list</p>"
+        );
+        assert_eq!(
+            fs::read(target.join("static/photo.jpg")).unwrap(),
+            b"\xff\xd8jpeg"
+        );
+    }
+
+    #[test]
     fn a_folder_that_is_not_ours_is_refused_or_kept() {
         let tmp = tempfile::tempdir().unwrap();
         let target = tmp.path().join("drafts");
