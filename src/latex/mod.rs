@@ -184,7 +184,7 @@ thread_local! {
 }
 
 /// [`math_to_mathml`] with the author's macros. The formula is first rewritten for
-/// pulldown-latex (see `preprocess.rs`); the annotation keeps the author's TeX.
+/// pulldown-latex (see `preprocess/`); the annotation keeps the author's TeX.
 pub fn math_to_mathml_with(
     tex: &str,
     display: bool,

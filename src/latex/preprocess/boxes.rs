@@ -1,0 +1,230 @@
+//! Boxes, phantoms, rules and spacing: `\phantom`, `\hphantom`, `\vphantom`, `\smash`, the laps,
+//! `\boxed`, `\fbox`, the `\cancel` family, `\rule`, `\raisebox`, `\mathstrut`, `\strut`,
+//! `\mkern`/`\mskip`/`\mspace`, `\hspace`, `\char`, size commands. Constructs pulldown-latex has
+//! no event for are spliced into its MathML ([`crate::latex::splice`]).
+
+use super::Engine;
+use super::read::tokens_to_string;
+use super::text::TextStyle;
+use crate::latex::macros::{Tok, tokenize};
+use crate::latex::splice::{self, Splice, split_dimension};
+
+impl<'a> Engine<'a> {
+    /// Boxes, phantoms, rules, spacing and sizes.
+    pub(super) fn box_command(&mut self, name: &'a str) -> Option<Result<(), String>> {
+        Some(match name {
+            "phantom" | "hphantom" | "vphantom" | "smash" | "mathllap" | "mathrlap"
+            | "mathclap" | "boxed" | "cancel" | "bcancel" | "xcancel" | "sout" | "angl"
+            | "phase" => self.math_box(name),
+            "llap" | "rlap" | "clap" | "fbox" => self.text_box(name),
+            "mathstrut" => self.splice_math(Splice::vphantom(), vec![Tok::Char('(')]),
+            "strut" => self.splice_math(Splice::vphantom(), tokenize("\\rule{0pt}{1em}")),
+            "rule" => self.rule(),
+            "raisebox" => self.raisebox(),
+            "mkern" | "mskip" | "mspace" | "hspace" => self.spacing(name),
+            " " | "nobreakspace" | "space" => {
+                self.emit("\\hspace{0.333em}");
+                Ok(())
+            }
+            "char" => self.char_code(),
+            "vspace" => {
+                self.star();
+                self.arg(name).map(drop)
+            }
+            "nobreak" | "allowbreak" | "protect" | "hfill" | "hfil" | "tiny" | "scriptsize"
+            | "footnotesize" | "small" | "normalsize" | "large" | "Large" | "LARGE" | "huge"
+            | "Huge" => Ok(()),
+            _ => return None,
+        })
+    }
+
+    /// A box whose content is math.
+    fn math_box(&mut self, name: &str) -> Result<(), String> {
+        let which = if name == "smash" {
+            self.opt_arg().map(|t| tokens_to_string(&t))
+        } else {
+            None
+        };
+        let mut toks = self.arg(name)?;
+        let splice = match name {
+            "phantom" => Splice::phantom(),
+            "hphantom" => Splice::hphantom(),
+            "vphantom" => Splice::vphantom(),
+            "smash" => Splice::smash(which.as_deref().unwrap_or("tb")),
+            "mathllap" | "mathrlap" | "mathclap" => Splice::lap(&name[4..]),
+            "boxed" => {
+                toks.insert(0, Tok::Cs("displaystyle"));
+                toks.insert(1, Tok::Space);
+                Splice::boxed()
+            }
+            "angl" | "phase" => Splice::frame(name),
+            _ => Splice::cancel(name),
+        };
+        self.splice_math(splice, toks)
+    }
+
+    /// A box whose content is text.
+    fn text_box(&mut self, name: &str) -> Result<(), String> {
+        let toks = self.arg(name)?;
+        let splice = match name {
+            "fbox" => Splice::boxed(),
+            _ => Splice::lap(name),
+        };
+        self.splice_text(splice, &toks)
+    }
+
+    /// `\rule[raise]{width}{height}`.
+    fn rule(&mut self) -> Result<(), String> {
+        let raise = self.opt_arg();
+        let w = self.arg("rule")?;
+        let h = self.arg("rule")?;
+        let rule = Splice::rule(
+            &tokens_to_string(&w),
+            &tokens_to_string(&h),
+            raise.as_deref().map(tokens_to_string).as_deref(),
+        )?;
+        self.splice_empty(rule)
+    }
+
+    /// `\raisebox{lift}{text}`.
+    fn raisebox(&mut self) -> Result<(), String> {
+        let lift = self.arg("raisebox")?;
+        let toks = self.arg("raisebox")?;
+        self.splice_text(Splice::raise(&tokens_to_string(&lift))?, &toks)
+    }
+
+    /// `\mkern`, `\mskip`, `\mspace`, `\hspace`.
+    fn spacing(&mut self, name: &str) -> Result<(), String> {
+        match name {
+            "mkern" | "mskip" => {
+                let dim = if self.peek_non_space() == Some(Tok::Open) {
+                    self.arg(name)?
+                } else {
+                    self.read_dimension_tokens()
+                };
+                self.space_from(&dim, name)
+            }
+            "mspace" => {
+                let dim = self.arg(name)?;
+                self.space_from(&dim, name)
+            }
+            _ => {
+                self.star();
+                let dim = self.arg(name)?;
+                self.emit("\\hspace{");
+                self.emit_tokens(&dim);
+                self.emit_char('}');
+                Ok(())
+            }
+        }
+    }
+
+    /// `\mkern3mu`-style spacing (pulldown-latex writes `mu` into the MathML): converted to em.
+    fn space_from(&mut self, dim: &[Tok<'_>], name: &str) -> Result<(), String> {
+        let text = tokens_to_string(dim);
+        let text = text.trim();
+        let (number, unit) = split_dimension(text)
+            .ok_or_else(|| format!("`\\{name}` expects a dimension, found `{text}`"))?;
+        let em = match unit {
+            "mu" => number / 18.0,
+            "em" => number,
+            "ex" => number * 0.43,
+            "pt" => number / 10.0,
+            _ => return Err(format!("`\\{name}`: unsupported unit `{unit}`")),
+        };
+        self.emit(&format!("\\hspace{{{em:.4}em}}"));
+        Ok(())
+    }
+
+    /// `\char"263A`, `\char'101`, `\char65`: the character, for any code point
+    /// (pulldown-latex takes only 0–255).
+    fn char_code(&mut self) -> Result<(), String> {
+        self.skip_spaces();
+        let radix = match self.stack.last() {
+            Some(Tok::Char('"')) => 16,
+            Some(Tok::Char('\'')) => 8,
+            _ => 10,
+        };
+        if radix != 10 {
+            self.stack.pop();
+        }
+        let mut digits = String::new();
+        while let Some(Tok::Char(c)) = self.stack.last().copied() {
+            if c.is_digit(radix) {
+                digits.push(c);
+                self.stack.pop();
+            } else {
+                break;
+            }
+        }
+        let c = u32::from_str_radix(&digits, radix)
+            .ok()
+            .and_then(char::from_u32)
+            .filter(|c| !c.is_control() && !splice::is_marker(*c))
+            .ok_or_else(|| "`\\char` expects a character code".to_string())?;
+        match c {
+            '{' | '}' | '%' | '#' | '&' | '$' | '_' => {
+                self.out.push('\\');
+                self.out.push(c);
+                self.after_word = false;
+            }
+            '\\' => self.emit("\\backslash "),
+            '^' | '~' => {
+                self.emit("\\text{");
+                self.out.push(c);
+                self.emit_char('}');
+            }
+            c => self.emit_char(c),
+        }
+        Ok(())
+    }
+
+    // ---- splices ----
+
+    fn next_splice(&mut self, splice: Splice) -> Result<usize, String> {
+        if !self.splicing {
+            return Err(
+                "private-use characters in the formula: boxes, phantoms and rules are unavailable"
+                    .into(),
+            );
+        }
+        if self.splices.len() >= splice::MAX_SPLICES {
+            return Err("too many boxes, phantoms and rules in one formula".into());
+        }
+        self.splices.push(splice);
+        Ok(self.splices.len() - 1)
+    }
+
+    /// `{⟨open⟩{content}⟨close⟩}`, content in math mode.
+    pub(super) fn splice_math(&mut self, splice: Splice, toks: Vec<Tok<'a>>) -> Result<(), String> {
+        let i = self.next_splice(splice)?;
+        self.emit_char('{');
+        self.emit_char(splice::marker(i, false));
+        self.group(toks)?;
+        self.emit_char(splice::marker(i, true));
+        self.emit_char('}');
+        Ok(())
+    }
+
+    /// `{⟨open⟩{\text{content}}⟨close⟩}`.
+    pub(super) fn splice_text(&mut self, splice: Splice, toks: &[Tok<'a>]) -> Result<(), String> {
+        let i = self.next_splice(splice)?;
+        self.emit_char('{');
+        self.emit_char(splice::marker(i, false));
+        self.emit_char('{');
+        self.text(toks, TextStyle::Plain)?;
+        self.emit_char('}');
+        self.emit_char(splice::marker(i, true));
+        self.emit_char('}');
+        Ok(())
+    }
+
+    /// `{⟨element⟩}` with nothing inside.
+    pub(super) fn splice_empty(&mut self, splice: Splice) -> Result<(), String> {
+        let i = self.next_splice(splice)?;
+        self.emit_char('{');
+        self.emit_char(splice::marker(i, false));
+        self.emit_char('}');
+        Ok(())
+    }
+}

@@ -1,0 +1,189 @@
+//! Nesting levels, rows and environments: `{…}`, `\left…\right`, `\begin…\end` (with the
+//! environments pulldown-latex lacks rewritten to ones it has), `\\` and `&`, and `\\` outside
+//! an environment (the formula becomes `gathered`).
+
+use super::Engine;
+use super::fractions::Infix;
+use super::read::tokens_to_string;
+use crate::latex::macros::Tok;
+
+/// A kind of nesting level: where `\\`, `&` and infix fractions apply.
+#[derive(Debug)]
+pub(super) enum Kind {
+    /// The whole formula.
+    Top,
+    /// `{…}`.
+    Brace,
+    /// `{…}` whose rows are separated by `\\` natively (`\substack`).
+    Rows,
+    /// `\left … \right`.
+    LeftRight,
+    /// `\begin{name} … \end{name}`; `end` is what is written for `\end{name}`.
+    Env { name: String, end: &'static str },
+}
+
+#[derive(Debug)]
+pub(super) struct Level<'a> {
+    pub kind: Kind,
+    /// Output offset where the level's content starts.
+    pub start: usize,
+    /// Output offset where the current cell/row starts (infix fractions span it).
+    pub segment: usize,
+    /// An infix fraction in the current segment, and the output offset of its split.
+    pub infix: Option<(Infix, usize)>,
+    /// `\\` seen outside an environment: the level becomes `gathered`.
+    pub lines: bool,
+    /// `\tag{…}` of the current row (`true`: starred, no parentheses).
+    pub tag: Option<(Vec<Tok<'a>>, bool)>,
+}
+
+impl Level<'_> {
+    pub fn new(kind: Kind, start: usize) -> Self {
+        Level {
+            kind,
+            start,
+            segment: start,
+            infix: None,
+            lines: false,
+            tag: None,
+        }
+    }
+
+    /// Whether `\\` and `&` belong to this level natively.
+    pub fn has_rows(&self) -> bool {
+        matches!(self.kind, Kind::Env { .. } | Kind::Rows)
+    }
+}
+
+impl<'a> Engine<'a> {
+    /// Line breaks, environments, `\left…\right` and `\substack`.
+    pub(super) fn row_command(&mut self, name: &str) -> Option<Result<(), String>> {
+        Some(match name {
+            "\\" | "newline" | "cr" => self.line_break(name),
+            "begin" => self.begin(),
+            "end" => self.end(),
+            "left" => {
+                self.emit_cs("left");
+                let r = self.delimiter();
+                self.open_level(Kind::LeftRight);
+                r
+            }
+            "right" => self.right(),
+            "substack" => {
+                self.emit_cs("substack");
+                self.skip_spaces();
+                if self.stack.last() == Some(&Tok::Open) {
+                    self.stack.pop();
+                    self.emit_char('{');
+                    self.open_level(Kind::Rows);
+                }
+                Ok(())
+            }
+            _ => return None,
+        })
+    }
+
+    /// `\right` closes the level its `\left` opened.
+    fn right(&mut self) -> Result<(), String> {
+        if matches!(self.levels.last().map(|l| &l.kind), Some(Kind::LeftRight)) {
+            self.close_level()?;
+        }
+        self.emit_cs("right");
+        self.delimiter()
+    }
+
+    pub(super) fn level(&mut self) -> &mut Level<'a> {
+        let n = self.levels.len();
+        &mut self.levels[n - 1]
+    }
+
+    pub(super) fn open_level(&mut self, kind: Kind) {
+        let start = self.out.len();
+        self.levels.push(Level::new(kind, start));
+    }
+
+    /// Closes the innermost level (its closing token is written by the caller).
+    pub(super) fn close_level(&mut self) -> Result<(), String> {
+        self.finish_segment();
+        self.flush_tag()?;
+        let Some(level) = self.levels.pop() else {
+            return Ok(());
+        };
+        if level.lines {
+            self.out.insert_str(level.start, "\\begin{gathered}");
+            self.emit("\\end{gathered}");
+        }
+        Ok(())
+    }
+
+    fn line_break(&mut self, name: &str) -> Result<(), String> {
+        self.finish_segment();
+        if self.level().has_rows() {
+            self.flush_tag()?;
+        } else {
+            self.level().lines = true;
+        }
+        self.emit("\\\\");
+        if name == "\\" {
+            self.star();
+            // `\\[2pt]`: keep the spacing only where pulldown-latex accepts it.
+            if let Some(dim) = self.opt_arg()
+                && self.level().has_rows()
+            {
+                self.emit_char('[');
+                self.emit_tokens(&dim);
+                self.emit_char(']');
+            }
+        }
+        let len = self.out.len();
+        self.level().segment = len;
+        Ok(())
+    }
+
+    fn begin(&mut self) -> Result<(), String> {
+        let name = tokens_to_string(&self.arg("begin")?);
+        let (open, end): (Option<&str>, &'static str) = match name.as_str() {
+            "eqnarray" | "eqnarray*" => (Some("\\begin{array}{rcl}"), "\\end{array}"),
+            "multline*" => (Some("\\begin{multline}"), "\\end{multline}"),
+            "flalign" => (Some("\\begin{align}"), "\\end{align}"),
+            "flalign*" => (Some("\\begin{align*}"), "\\end{align*}"),
+            "subequations" | "math" | "displaymath" => (None, ""),
+            _ => {
+                self.emit("\\begin{");
+                self.emit(&name);
+                self.emit_char('}');
+                self.open_level(Kind::Env { name, end: "" });
+                return Ok(());
+            }
+        };
+        if let Some(open) = open {
+            self.emit(open);
+        }
+        self.open_level(Kind::Env { name, end });
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<(), String> {
+        let name = tokens_to_string(&self.arg("end")?);
+        let end = match self.levels.last().map(|l| &l.kind) {
+            Some(Kind::Env { name: open, end }) if *open == name => *end,
+            Some(Kind::Env { name: open, .. }) => {
+                return Err(format!("`\\begin{{{open}}}` is ended by `\\end{{{name}}}`"));
+            }
+            _ => return Err(format!("`\\end{{{name}}}` without `\\begin{{{name}}}`")),
+        };
+        self.close_level()?;
+        let is_native = matches!(
+            name.as_str(),
+            "eqnarray" | "eqnarray*" | "multline*" | "flalign" | "flalign*"
+        );
+        if is_native || !end.is_empty() {
+            self.emit(end);
+        } else if !matches!(name.as_str(), "subequations" | "math" | "displaymath") {
+            self.emit("\\end{");
+            self.emit(&name);
+            self.emit_char('}');
+        }
+        Ok(())
+    }
+}
