@@ -148,7 +148,8 @@ pub fn push_math(
     );
 }
 
-/// [`push_math`] with the author's macros.
+/// [`push_math`] with the author's macros. Undefined control sequences, shown as marks, are
+/// recorded as problems too (with [`TexProblem::undefined`] set).
 pub fn push_math_with(
     out: &mut String,
     tex: &str,
@@ -158,23 +159,33 @@ pub fn push_math_with(
     macros: &Macros,
     problems: &mut Vec<TexProblem>,
 ) {
-    if let Err(message) = math_to_mathml_with(tex, display, macros, out) {
-        out.push_str("<code class=\"math-error\" title=\"");
-        push_escaped(out, &format!("Could not render this formula: {message}"));
-        out.push_str("\">");
-        push_escaped(out, source);
-        out.push_str("</code>");
-        problems.push(TexProblem {
+    match math_to_mathml_with(tex, display, macros, out) {
+        Ok(undefined) => problems.extend(undefined.into_iter().map(|name| TexProblem {
             offset,
             source: source.to_string(),
-            message,
-        });
+            message: format!("undefined control sequence `\\{name}`, shown as its name"),
+            undefined: Some(name),
+        })),
+        Err(message) => {
+            out.push_str("<code class=\"math-error\" title=\"");
+            push_escaped(out, &format!("Could not render this formula: {message}"));
+            out.push_str("\">");
+            push_escaped(out, source);
+            out.push_str("</code>");
+            problems.push(TexProblem {
+                offset,
+                source: source.to_string(),
+                message,
+                undefined: None,
+            });
+        }
     }
 }
 
-/// Appends the MathML of `tex` to `out`, with the TeX as an annotation; on failure appends
-/// nothing and returns the reason.
-pub fn math_to_mathml(tex: &str, display: bool, out: &mut String) -> Result<(), String> {
+/// Appends the MathML of `tex` to `out`, with the TeX as an annotation, and returns the
+/// undefined control sequences it shows as marks (once per use); on failure appends nothing
+/// and returns the reason.
+pub fn math_to_mathml(tex: &str, display: bool, out: &mut String) -> Result<Vec<String>, String> {
     math_to_mathml_with(tex, display, &Macros::default(), out)
 }
 
@@ -183,30 +194,36 @@ thread_local! {
     static STORAGE: RefCell<pulldown_latex::Storage> = RefCell::new(pulldown_latex::Storage::new());
 }
 
+/// pulldown-latex's message for a control sequence it does not know.
+const UNKNOWN: &str = "unknown primitive command found";
+
 /// [`math_to_mathml`] with the author's macros. The formula is first rewritten for
-/// pulldown-latex (see `preprocess/`); the annotation keeps the author's TeX.
+/// pulldown-latex (see `preprocess/`); the annotation keeps the author's TeX. When
+/// pulldown-latex does not know a control sequence, the formula is rewritten once more with
+/// every unknown one shown as a mark, so that one author macro does not cost the formula.
 pub fn math_to_mathml_with(
     tex: &str,
     display: bool,
     macros: &Macros,
     out: &mut String,
-) -> Result<(), String> {
+) -> Result<Vec<String>, String> {
     if tex.trim().is_empty() {
         return Err("empty formula".to_string());
     }
-    let rewritten = preprocess::rewrite(tex, display, macros)?;
-    let mathml = STORAGE.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut storage) => {
-            storage.reset();
-            render(&rewritten.tex, tex, display, &storage)
+    let mut rewritten = preprocess::rewrite(tex, display, macros, &[])?;
+    let mathml = match render_here(&rewritten.tex, tex, display) {
+        Ok(mathml) => mathml,
+        Err(message) if message == UNKNOWN => {
+            let unknown = unknown_commands(&rewritten.tex);
+            if unknown.is_empty() {
+                return Err(message);
+            }
+            rewritten = preprocess::rewrite(tex, display, macros, &unknown)?;
+            render_here(&rewritten.tex, tex, display)
+                .map_err(|message| explain(&rewritten.tex, message))?
         }
-        Err(_) => render(
-            &rewritten.tex,
-            tex,
-            display,
-            &pulldown_latex::Storage::new(),
-        ),
-    })?;
+        Err(message) => return Err(message),
+    };
     let mathml = if rewritten.splices.is_empty() {
         mathml
     } else {
@@ -217,10 +234,22 @@ pub fn math_to_mathml_with(
         return Err("this formula cannot be written as well-formed MathML".to_string());
     }
     out.push_str(&mathml);
-    Ok(())
+    Ok(rewritten.undefined)
 }
 
-/// Runs pulldown-latex on `tex` (rewritten), annotating with `original`.
+/// [`render`] with this thread's arena.
+fn render_here(tex: &str, original: &str, display: bool) -> Result<String, String> {
+    STORAGE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut storage) => {
+            storage.reset();
+            render(tex, original, display, &storage)
+        }
+        Err(_) => render(tex, original, display, &pulldown_latex::Storage::new()),
+    })
+}
+
+/// Runs pulldown-latex on `tex` (rewritten), annotating with `original`; an error is the
+/// first line of pulldown-latex's message.
 fn render(
     tex: &str,
     original: &str,
@@ -231,7 +260,7 @@ fn render(
     for event in pulldown_latex::Parser::new(tex, storage) {
         match event {
             Ok(e) => events.push(e),
-            Err(e) => return Err(explain(tex, &e.to_string())),
+            Err(e) => return Err(first_line(&e.to_string())),
         }
     }
     // pulldown-latex writes the annotation verbatim: escape it here.
@@ -252,20 +281,34 @@ fn render(
     Ok(mathml)
 }
 
+/// Control sequences that pulldown-latex accepts only in their place (after an operator, in an
+/// array), so that alone they probe as unknown.
+const IN_CONTEXT: &[&str] = &["limits", "nolimits", "hline", "hdashline"];
+
+/// The control words of `tex` that pulldown-latex does not know, each once.
+fn unknown_commands(tex: &str) -> Vec<&str> {
+    let storage = pulldown_latex::Storage::new();
+    let mut unknown: Vec<&str> = Vec::new();
+    for name in command_names(tex) {
+        if unknown.contains(&name) || IN_CONTEXT.contains(&name) {
+            continue;
+        }
+        let probe = format!("\\{name}");
+        if pulldown_latex::Parser::new(&probe, &storage)
+            .any(|e| e.is_err_and(|e| first_line(&e.to_string()) == UNKNOWN))
+        {
+            unknown.push(name);
+        }
+    }
+    unknown
+}
+
 /// pulldown-latex's error message, naming the command when it is an unknown one.
-fn explain(tex: &str, message: &str) -> String {
-    let message = first_line(message);
-    if message != "unknown primitive command found" {
+fn explain(tex: &str, message: String) -> String {
+    if message != UNKNOWN {
         return message;
     }
-    let storage = pulldown_latex::Storage::new();
-    let unknown = command_names(tex).find(|name| {
-        let probe = format!("\\{name}");
-        pulldown_latex::Parser::new(&probe, &storage).any(|e| {
-            e.is_err_and(|e| first_line(&e.to_string()) == "unknown primitive command found")
-        })
-    });
-    match unknown {
+    match unknown_commands(tex).first() {
         Some(name) => format!("unknown command `\\{name}`"),
         None => message,
     }
@@ -339,6 +382,37 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].source, r"$\frac{$");
         assert_eq!(p[0].offset, 4);
+    }
+
+    #[test]
+    fn undefined_macros_are_marked_and_the_rest_rendered() {
+        let (h, p) = html(r"with $\eps_1 \le \norm{x}^2$ and $\text{a \foo b}$");
+        assert!(!h.contains("math-error"), "{h}");
+        assert_eq!(h.matches("<math").count(), 2, "{h}");
+        assert!(
+            h.contains(
+                r#"<msub><mrow><mtext class="math-undefined">\eps</mtext></mrow><mn>1</mn></msub>"#
+            ),
+            "{h}"
+        );
+        assert!(
+            h.contains(r#"<mtext class="math-undefined">\norm</mtext>"#),
+            "{h}"
+        );
+        assert!(
+            h.contains("<msup><mrow><mi>x</mi></mrow><mn>2</mn></msup>"),
+            "{h}"
+        );
+        assert!(
+            h.contains(r#"<mtext class="math-undefined">\foo</mtext>"#),
+            "{h}"
+        );
+        let names: Vec<_> = p.iter().map(|p| p.undefined.as_deref()).collect();
+        assert_eq!(names, [Some("eps"), Some("norm"), Some("foo")]);
+        assert_eq!(p[0].offset, 5);
+        // A name that is not a command pulldown-latex lacks is still an error.
+        let mut out = String::new();
+        assert!(math_to_mathml(r"x \limits", false, &mut out).is_err());
     }
 
     #[test]

@@ -128,6 +128,15 @@ impl Splice {
         Splice::new(format!("<mrow style=\"{style}\">"), "</mrow>")
     }
 
+    /// An undefined control sequence: its name, marked (styled by the math stylesheet).
+    pub fn undefined(name: &str) -> Splice {
+        let mut open = String::with_capacity(name.len() + 40);
+        open.push_str("<mtext class=\"math-undefined\">\\");
+        crate::text::push_escaped(&mut open, name);
+        open.push_str("</mtext>");
+        Splice::new(open, "")
+    }
+
     /// `\rule[raise]{width}{height}`: a filled box.
     pub fn rule(width: &str, height: &str, raise: Option<&str>) -> Result<Splice, String> {
         let w = length(width).ok_or_else(|| format!("`\\rule`: bad width `{width}`"))?;

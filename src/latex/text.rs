@@ -68,6 +68,9 @@ pub struct TexProblem {
     pub source: String,
     /// What is wrong.
     pub message: String,
+    /// The undefined control sequence (without its backslash), when that is the problem: it
+    /// is shown as a mark, and reported once per site rather than once per use.
+    pub undefined: Option<String>,
 }
 
 /// Environments whose body is math, rendered as a display formula including `\begin…\end`.
@@ -168,6 +171,7 @@ impl<'a> Parser<'a, '_> {
             offset,
             source: source.to_string(),
             message: message.into(),
+            undefined: None,
         });
     }
 

@@ -38,6 +38,17 @@ impl<'a> Engine<'a> {
         })
     }
 
+    /// An undefined control sequence, shown as its name in a mark (`{⟨mark⟩}`, so that scripts
+    /// attach to it) and recorded.
+    pub(super) fn undefined_mark(&mut self, name: &str) -> Result<(), String> {
+        if !self.splicing {
+            return Err(format!("undefined control sequence `\\{name}`"));
+        }
+        self.splice_empty(Splice::undefined(name))?;
+        self.marked.push(name.to_string());
+        Ok(())
+    }
+
     /// A box whose content is math.
     fn math_box(&mut self, name: &str) -> Result<(), String> {
         let which = if name == "smash" {

@@ -46,18 +46,24 @@ pub(crate) struct Rewritten<'a> {
     pub tex: Cow<'a, str>,
     /// Constructs to splice into the MathML (see [`splice::apply`]).
     pub splices: Vec<Splice>,
+    /// The undefined control sequences shown as marks, once per use, in order.
+    pub undefined: Vec<String>,
 }
 
-/// Rewrites `tex` (the body of a formula) for pulldown-latex.
+/// Rewrites `tex` (the body of a formula) for pulldown-latex. The control sequences named in
+/// `undefined` (which pulldown-latex does not know) are shown as marks: their name, styled
+/// as undefined, as MathJax's `noundefined` does.
 pub(crate) fn rewrite<'a>(
     tex: &'a str,
     display: bool,
     macros: &'a Macros,
+    undefined: &[&str],
 ) -> Result<Rewritten<'a>, String> {
-    if !needs_rewrite(tex, macros) {
+    if undefined.is_empty() && !needs_rewrite(tex, macros) {
         return Ok(Rewritten {
             tex: Cow::Borrowed(tex),
             splices: Vec::new(),
+            undefined: Vec::new(),
         });
     }
     let mut e = Engine {
@@ -73,6 +79,8 @@ pub(crate) fn rewrite<'a>(
         expanded: 0,
         depth: 0,
         display,
+        undefined: undefined.iter().map(|s| s.to_string()).collect(),
+        marked: Vec::new(),
     };
     let mut toks = tokenize(tex);
     toks.reverse();
@@ -89,6 +97,7 @@ pub(crate) fn rewrite<'a>(
     Ok(Rewritten {
         tex: Cow::Owned(e.out),
         splices: e.splices,
+        undefined: e.marked,
     })
 }
 
@@ -254,6 +263,10 @@ struct Engine<'a> {
     expanded: usize,
     depth: usize,
     display: bool,
+    /// Control sequences to show as undefined marks.
+    undefined: Vec<String>,
+    /// The undefined control sequences marked so far, once per use.
+    marked: Vec<String>,
 }
 
 impl<'a> Engine<'a> {
@@ -349,6 +362,9 @@ impl<'a> Engine<'a> {
             .or_else(|| self.operator_command(name))
             .or_else(|| self.text_mode_command(name));
         handled.unwrap_or_else(|| {
+            if self.undefined.iter().any(|u| u == name) {
+                return self.undefined_mark(name);
+            }
             self.emit_cs(name);
             Ok(())
         })

@@ -232,7 +232,10 @@ impl<'a> Engine<'a> {
                         i += 2;
                     }
                 } else {
-                    return Err(format!("unknown command `\\{name}` in text"));
+                    // Not a text command: as TeX does, read it as math (if pulldown-latex does
+                    // not know it either, the formula is rendered again with it marked).
+                    self.flush_text(w);
+                    self.group(vec![Tok::Cs(name)])?;
                 }
             }
         }
