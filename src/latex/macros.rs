@@ -23,7 +23,8 @@ pub(crate) enum Tok<'a> {
     Char(char),
 }
 
-/// Splits `src` into tokens; `%` comments are dropped as TeX does.
+/// Splits `src` into tokens; `%` comments are dropped as TeX does (except on the last line:
+/// there `%` is a percent sign).
 pub(crate) fn tokenize(src: &str) -> Vec<Tok<'_>> {
     let mut toks = Vec::with_capacity(src.len() / 2 + 1);
     let bytes = src.as_bytes();
@@ -76,9 +77,17 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok<'_>> {
                 toks.push(Tok::Close);
                 i += 1;
             }
-            '%' => {
-                i = src[i..].find('\n').map_or(src.len(), |n| i + n + 1);
-            }
+            '%' => match src[i..].find('\n') {
+                // A comment, to the end of the line.
+                Some(n) => i += n + 1,
+                // On the last line of a formula (written on one line, as in abstracts), a `%`
+                // comment would swallow the rest, closing braces included: it is read as a
+                // percent sign, as MathJax shows `\text{67%}`.
+                None => {
+                    toks.push(Tok::Cs("%"));
+                    i += 1;
+                }
+            },
             '#' if i + 1 < bytes.len() && bytes[i + 1].is_ascii_digit() => {
                 toks.push(Tok::Param(bytes[i + 1] - b'0'));
                 i += 2;

@@ -5,6 +5,7 @@
 //! source in `<code class="math-error">` and reported, never dropped and never fatal.
 
 mod accents;
+mod known;
 mod macros;
 mod preprocess;
 mod splice;
@@ -12,9 +13,10 @@ mod text;
 
 use std::cell::RefCell;
 
+use known::{UNKNOWN, first_line, unknown_commands};
 pub use macros::Macros;
 pub use text::TexProblem;
-use text::{Node, Style};
+use text::{Item, ListKind, Node, Style};
 
 use crate::text::{is_safe_url, push_escaped};
 
@@ -45,19 +47,18 @@ pub fn text_to_html_with(
         out: String::with_capacity(src.len() + src.len() / 2),
         macros,
         problems,
+        phrasing: 0,
     };
     match layout {
         Layout::Block => {
             for paragraph in nodes.split(|n| *n == Node::ParBreak) {
-                if paragraph.is_empty() {
-                    continue;
-                }
-                w.out.push_str("<p>");
-                w.nodes(paragraph);
-                w.out.push_str("</p>");
+                w.paragraph(paragraph);
             }
         }
-        Layout::Inline => w.nodes(&nodes),
+        Layout::Inline => {
+            w.phrasing += 1;
+            w.nodes(&nodes);
+        }
     }
     w.out
 }
@@ -68,9 +69,36 @@ struct HtmlWriter<'s, 'p> {
     out: String,
     macros: &'s Macros,
     problems: &'p mut Vec<TexProblem>,
+    /// Inside elements that take phrasing content only (a title, `<em>`, `<a>`): lists are
+    /// written inline there.
+    phrasing: usize,
 }
 
-impl HtmlWriter<'_, '_> {
+impl<'n> HtmlWriter<'_, '_> {
+    /// A paragraph: `<p>` around its text, lists between them as blocks.
+    fn paragraph(&mut self, nodes: &'n [Node<'n>]) {
+        let mut flat: Vec<&'n Node<'n>> = Vec::with_capacity(nodes.len());
+        flatten_blocks(nodes, &mut flat);
+        for run in flat.split_inclusive(|n| matches!(n, Node::List(..))) {
+            let (text, list) = match run.split_last() {
+                Some((last @ Node::List(..), text)) => (text, Some(*last)),
+                _ => (run, None),
+            };
+            if !text.iter().all(|n| is_blank(n)) {
+                self.out.push_str("<p>");
+                self.phrasing += 1;
+                for node in text {
+                    self.nodes(std::slice::from_ref(*node));
+                }
+                self.phrasing -= 1;
+                self.out.push_str("</p>");
+            }
+            if let Some(list) = list {
+                self.nodes(std::slice::from_ref(list));
+            }
+        }
+    }
+
     fn nodes(&mut self, nodes: &[Node]) {
         for node in nodes {
             match node {
@@ -91,25 +119,145 @@ impl HtmlWriter<'_, '_> {
                         self.problems,
                     );
                 }
+                Node::Run(tex) => {
+                    let offset = text::offset_in(self.src, tex);
+                    let math = text::run_tex(tex);
+                    match math_to_mathml_with(&math, false, self.macros, &mut self.out) {
+                        Ok(undefined) => self.problems.extend(
+                            undefined
+                                .into_iter()
+                                .map(|name| undefined_problem(offset, tex, name)),
+                        ),
+                        Err(message) => {
+                            push_escaped(&mut self.out, tex);
+                            self.problems.push(TexProblem {
+                                offset,
+                                source: tex.to_string(),
+                                message: format!(
+                                    "math outside `$…$` that cannot be rendered ({message}): shown as written"
+                                ),
+                                undefined: None,
+                            });
+                        }
+                    }
+                }
                 Node::Style(style, children) => {
                     let (open, close) = style_tags(*style);
                     self.out.push_str(open);
+                    self.phrasing += usize::from(!open.is_empty());
                     self.nodes(children);
+                    self.phrasing -= usize::from(!open.is_empty());
                     self.out.push_str(close);
                 }
                 Node::Link { url, children } if is_safe_url(url) => {
                     self.out.push_str("<a href=\"");
                     push_escaped(&mut self.out, url.trim());
                     self.out.push_str("\">");
+                    self.phrasing += 1;
                     self.nodes(children);
+                    self.phrasing -= 1;
                     self.out.push_str("</a>");
                 }
                 Node::Link { children, .. } => self.nodes(children),
+                Node::List(kind, items) if self.phrasing > 0 => self.inline_list(*kind, items),
+                Node::List(kind, items) => self.list(*kind, items),
                 Node::LineBreak => self.out.push_str("<br>"),
                 Node::ParBreak => self.out.push(' '),
+                Node::Undefined(source) => {
+                    self.out.push_str("<span class=\"math-undefined\">");
+                    push_escaped(&mut self.out, source);
+                    self.out.push_str("</span>");
+                }
                 Node::Raw(source) => push_escaped(&mut self.out, source),
             }
         }
+    }
+
+    /// A list as `<ul>`, `<ol>` or `<dl>`.
+    fn list(&mut self, kind: ListKind, items: &[Item]) {
+        let (open, close) = match kind {
+            ListKind::Itemize => ("<ul class=\"tex-list\">", "</ul>"),
+            ListKind::Enumerate => ("<ol class=\"tex-list\">", "</ol>"),
+            ListKind::Description => ("<dl class=\"tex-list\">", "</dl>"),
+        };
+        self.out.push_str(open);
+        for item in items {
+            if kind == ListKind::Description {
+                self.out.push_str("<dt>");
+                self.phrasing += 1;
+                self.nodes(item.label.as_deref().unwrap_or_default());
+                self.phrasing -= 1;
+                self.out.push_str("</dt><dd>");
+                self.nodes(&item.body);
+                self.out.push_str("</dd>");
+                continue;
+            }
+            match &item.label {
+                Some(label) => {
+                    self.out
+                        .push_str("<li class=\"tex-labelled\"><span class=\"tex-label\">");
+                    self.phrasing += 1;
+                    self.nodes(label);
+                    self.phrasing -= 1;
+                    self.out.push_str("</span> ");
+                }
+                None => self.out.push_str("<li>"),
+            }
+            self.nodes(&item.body);
+            self.out.push_str("</li>");
+        }
+        self.out.push_str(close);
+    }
+
+    /// A list where only phrasing content may go: its items in a row, with their markers.
+    fn inline_list(&mut self, kind: ListKind, items: &[Item]) {
+        for (n, item) in items.iter().enumerate() {
+            self.out.push(' ');
+            match (&item.label, kind) {
+                (Some(label), _) => {
+                    self.nodes(label);
+                    self.out.push_str(if kind == ListKind::Description {
+                        ": "
+                    } else {
+                        " "
+                    });
+                }
+                (None, ListKind::Enumerate) => self.out.push_str(&format!("({}) ", n + 1)),
+                (None, _) => self.out.push_str("• "),
+            }
+            self.nodes(&item.body);
+        }
+    }
+}
+
+/// The nodes of a paragraph with unstyled groups that hold lists opened up, so that the lists
+/// are at its top level.
+fn flatten_blocks<'n>(nodes: &'n [Node<'n>], out: &mut Vec<&'n Node<'n>>) {
+    for node in nodes {
+        match node {
+            Node::Style(Style::Plain, children) if children.iter().any(holds_list) => {
+                flatten_blocks(children, out);
+            }
+            n => out.push(n),
+        }
+    }
+}
+
+/// Whether a node is a list or an unstyled group holding one.
+fn holds_list(node: &Node) -> bool {
+    match node {
+        Node::List(..) => true,
+        Node::Style(Style::Plain, children) => children.iter().any(holds_list),
+        _ => false,
+    }
+}
+
+/// Whether a node shows nothing but white space.
+fn is_blank(node: &Node) -> bool {
+    match node {
+        Node::Text(t) => t.trim().is_empty(),
+        Node::Style(Style::Plain, children) => children.iter().all(is_blank),
+        _ => false,
     }
 }
 
@@ -160,12 +308,11 @@ pub fn push_math_with(
     problems: &mut Vec<TexProblem>,
 ) {
     match math_to_mathml_with(tex, display, macros, out) {
-        Ok(undefined) => problems.extend(undefined.into_iter().map(|name| TexProblem {
-            offset,
-            source: source.to_string(),
-            message: format!("undefined control sequence `\\{name}`, shown as its name"),
-            undefined: Some(name),
-        })),
+        Ok(undefined) => problems.extend(
+            undefined
+                .into_iter()
+                .map(|name| undefined_problem(offset, source, name)),
+        ),
         Err(message) => {
             out.push_str("<code class=\"math-error\" title=\"");
             push_escaped(out, &format!("Could not render this formula: {message}"));
@@ -182,6 +329,16 @@ pub fn push_math_with(
     }
 }
 
+/// The problem recorded for an undefined control sequence shown as a mark.
+fn undefined_problem(offset: usize, source: &str, name: String) -> TexProblem {
+    TexProblem {
+        offset,
+        source: source.to_string(),
+        message: format!("undefined control sequence `\\{name}`, shown as its name"),
+        undefined: Some(name),
+    }
+}
+
 /// Appends the MathML of `tex` to `out`, with the TeX as an annotation, and returns the
 /// undefined control sequences it shows as marks (once per use); on failure appends nothing
 /// and returns the reason.
@@ -193,9 +350,6 @@ thread_local! {
     /// pulldown-latex's expansion arena, reused by every formula rendered on this thread.
     static STORAGE: RefCell<pulldown_latex::Storage> = RefCell::new(pulldown_latex::Storage::new());
 }
-
-/// pulldown-latex's message for a control sequence it does not know.
-const UNKNOWN: &str = "unknown primitive command found";
 
 /// [`math_to_mathml`] with the author's macros. The formula is first rewritten for
 /// pulldown-latex (see `preprocess/`); the annotation keeps the author's TeX. When
@@ -281,28 +435,6 @@ fn render(
     Ok(mathml)
 }
 
-/// Control sequences that pulldown-latex accepts only in their place (after an operator, in an
-/// array), so that alone they probe as unknown.
-const IN_CONTEXT: &[&str] = &["limits", "nolimits", "hline", "hdashline"];
-
-/// The control words of `tex` that pulldown-latex does not know, each once.
-fn unknown_commands(tex: &str) -> Vec<&str> {
-    let storage = pulldown_latex::Storage::new();
-    let mut unknown: Vec<&str> = Vec::new();
-    for name in command_names(tex) {
-        if unknown.contains(&name) || IN_CONTEXT.contains(&name) {
-            continue;
-        }
-        let probe = format!("\\{name}");
-        if pulldown_latex::Parser::new(&probe, &storage)
-            .any(|e| e.is_err_and(|e| first_line(&e.to_string()) == UNKNOWN))
-        {
-            unknown.push(name);
-        }
-    }
-    unknown
-}
-
 /// pulldown-latex's error message, naming the command when it is an unknown one.
 fn explain(tex: &str, message: String) -> String {
     if message != UNKNOWN {
@@ -312,23 +444,6 @@ fn explain(tex: &str, message: String) -> String {
         Some(name) => format!("unknown command `\\{name}`"),
         None => message,
     }
-}
-
-/// The control words of `tex`, in order.
-fn command_names(tex: &str) -> impl Iterator<Item = &str> {
-    tex.split('\\').skip(1).filter_map(|s| {
-        let end = s
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(s.len());
-        (end > 0).then(|| &s[..end])
-    })
-}
-
-fn first_line(message: &str) -> String {
-    let line = message.lines().next().unwrap_or(message).trim();
-    line.strip_prefix("parsing error: ")
-        .unwrap_or(line)
-        .to_string()
 }
 
 #[cfg(test)]

@@ -212,7 +212,7 @@ fn needs_rewrite(tex: &str, macros: &Macros) -> bool {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'~' => return true,
+            b'~' | b'%' => return true,
             b'\\' => {
                 let rest = &tex[i + 1..];
                 let letters = rest
