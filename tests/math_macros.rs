@@ -40,10 +40,9 @@ fn site_and_paper_macros_render_and_failures_are_reported() {
     assert!(page.contains("<mi>KL</mi>"), "{page}");
     assert!(page.contains("‖"), "{page}");
     // Display math in the abstract: `$$…$$` and `align` are block formulas.
-    assert!(
-        page.matches("<math display=\"block\"").count() >= 2,
-        "{page}"
-    );
+    assert!(page.matches(" display=\"block\"").count() >= 2, "{page}");
+    // Tags (`\tag{1}`, the numbers of `align`) are set flush right.
+    assert!(page.contains("<mrow class=\"math-tag\">"), "{page}");
     assert!(page.contains("<mfrac>"), "{page}");
     // The annotation is the author's TeX, escaped.
     assert!(

@@ -5,6 +5,7 @@
 //! source in `<code class="math-error">` and reported, never dropped and never fatal.
 
 mod accents;
+mod html;
 mod known;
 mod macros;
 mod preprocess;
@@ -15,10 +16,10 @@ use std::cell::RefCell;
 
 use known::{UNKNOWN, first_line, unknown_commands};
 pub use macros::Macros;
+use preprocess::{Label, Numbering};
 pub use text::TexProblem;
-use text::{Item, ListKind, Node, Style};
 
-use crate::text::{is_safe_url, push_escaped};
+use crate::text::push_escaped;
 
 /// Whether rendered text is a block (paragraphs) or inline (a title).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,237 +42,7 @@ pub fn text_to_html_with(
     macros: &Macros,
     problems: &mut Vec<TexProblem>,
 ) -> String {
-    let nodes = text::parse(src, problems);
-    let mut w = HtmlWriter {
-        src,
-        out: String::with_capacity(src.len() + src.len() / 2),
-        macros,
-        problems,
-        phrasing: 0,
-    };
-    match layout {
-        Layout::Block => {
-            for paragraph in nodes.split(|n| *n == Node::ParBreak) {
-                w.paragraph(paragraph);
-            }
-        }
-        Layout::Inline => {
-            w.phrasing += 1;
-            w.nodes(&nodes);
-        }
-    }
-    w.out
-}
-
-/// Writes parsed nodes as HTML, reporting formulas that fail with their offset in `src`.
-struct HtmlWriter<'s, 'p> {
-    src: &'s str,
-    out: String,
-    macros: &'s Macros,
-    problems: &'p mut Vec<TexProblem>,
-    /// Inside elements that take phrasing content only (a title, `<em>`, `<a>`): lists are
-    /// written inline there.
-    phrasing: usize,
-}
-
-impl<'n> HtmlWriter<'_, '_> {
-    /// A paragraph: `<p>` around its text, lists between them as blocks.
-    fn paragraph(&mut self, nodes: &'n [Node<'n>]) {
-        let mut flat: Vec<&'n Node<'n>> = Vec::with_capacity(nodes.len());
-        flatten_blocks(nodes, &mut flat);
-        for run in flat.split_inclusive(|n| matches!(n, Node::List(..))) {
-            let (text, list) = match run.split_last() {
-                Some((last @ Node::List(..), text)) => (text, Some(*last)),
-                _ => (run, None),
-            };
-            if !text.iter().all(|n| is_blank(n)) {
-                self.out.push_str("<p>");
-                self.phrasing += 1;
-                for node in text {
-                    self.nodes(std::slice::from_ref(*node));
-                }
-                self.phrasing -= 1;
-                self.out.push_str("</p>");
-            }
-            if let Some(list) = list {
-                self.nodes(std::slice::from_ref(list));
-            }
-        }
-    }
-
-    fn nodes(&mut self, nodes: &[Node]) {
-        for node in nodes {
-            match node {
-                Node::Text(t) => push_escaped(&mut self.out, t),
-                Node::Math {
-                    tex,
-                    source,
-                    display,
-                } => {
-                    let offset = text::offset_in(self.src, source);
-                    push_math_with(
-                        &mut self.out,
-                        tex,
-                        source,
-                        offset,
-                        *display,
-                        self.macros,
-                        self.problems,
-                    );
-                }
-                Node::Run(tex) => {
-                    let offset = text::offset_in(self.src, tex);
-                    let math = text::run_tex(tex);
-                    match math_to_mathml_with(&math, false, self.macros, &mut self.out) {
-                        Ok(undefined) => self.problems.extend(
-                            undefined
-                                .into_iter()
-                                .map(|name| undefined_problem(offset, tex, name)),
-                        ),
-                        Err(message) => {
-                            push_escaped(&mut self.out, tex);
-                            self.problems.push(TexProblem {
-                                offset,
-                                source: tex.to_string(),
-                                message: format!(
-                                    "math outside `$…$` that cannot be rendered ({message}): shown as written"
-                                ),
-                                undefined: None,
-                            });
-                        }
-                    }
-                }
-                Node::Style(style, children) => {
-                    let (open, close) = style_tags(*style);
-                    self.out.push_str(open);
-                    self.phrasing += usize::from(!open.is_empty());
-                    self.nodes(children);
-                    self.phrasing -= usize::from(!open.is_empty());
-                    self.out.push_str(close);
-                }
-                Node::Link { url, children } if is_safe_url(url) => {
-                    self.out.push_str("<a href=\"");
-                    push_escaped(&mut self.out, url.trim());
-                    self.out.push_str("\">");
-                    self.phrasing += 1;
-                    self.nodes(children);
-                    self.phrasing -= 1;
-                    self.out.push_str("</a>");
-                }
-                Node::Link { children, .. } => self.nodes(children),
-                Node::List(kind, items) if self.phrasing > 0 => self.inline_list(*kind, items),
-                Node::List(kind, items) => self.list(*kind, items),
-                Node::LineBreak => self.out.push_str("<br>"),
-                Node::ParBreak => self.out.push(' '),
-                Node::Undefined(source) => {
-                    self.out.push_str("<span class=\"math-undefined\">");
-                    push_escaped(&mut self.out, source);
-                    self.out.push_str("</span>");
-                }
-                Node::Raw(source) => push_escaped(&mut self.out, source),
-            }
-        }
-    }
-
-    /// A list as `<ul>`, `<ol>` or `<dl>`.
-    fn list(&mut self, kind: ListKind, items: &[Item]) {
-        let (open, close) = match kind {
-            ListKind::Itemize => ("<ul class=\"tex-list\">", "</ul>"),
-            ListKind::Enumerate => ("<ol class=\"tex-list\">", "</ol>"),
-            ListKind::Description => ("<dl class=\"tex-list\">", "</dl>"),
-        };
-        self.out.push_str(open);
-        for item in items {
-            if kind == ListKind::Description {
-                self.out.push_str("<dt>");
-                self.phrasing += 1;
-                self.nodes(item.label.as_deref().unwrap_or_default());
-                self.phrasing -= 1;
-                self.out.push_str("</dt><dd>");
-                self.nodes(&item.body);
-                self.out.push_str("</dd>");
-                continue;
-            }
-            match &item.label {
-                Some(label) => {
-                    self.out
-                        .push_str("<li class=\"tex-labelled\"><span class=\"tex-label\">");
-                    self.phrasing += 1;
-                    self.nodes(label);
-                    self.phrasing -= 1;
-                    self.out.push_str("</span> ");
-                }
-                None => self.out.push_str("<li>"),
-            }
-            self.nodes(&item.body);
-            self.out.push_str("</li>");
-        }
-        self.out.push_str(close);
-    }
-
-    /// A list where only phrasing content may go: its items in a row, with their markers.
-    fn inline_list(&mut self, kind: ListKind, items: &[Item]) {
-        for (n, item) in items.iter().enumerate() {
-            self.out.push(' ');
-            match (&item.label, kind) {
-                (Some(label), _) => {
-                    self.nodes(label);
-                    self.out.push_str(if kind == ListKind::Description {
-                        ": "
-                    } else {
-                        " "
-                    });
-                }
-                (None, ListKind::Enumerate) => self.out.push_str(&format!("({}) ", n + 1)),
-                (None, _) => self.out.push_str("• "),
-            }
-            self.nodes(&item.body);
-        }
-    }
-}
-
-/// The nodes of a paragraph with unstyled groups that hold lists opened up, so that the lists
-/// are at its top level.
-fn flatten_blocks<'n>(nodes: &'n [Node<'n>], out: &mut Vec<&'n Node<'n>>) {
-    for node in nodes {
-        match node {
-            Node::Style(Style::Plain, children) if children.iter().any(holds_list) => {
-                flatten_blocks(children, out);
-            }
-            n => out.push(n),
-        }
-    }
-}
-
-/// Whether a node is a list or an unstyled group holding one.
-fn holds_list(node: &Node) -> bool {
-    match node {
-        Node::List(..) => true,
-        Node::Style(Style::Plain, children) => children.iter().any(holds_list),
-        _ => false,
-    }
-}
-
-/// Whether a node shows nothing but white space.
-fn is_blank(node: &Node) -> bool {
-    match node {
-        Node::Text(t) => t.trim().is_empty(),
-        Node::Style(Style::Plain, children) => children.iter().all(is_blank),
-        _ => false,
-    }
-}
-
-fn style_tags(style: Style) -> (&'static str, &'static str) {
-    match style {
-        Style::Em => ("<em>", "</em>"),
-        Style::Strong => ("<strong>", "</strong>"),
-        Style::Code => ("<code>", "</code>"),
-        Style::SmallCaps => ("<span class=\"smallcaps\">", "</span>"),
-        Style::Underline => ("<u>", "</u>"),
-        Style::Sup => ("<sup>", "</sup>"),
-        Style::Sub => ("<sub>", "</sub>"),
-        Style::Plain => ("", ""),
-    }
+    html::write(src, layout, macros, problems)
 }
 
 /// Renders one formula as MathML, or as its source in `<code class="math-error">` with the
@@ -314,11 +85,7 @@ pub fn push_math_with(
                 .map(|name| undefined_problem(offset, source, name)),
         ),
         Err(message) => {
-            out.push_str("<code class=\"math-error\" title=\"");
-            push_escaped(out, &format!("Could not render this formula: {message}"));
-            out.push_str("\">");
-            push_escaped(out, source);
-            out.push_str("</code>");
+            push_source(out, source, &message);
             problems.push(TexProblem {
                 offset,
                 source: source.to_string(),
@@ -327,6 +94,15 @@ pub fn push_math_with(
             });
         }
     }
+}
+
+/// A formula that could not be rendered: its source, with the reason in a tooltip.
+fn push_source(out: &mut String, source: &str, message: &str) {
+    out.push_str("<code class=\"math-error\" title=\"");
+    push_escaped(out, &format!("Could not render this formula: {message}"));
+    out.push_str("\">");
+    push_escaped(out, source);
+    out.push_str("</code>");
 }
 
 /// The problem recorded for an undefined control sequence shown as a mark.
@@ -361,10 +137,41 @@ pub fn math_to_mathml_with(
     macros: &Macros,
     out: &mut String,
 ) -> Result<Vec<String>, String> {
+    let start = out.len();
+    let numbering = Numbering {
+        next: 1,
+        anchor: "eq-",
+    };
+    let rendered = render_formula(tex, display, macros, numbering, out)?;
+    if out[start..].contains(splice::REF) {
+        html::resolve_references(out, start, &rendered.labels);
+    }
+    Ok(rendered.undefined)
+}
+
+/// A formula rendered: what the text around it needs to know.
+struct Rendered {
+    /// The undefined control sequences shown as marks, once per use.
+    undefined: Vec<String>,
+    /// The number of the next numbered equation.
+    next: u32,
+    /// The labels the formula defines.
+    labels: Vec<Label>,
+}
+
+/// Renders one formula into `out`, its numbered equations numbered from `numbering`; the
+/// references in it are left as placeholders (see [`html::resolve_references`]).
+fn render_formula(
+    tex: &str,
+    display: bool,
+    macros: &Macros,
+    numbering: Numbering,
+    out: &mut String,
+) -> Result<Rendered, String> {
     if tex.trim().is_empty() {
         return Err("empty formula".to_string());
     }
-    let mut rewritten = preprocess::rewrite(tex, display, macros, &[])?;
+    let mut rewritten = preprocess::rewrite(tex, display, macros, &[], numbering)?;
     let mathml = match render_here(&rewritten.tex, tex, display) {
         Ok(mathml) => mathml,
         Err(message) if message == UNKNOWN => {
@@ -372,7 +179,7 @@ pub fn math_to_mathml_with(
             if unknown.is_empty() {
                 return Err(message);
             }
-            rewritten = preprocess::rewrite(tex, display, macros, &unknown)?;
+            rewritten = preprocess::rewrite(tex, display, macros, &unknown, numbering)?;
             render_here(&rewritten.tex, tex, display)
                 .map_err(|message| explain(&rewritten.tex, message))?
         }
@@ -387,8 +194,19 @@ pub fn math_to_mathml_with(
     if !splice::well_formed(&mathml) {
         return Err("this formula cannot be written as well-formed MathML".to_string());
     }
-    out.push_str(&mathml);
-    Ok(rewritten.undefined)
+    match mathml.strip_prefix("<math") {
+        // A tagged display formula keeps room for its tag on both sides.
+        Some(rest) if rewritten.tagged && display => {
+            out.push_str("<math class=\"math-tagged\"");
+            out.push_str(rest);
+        }
+        _ => out.push_str(&mathml),
+    }
+    Ok(Rendered {
+        undefined: rewritten.undefined,
+        next: rewritten.next,
+        labels: rewritten.labels,
+    })
 }
 
 /// [`render`] with this thread's arena.
@@ -528,6 +346,38 @@ mod tests {
         // A name that is not a command pulldown-latex lacks is still an error.
         let mut out = String::new();
         assert!(math_to_mathml(r"x \limits", false, &mut out).is_err());
+    }
+
+    #[test]
+    fn equations_are_numbered_and_references_link_to_them() {
+        let (h, p) = html(
+            r"By \eqref{two}, \begin{equation}a \label{one}\end{equation} so $x = \ref{one}$ and
+\begin{align} b &= c \nonumber \\ d &= e \label{two} \\ f &= g \tag{$*$} \end{align} but \eqref{nope}.",
+        );
+        let id = |key: &str| {
+            let at = h
+                .find(&format!("-{key}\""))
+                .unwrap_or_else(|| panic!("{key}: {h}"));
+            let start = h[..at].rfind('"').unwrap_or(0) + 1;
+            h[start..at + key.len() + 1]
+                .trim_start_matches('#')
+                .to_string()
+        };
+        let (one, two) = (id("one"), id("two"));
+        assert!(one.starts_with("eq-") && one.ends_with("-one"), "{one}");
+        assert!(h.contains(&format!("<a href=\"#{two}\">(2)</a>")), "{h}");
+        assert!(
+            h.contains(&format!(
+                "<mrow class=\"math-tag\" id=\"{one}\"><mrow><mtext>(1)</mtext>"
+            )),
+            "{h}"
+        );
+        assert!(h.contains("<mtext>1</mtext>"), "{h}");
+        assert_eq!(h.matches("class=\"math-tag\"").count(), 3, "{h}");
+        assert!(h.contains("but (?)."), "{h}");
+        assert!(!h.contains(splice::REF), "{h}");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains("`nope`"), "{p:?}");
     }
 
     #[test]

@@ -18,7 +18,20 @@ const BASE: u32 = 0xE000;
 
 /// Whether `c` is in the private-use range the markers are taken from.
 pub(crate) fn is_marker(c: char) -> bool {
-    ('\u{E000}'..='\u{F8FF}').contains(&c)
+    ('\u{E000}'..='\u{E7FF}').contains(&c)
+}
+
+/// Starts a reference to a label, written into the output and resolved once the whole text
+/// is rendered (`⟨REF⟩key⟨EQREF_END⟩` → `(3)`).
+pub(crate) const REF: char = '\u{F8F0}';
+/// Ends a reference shown as `(tag)` (`\eqref`).
+pub(crate) const EQREF_END: char = '\u{F8F1}';
+/// Ends a reference shown as `tag` (`\ref`).
+pub(crate) const REF_END: char = '\u{F8F2}';
+
+/// Whether `c` is one of the characters references are written with.
+pub(crate) fn is_reference_mark(c: char) -> bool {
+    matches!(c, REF | EQREF_END | REF_END)
 }
 
 /// The opening (`end == false`) or closing marker of splice `i` (`i < MAX_SPLICES`).
@@ -90,6 +103,41 @@ impl Splice {
             ),
             _ => Splice::new("<mpadded width=\"0\">", "</mpadded>"),
         }
+    }
+
+    /// An accent over the content that pulldown-latex lacks (`\dddot`: three dots).
+    pub fn over_accent(accent: char) -> Splice {
+        Splice::new(
+            "<mover accent=\"true\"><mrow>",
+            match accent {
+                '\u{20DC}' => "</mrow><mo stretchy=\"false\">\u{20DC}</mo></mover>",
+                _ => "</mrow><mo stretchy=\"false\">\u{20DB}</mo></mover>",
+            },
+        )
+    }
+
+    /// An equation's tag, flush right (styled by the math stylesheet), and the anchor of its
+    /// labels.
+    pub fn tag(id: Option<&str>) -> Splice {
+        let mut open = String::from("<mrow class=\"math-tag\"");
+        if let Some(id) = id {
+            open.push_str(" id=\"");
+            crate::text::push_escaped(&mut open, id);
+            open.push('"');
+        }
+        open.push('>');
+        Splice::new(open, "</mrow>")
+    }
+
+    /// A size command: the content at `relative` times the size around it.
+    pub fn size(relative: f32) -> Splice {
+        Splice::new(
+            format!(
+                "<mrow style=\"font-size: {}%\">",
+                number((relative * 100.0).clamp(1.0, 1000.0))
+            ),
+            "</mrow>",
+        )
     }
 
     /// `\boxed`, `\fbox`: a frame.
@@ -309,8 +357,14 @@ const TAGS: &[&str] = &[
 ];
 
 /// Escapes every `<` that does not start a known MathML tag, and every `&` that does not
-/// start a character reference: pulldown-latex writes some arguments verbatim.
+/// start a character reference: pulldown-latex writes some arguments verbatim. Also puts the
+/// space between attributes that pulldown-latex leaves out before `minsize`.
 pub(crate) fn sanitize(mathml: &str) -> Cow<'_, str> {
+    // pulldown-latex writes `\big(`'s sizes without a space before them (invalid markup).
+    if mathml.contains("\"minsize=") {
+        let spaced = mathml.replace("\"minsize=", "\" minsize=");
+        return Cow::Owned(sanitize(&spaced).into_owned());
+    }
     let bytes = mathml.as_bytes();
     let stray = |i: usize| -> bool {
         let rest = &mathml[i + 1..];

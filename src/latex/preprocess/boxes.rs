@@ -31,9 +31,13 @@ impl<'a> Engine<'a> {
                 self.star();
                 self.arg(name).map(drop)
             }
-            "nobreak" | "allowbreak" | "protect" | "hfill" | "hfil" | "tiny" | "scriptsize"
-            | "footnotesize" | "small" | "normalsize" | "large" | "Large" | "LARGE" | "huge"
-            | "Huge" => Ok(()),
+            "nobreak" | "allowbreak" | "protect" | "hfill" | "hfil" => Ok(()),
+            "cancelto" => self.cancel_to(),
+            _ if size_factor(name).is_some() => {
+                let factor = size_factor(name).unwrap_or(1.0);
+                self.size(factor);
+                Ok(())
+            }
             _ => return None,
         })
     }
@@ -46,6 +50,50 @@ impl<'a> Engine<'a> {
         }
         self.splice_empty(Splice::undefined(name))?;
         self.marked.push(name.to_string());
+        Ok(())
+    }
+
+    /// `\cancelto{value}{expression}`: the expression struck through, the value as its
+    /// superscript.
+    fn cancel_to(&mut self) -> Result<(), String> {
+        let value = self.arg("cancelto")?;
+        let toks = self.arg("cancelto")?;
+        self.splice_math(Splice::cancel("cancel"), toks)?;
+        self.emit("^");
+        self.group(value)
+    }
+
+    /// A size command (`\large`): the rest of the group or cell at `factor` times the normal
+    /// size, spliced when the level ends ([`Engine::close_sizes`]).
+    fn size(&mut self, factor: f32) {
+        let at = self.out.len();
+        let level = self.level();
+        let relative = factor / level.size;
+        level.size = factor;
+        level.sizes.push((at, relative));
+    }
+
+    /// Writes the size changes of the current cell, row or group, innermost first, as splices
+    /// from where they were declared to here (they are dropped where an infix fraction splits
+    /// the segment, whose parts they would straddle).
+    pub(super) fn close_sizes(&mut self) -> Result<(), String> {
+        let level = self.level();
+        let sizes = std::mem::take(&mut level.sizes);
+        level.size = level.base_size;
+        if level.infix.is_some() || !self.splicing {
+            return Ok(());
+        }
+        for (at, relative) in sizes.into_iter().rev() {
+            let i = self.next_splice(Splice::size(relative))?;
+            let mut open = String::with_capacity(8);
+            open.push('{');
+            open.push(splice::marker(i, false));
+            open.push('{');
+            self.out.insert_str(at, &open);
+            self.emit_char('}');
+            self.emit_char(splice::marker(i, true));
+            self.emit_char('}');
+        }
         Ok(())
     }
 
@@ -219,11 +267,21 @@ impl<'a> Engine<'a> {
 
     /// `{⟨open⟩{\text{content}}⟨close⟩}`.
     pub(super) fn splice_text(&mut self, splice: Splice, toks: &[Tok<'a>]) -> Result<(), String> {
+        self.splice_text_styled(splice, toks, TextStyle::Plain)
+    }
+
+    /// [`Engine::splice_text`] with the text in `style`.
+    pub(super) fn splice_text_styled(
+        &mut self,
+        splice: Splice,
+        toks: &[Tok<'a>],
+        style: TextStyle,
+    ) -> Result<(), String> {
         let i = self.next_splice(splice)?;
         self.emit_char('{');
         self.emit_char(splice::marker(i, false));
         self.emit_char('{');
-        self.text(toks, TextStyle::Plain)?;
+        self.text(toks, style)?;
         self.emit_char('}');
         self.emit_char(splice::marker(i, true));
         self.emit_char('}');
@@ -238,4 +296,21 @@ impl<'a> Engine<'a> {
         self.emit_char('}');
         Ok(())
     }
+}
+
+/// The size of a size command relative to `\normalsize`, as KaTeX sets it.
+fn size_factor(name: &str) -> Option<f32> {
+    Some(match name {
+        "tiny" => 0.5,
+        "scriptsize" => 0.7,
+        "footnotesize" => 0.8,
+        "small" => 0.9,
+        "normalsize" => 1.0,
+        "large" => 1.2,
+        "Large" => 1.44,
+        "LARGE" => 1.728,
+        "huge" => 2.074,
+        "Huge" => 2.488,
+        _ => return None,
+    })
 }

@@ -44,8 +44,10 @@ impl Engine<'_> {
         Some(self.infix(infix))
     }
 
-    /// Ends the current cell or row: an infix fraction in it becomes a prefix one.
-    pub(super) fn finish_segment(&mut self) {
+    /// Ends the current cell or row: its size changes are written, and an infix fraction in
+    /// it becomes a prefix one.
+    pub(super) fn finish_segment(&mut self) -> Result<(), String> {
+        self.close_sizes()?;
         let level = self.level();
         let segment = level.segment;
         if let Some((infix, split)) = level.infix.take() {
@@ -58,6 +60,7 @@ impl Engine<'_> {
             self.out.push('}');
             self.after_word = false;
         }
+        Ok(())
     }
 
     fn infix(&mut self, infix: Infix) -> Result<(), String> {

@@ -19,8 +19,10 @@
 //! token reading and writing they share.
 
 mod boxes;
+mod colours;
 mod defs;
 mod fractions;
+mod matrices;
 mod operators;
 mod read;
 mod rows;
@@ -33,6 +35,7 @@ use std::collections::HashMap;
 use super::macros::{self, Def, Macros, Tok, tokenize};
 use super::splice::{self, Splice};
 use rows::{Kind, Level};
+pub(crate) use tags::{Label, Numbering};
 
 /// At most this many tokens are produced by macro expansion in one formula.
 const MAX_EXPANSION: usize = 50_000;
@@ -48,22 +51,33 @@ pub(crate) struct Rewritten<'a> {
     pub splices: Vec<Splice>,
     /// The undefined control sequences shown as marks, once per use, in order.
     pub undefined: Vec<String>,
+    /// The number the next numbered equation after this formula gets.
+    pub next: u32,
+    /// The labels this formula defines.
+    pub labels: Vec<Label>,
+    /// Whether the formula has a tag (shown flush right).
+    pub tagged: bool,
 }
 
 /// Rewrites `tex` (the body of a formula) for pulldown-latex. The control sequences named in
 /// `undefined` (which pulldown-latex does not know) are shown as marks: their name, styled
-/// as undefined, as MathJax's `noundefined` does.
+/// as undefined, as MathJax's `noundefined` does. Numbered equations are numbered from
+/// `numbering`.
 pub(crate) fn rewrite<'a>(
     tex: &'a str,
     display: bool,
     macros: &'a Macros,
     undefined: &[&str],
+    numbering: Numbering<'a>,
 ) -> Result<Rewritten<'a>, String> {
     if undefined.is_empty() && !needs_rewrite(tex, macros) {
         return Ok(Rewritten {
             tex: Cow::Borrowed(tex),
             splices: Vec::new(),
             undefined: Vec::new(),
+            next: numbering.next,
+            labels: Vec::new(),
+            tagged: false,
         });
     }
     let mut e = Engine {
@@ -73,7 +87,7 @@ pub(crate) fn rewrite<'a>(
         local: HashMap::new(),
         out: String::with_capacity(tex.len() + tex.len() / 2 + 16),
         after_word: false,
-        levels: vec![Level::new(Kind::Top, 0)],
+        levels: vec![Level::new(Kind::Top, 0, 1.0)],
         splices: Vec::new(),
         splicing: !tex.chars().any(splice::is_marker),
         expanded: 0,
@@ -81,6 +95,9 @@ pub(crate) fn rewrite<'a>(
         display,
         undefined: undefined.iter().map(|s| s.to_string()).collect(),
         marked: Vec::new(),
+        numbering,
+        labels: Vec::new(),
+        tagged: false,
     };
     let mut toks = tokenize(tex);
     toks.reverse();
@@ -98,113 +115,129 @@ pub(crate) fn rewrite<'a>(
         tex: Cow::Owned(e.out),
         splices: e.splices,
         undefined: e.marked,
+        next: e.numbering.next,
+        labels: e.labels,
+        tagged: e.tagged,
     })
 }
 
-/// Commands the rewriter handles itself (besides macros).
-const HANDLED: &[&str] = &[
-    "Braket",
-    "Set",
-    "above",
-    "allowbreak",
-    "angl",
-    "atop",
-    "bcancel",
-    "begin",
-    "boxed",
-    "brace",
-    "brack",
-    "cancel",
-    "choose",
-    "clap",
-    "cr",
-    "char",
-    "def",
-    "edef",
-    "gdef",
-    "global",
-    "long",
-    "xdef",
-    "displaylimits",
-    "emph",
-    "end",
-    "ensuremath",
-    "eqref",
-    "fbox",
-    "footnotesize",
-    "hbox",
-    "hfil",
-    "hfill",
-    "hphantom",
-    "href",
-    "hspace",
-    "htmlClass",
-    "htmlData",
-    "htmlId",
-    "htmlStyle",
-    "huge",
-    "Huge",
-    "label",
-    "large",
-    "Large",
-    "LARGE",
-    "let",
-    "llap",
-    "mathchoice",
-    "mathclap",
-    "mathllap",
-    "mathop",
-    "mathrlap",
-    "mathstrut",
-    "mbox",
-    "mkern",
-    "mskip",
-    "mspace",
-    "newcommand",
-    "newline",
-    "nobreak",
-    "nobreakspace",
-    "nolimits",
-    "nonumber",
-    "normalsize",
-    "notag",
-    "operatorname",
-    "over",
-    "phase",
-    "phantom",
-    "protect",
-    "providecommand",
-    "raisebox",
-    "ref",
-    "renewcommand",
-    "rlap",
-    "rule",
-    "scriptsize",
-    "small",
-    "smash",
-    "sout",
-    "space",
-    "strut",
-    "tag",
-    "text",
-    "textbf",
-    "textit",
-    "textmd",
-    "textnormal",
-    "textrm",
-    "textsc",
-    "textsf",
-    "textsl",
-    "texttt",
-    "textup",
-    "tiny",
-    "url",
-    "vcenter",
-    "verb",
-    "vphantom",
-    "vspace",
-    "xcancel",
-];
+/// Commands the rewriter handles itself (besides macros and colours).
+fn handled(name: &str) -> bool {
+    colours::is_colour_command(name)
+        || matches!(
+            name,
+            "Braket"
+                | "Huge"
+                | "LARGE"
+                | "Large"
+                | "Set"
+                | "above"
+                | "allowbreak"
+                | "angl"
+                | "atop"
+                | "bcancel"
+                | "begin"
+                | "bordermatrix"
+                | "boxed"
+                | "brace"
+                | "brack"
+                | "cancel"
+                | "cancelto"
+                | "char"
+                | "choose"
+                | "clap"
+                | "cr"
+                | "ddddot"
+                | "dddot"
+                | "def"
+                | "displaylimits"
+                | "displaylines"
+                | "edef"
+                | "emph"
+                | "end"
+                | "ensuremath"
+                | "eqref"
+                | "fbox"
+                | "footnotesize"
+                | "gdef"
+                | "global"
+                | "hbox"
+                | "hfil"
+                | "hfill"
+                | "hphantom"
+                | "href"
+                | "hspace"
+                | "htmlClass"
+                | "htmlData"
+                | "htmlId"
+                | "htmlStyle"
+                | "huge"
+                | "label"
+                | "large"
+                | "let"
+                | "llap"
+                | "long"
+                | "mathchoice"
+                | "mathclap"
+                | "mathllap"
+                | "mathop"
+                | "mathrlap"
+                | "mathstrut"
+                | "matrix"
+                | "mbox"
+                | "mkern"
+                | "mleft"
+                | "mright"
+                | "mskip"
+                | "mspace"
+                | "newcommand"
+                | "newline"
+                | "nobreak"
+                | "nobreakspace"
+                | "nolimits"
+                | "nonumber"
+                | "normalsize"
+                | "notag"
+                | "operatorname"
+                | "over"
+                | "phantom"
+                | "phase"
+                | "pmatrix"
+                | "protect"
+                | "providecommand"
+                | "raisebox"
+                | "ref"
+                | "renewcommand"
+                | "rlap"
+                | "rule"
+                | "scriptsize"
+                | "small"
+                | "smash"
+                | "sout"
+                | "space"
+                | "strut"
+                | "tag"
+                | "text"
+                | "textbf"
+                | "textit"
+                | "textmd"
+                | "textnormal"
+                | "textrm"
+                | "textsc"
+                | "textsf"
+                | "textsl"
+                | "texttt"
+                | "textup"
+                | "tiny"
+                | "url"
+                | "vcenter"
+                | "verb"
+                | "vphantom"
+                | "vspace"
+                | "xcancel"
+                | "xdef"
+        )
+}
 
 /// Whether `tex` uses anything the rewriter changes; a cheap scan, no allocation.
 fn needs_rewrite(tex: &str, macros: &Macros) -> bool {
@@ -229,7 +262,7 @@ fn needs_rewrite(tex: &str, macros: &Macros) -> bool {
                     }
                 } else {
                     let name = &rest[..letters];
-                    if HANDLED.contains(&name)
+                    if handled(name)
                         || macros::builtin(name).is_some()
                         || macros.get(name).is_some()
                     {
@@ -267,6 +300,12 @@ struct Engine<'a> {
     undefined: Vec<String>,
     /// The undefined control sequences marked so far, once per use.
     marked: Vec<String>,
+    /// Equation numbers, carried on to the next formula.
+    numbering: Numbering<'a>,
+    /// Labels defined so far.
+    labels: Vec<Label>,
+    /// A tag was written.
+    tagged: bool,
 }
 
 impl<'a> Engine<'a> {
@@ -326,7 +365,7 @@ impl<'a> Engine<'a> {
                 Ok(())
             }
             Tok::Char('&') if self.level().has_rows() => {
-                self.finish_segment();
+                self.finish_segment()?;
                 self.emit_char('&');
                 let len = self.out.len();
                 self.level().segment = len;
@@ -359,6 +398,8 @@ impl<'a> Engine<'a> {
             .or_else(|| self.tag_command(name))
             .or_else(|| self.def_command(name))
             .or_else(|| self.box_command(name))
+            .or_else(|| self.colour_command(name))
+            .or_else(|| self.matrix_command(name))
             .or_else(|| self.operator_command(name))
             .or_else(|| self.text_mode_command(name));
         handled.unwrap_or_else(|| {

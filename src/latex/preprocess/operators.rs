@@ -5,6 +5,7 @@
 use super::Engine;
 use crate::latex::accents;
 use crate::latex::macros::{Tok, tokenize};
+use crate::latex::splice::Splice;
 
 impl<'a> Engine<'a> {
     /// Operators, sets, math accents and content-only wrappers.
@@ -21,6 +22,14 @@ impl<'a> Engine<'a> {
             "Set" | "Braket" => self.set_like(name),
             "nolimits" | "displaylimits" => Ok(()),
             "'" | "`" | "\"" | "^" | "~" | "=" | "." => self.math_accent(name),
+            "dddot" | "ddddot" => self.arg(name).and_then(|toks| {
+                let dots = if name == "dddot" {
+                    '\u{20DB}'
+                } else {
+                    '\u{20DC}'
+                };
+                self.splice_math(Splice::over_accent(dots), toks)
+            }),
             _ => return None,
         })
     }

@@ -5,6 +5,7 @@
 use super::Engine;
 use super::fractions::Infix;
 use super::read::tokens_to_string;
+use super::tags::Numbered;
 use crate::latex::macros::Tok;
 
 /// A kind of nesting level: where `\\`, `&` and infix fractions apply.
@@ -35,10 +36,24 @@ pub(super) struct Level<'a> {
     pub lines: bool,
     /// `\tag{…}` of the current row (`true`: starred, no parentheses).
     pub tag: Option<(Vec<Tok<'a>>, bool)>,
+    /// An environment that takes tags and labels (`align`, `equation` …, starred or not).
+    pub taggable: bool,
+    /// How the environment numbers its equations, if it does.
+    pub numbered: Option<Numbered>,
+    /// `\nonumber` in the current row.
+    pub no_number: bool,
+    /// `\label`s of the current row.
+    pub labels: Vec<String>,
+    /// The size at the start of each cell (relative to `\normalsize`).
+    pub base_size: f32,
+    /// The current size.
+    pub size: f32,
+    /// Size commands of the current cell: output offset, size relative to the one before.
+    pub sizes: Vec<(usize, f32)>,
 }
 
 impl Level<'_> {
-    pub fn new(kind: Kind, start: usize) -> Self {
+    pub fn new(kind: Kind, start: usize, size: f32) -> Self {
         Level {
             kind,
             start,
@@ -46,6 +61,13 @@ impl Level<'_> {
             infix: None,
             lines: false,
             tag: None,
+            taggable: false,
+            numbered: None,
+            no_number: false,
+            labels: Vec::new(),
+            base_size: size,
+            size,
+            sizes: Vec::new(),
         }
     }
 
@@ -62,13 +84,13 @@ impl<'a> Engine<'a> {
             "\\" | "newline" | "cr" => self.line_break(name),
             "begin" => self.begin(),
             "end" => self.end(),
-            "left" => {
+            "left" | "mleft" => {
                 self.emit_cs("left");
                 let r = self.delimiter();
                 self.open_level(Kind::LeftRight);
                 r
             }
-            "right" => self.right(),
+            "right" | "mright" => self.right(),
             "substack" => {
                 self.emit_cs("substack");
                 self.skip_spaces();
@@ -99,12 +121,13 @@ impl<'a> Engine<'a> {
 
     pub(super) fn open_level(&mut self, kind: Kind) {
         let start = self.out.len();
-        self.levels.push(Level::new(kind, start));
+        let size = self.levels.last().map_or(1.0, |l| l.size);
+        self.levels.push(Level::new(kind, start, size));
     }
 
     /// Closes the innermost level (its closing token is written by the caller).
     pub(super) fn close_level(&mut self) -> Result<(), String> {
-        self.finish_segment();
+        self.finish_segment()?;
         self.flush_tag()?;
         let Some(level) = self.levels.pop() else {
             return Ok(());
@@ -117,11 +140,11 @@ impl<'a> Engine<'a> {
     }
 
     fn line_break(&mut self, name: &str) -> Result<(), String> {
-        self.finish_segment();
-        if self.level().has_rows() {
-            self.flush_tag()?;
-        } else {
+        self.finish_segment()?;
+        if !self.level().has_rows() {
             self.level().lines = true;
+        } else if self.level().numbered != Some(Numbered::Whole) {
+            self.flush_tag()?;
         }
         self.emit("\\\\");
         if name == "\\" {
@@ -142,24 +165,65 @@ impl<'a> Engine<'a> {
 
     fn begin(&mut self) -> Result<(), String> {
         let name = tokens_to_string(&self.arg("begin")?);
-        let (open, end): (Option<&str>, &'static str) = match name.as_str() {
-            "eqnarray" | "eqnarray*" => (Some("\\begin{array}{rcl}"), "\\end{array}"),
-            "multline*" => (Some("\\begin{multline}"), "\\end{multline}"),
-            "flalign" => (Some("\\begin{align}"), "\\end{align}"),
-            "flalign*" => (Some("\\begin{align*}"), "\\end{align*}"),
-            "subequations" | "math" | "displaymath" => (None, ""),
-            _ => {
+        if name == "CD" {
+            return self.cd();
+        }
+        // What is written for `\begin` and `\end` (`None`: the same), and the numbering.
+        let (open, end, numbered): (Option<&str>, &'static str, Option<Numbered>) =
+            match name.as_str() {
+                "equation" => (
+                    Some("\\begin{equation*}"),
+                    "\\end{equation*}",
+                    Some(Numbered::Whole),
+                ),
+                "align" | "flalign" => (
+                    Some("\\begin{align*}"),
+                    "\\end{align*}",
+                    Some(Numbered::Rows),
+                ),
+                "flalign*" => (Some("\\begin{align*}"), "\\end{align*}", None),
+                "gather" => (
+                    Some("\\begin{gather*}"),
+                    "\\end{gather*}",
+                    Some(Numbered::Rows),
+                ),
+                "alignat" => (
+                    Some("\\begin{alignat*}"),
+                    "\\end{alignat*}",
+                    Some(Numbered::Rows),
+                ),
+                "eqnarray" => (
+                    Some("\\begin{array}{rcl}"),
+                    "\\end{array}",
+                    Some(Numbered::Rows),
+                ),
+                "eqnarray*" => (Some("\\begin{array}{rcl}"), "\\end{array}", None),
+                "multline" => (
+                    Some("\\begin{multline}"),
+                    "\\end{multline}",
+                    Some(Numbered::Whole),
+                ),
+                "multline*" => (Some("\\begin{multline}"), "\\end{multline}", None),
+                "subequations" | "math" | "displaymath" => (Some(""), "", None),
+                _ => (None, "", None),
+            };
+        match open {
+            Some(open) => self.emit(open),
+            None => {
                 self.emit("\\begin{");
                 self.emit(&name);
                 self.emit_char('}');
-                self.open_level(Kind::Env { name, end: "" });
-                return Ok(());
             }
-        };
-        if let Some(open) = open {
-            self.emit(open);
         }
+        let taggable = numbered.is_some()
+            || matches!(
+                name.as_str(),
+                "equation*" | "align*" | "gather*" | "alignat*"
+            );
         self.open_level(Kind::Env { name, end });
+        let level = self.level();
+        level.numbered = numbered;
+        level.taggable = taggable;
         Ok(())
     }
 
@@ -172,14 +236,12 @@ impl<'a> Engine<'a> {
             }
             _ => return Err(format!("`\\end{{{name}}}` without `\\begin{{{name}}}`")),
         };
+        let rewritten =
+            !end.is_empty() || matches!(name.as_str(), "subequations" | "math" | "displaymath");
         self.close_level()?;
-        let is_native = matches!(
-            name.as_str(),
-            "eqnarray" | "eqnarray*" | "multline*" | "flalign" | "flalign*"
-        );
-        if is_native || !end.is_empty() {
+        if rewritten {
             self.emit(end);
-        } else if !matches!(name.as_str(), "subequations" | "math" | "displaymath") {
+        } else {
             self.emit("\\end{");
             self.emit(&name);
             self.emit_char('}');

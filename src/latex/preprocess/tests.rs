@@ -4,9 +4,15 @@ use std::borrow::Cow;
 
 use super::*;
 
+/// Numbering for a formula on its own.
+const N: Numbering = Numbering {
+    next: 1,
+    anchor: "eq-",
+};
+
 fn rw(tex: &str) -> String {
     let m = Macros::default();
-    rewrite(tex, false, &m, &[])
+    rewrite(tex, false, &m, &[], N)
         .map(|r| r.tex.into_owned())
         .unwrap_or_else(|e| format!("ERR {e}"))
 }
@@ -19,14 +25,14 @@ fn plain_formulas_pass_through_without_allocating() {
         r"\mathbb{R}^d \times \frac{a}{b}",
         r"\begin{align}a&=b\\c&=d\end{align}",
     ] {
-        let r = rewrite(tex, false, &m, &[]).unwrap();
+        let r = rewrite(tex, false, &m, &[], N).unwrap();
         assert!(
             matches!(r.tex, Cow::Borrowed(_)) || tex.contains("begin"),
             "{tex}"
         );
     }
     assert!(matches!(
-        rewrite("x_1", false, &m, &[]).unwrap().tex,
+        rewrite("x_1", false, &m, &[], N).unwrap().tex,
         Cow::Borrowed("x_1")
     ));
 }
@@ -58,8 +64,11 @@ fn user_macros_win_and_recursion_is_an_error() {
     t.insert("R".to_string(), r"\mathcal{R}".to_string());
     t.insert("loop".to_string(), r"\loop".to_string());
     let m = Macros::new(&t);
-    assert_eq!(rewrite(r"\R", false, &m, &[]).unwrap().tex, r"\mathcal{R}");
-    assert!(rewrite(r"\loop", false, &m, &[]).is_err());
+    assert_eq!(
+        rewrite(r"\R", false, &m, &[], N).unwrap().tex,
+        r"\mathcal{R}"
+    );
+    assert!(rewrite(r"\loop", false, &m, &[], N).is_err());
 }
 
 #[test]
@@ -120,7 +129,7 @@ fn no_input_panics() {
             let i = ((seed >> (k * 5)) % PIECES.len() as u64) as usize;
             tex.push_str(PIECES[i]);
         }
-        let _ = rewrite(&tex, seed.is_multiple_of(2), &m, &[]);
+        let _ = rewrite(&tex, seed.is_multiple_of(2), &m, &[], N);
         let mut out = String::new();
         let _ = crate::latex::math_to_mathml(&tex, false, &mut out);
     }

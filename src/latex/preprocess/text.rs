@@ -5,6 +5,7 @@
 use super::{Engine, MAX_DEPTH};
 use crate::latex::accents;
 use crate::latex::macros::Tok;
+use crate::latex::splice::Splice;
 use crate::latex::text::text_symbol;
 
 /// Text styles inside `\text{}` and friends.
@@ -203,6 +204,19 @@ impl<'a> Engine<'a> {
                 }
                 self.flush_text(w);
                 self.text(arg, TextStyle::Mono)?;
+            }
+            "underline" | "uline" | "sout" => {
+                let (arg, next) =
+                    text_arg(toks, i).ok_or_else(|| format!("`\\{name}` expects an argument"))?;
+                self.flush_text(w);
+                if name == "sout" {
+                    self.splice_text_styled(Splice::cancel("sout"), arg, w.style)?;
+                } else {
+                    self.emit("\\underline{");
+                    self.text(arg, w.style)?;
+                    self.emit_char('}');
+                }
+                i = next;
             }
             "textsuperscript" | "textsubscript" => {
                 let (arg, next) =

@@ -32,10 +32,12 @@ const MATH_ENVS_WHOLE: &[&str] = &[
     "array",
     "subequations",
     "CD",
+    "equation",
+    "equation*",
 ];
 
 /// Environments whose inner body is a display formula.
-const MATH_ENVS_INNER: &[&str] = &["equation", "equation*", "displaymath"];
+const MATH_ENVS_INNER: &[&str] = &["displaymath"];
 
 /// Text environments that only lay out their content: kept without a warning.
 const LAYOUT_ENVS: &[&str] = &[

@@ -45,6 +45,13 @@ pub enum Node<'a> {
         /// Link text.
         children: Vec<Node<'a>>,
     },
+    /// `\eqref{key}` (`eq`) or `\ref{key}`: a link to the labelled equation.
+    Ref {
+        /// The label's key.
+        key: &'a str,
+        /// `\eqref`: the tag in parentheses.
+        eq: bool,
+    },
     /// `itemize`, `enumerate`, `description`.
     List(ListKind, Vec<Item<'a>>),
     /// `\\` or `\newline`.
@@ -601,8 +608,15 @@ impl<'a> Parser<'a, '_> {
                     self.unknown(seq, start);
                 }
             }
+            "ref" | "eqref" => match self.raw_arg() {
+                Some(key) => seq.push(Node::Ref {
+                    key: key.trim(),
+                    eq: name == "eqref",
+                }),
+                None => self.unknown(seq, start),
+            },
             "cite" | "citep" | "citet" | "citealp" | "citealt" | "citeauthor" | "citeyear"
-            | "nocite" | "label" | "ref" | "eqref" | "vspace" | "hspace" | "index" => {
+            | "nocite" | "label" | "vspace" | "hspace" | "index" => {
                 // References have no target on a homepage: dropped, with their arguments.
                 self.raw_opt_arg();
                 self.raw_opt_arg();

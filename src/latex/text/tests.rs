@@ -80,7 +80,7 @@ fn environments_become_display_math() {
     assert!(matches!(
         n[1],
         Node::Math {
-            tex: "E=mc^2",
+            tex: r"\begin{equation}E=mc^2\end{equation}",
             display: true,
             ..
         }
@@ -93,6 +93,18 @@ fn environments_become_display_math() {
             ..
         }
     ));
+    let n = nodes(r"\begin{displaymath}x\end{displaymath}");
+    assert!(
+        matches!(
+            n[0],
+            Node::Math {
+                tex: "x",
+                display: true,
+                ..
+            }
+        ),
+        "{n:?}"
+    );
 }
 
 #[test]
