@@ -50,14 +50,14 @@ fn marker_index(c: char) -> Option<(usize, bool)> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Splice {
     open: String,
-    close: &'static str,
+    close: Cow<'static, str>,
 }
 
 impl Splice {
-    fn new(open: impl Into<String>, close: &'static str) -> Splice {
+    fn new(open: impl Into<String>, close: impl Into<Cow<'static, str>>) -> Splice {
         Splice {
             open: open.into(),
-            close,
+            close: close.into(),
         }
     }
 
@@ -105,21 +105,65 @@ impl Splice {
         }
     }
 
-    /// An accent over the content that pulldown-latex lacks (`\dddot`: three dots).
-    pub fn over_accent(accent: char) -> Splice {
+    /// `\overline`: a rule over the whole content (pulldown-latex writes a bar the width of a
+    /// letter).
+    pub fn overline() -> Splice {
+        Splice::new(
+            "<mrow style=\"border-top: 0.065em solid; padding-top: 0.12em\">",
+            "</mrow>",
+        )
+    }
+
+    /// `smallmatrix`: a matrix in script size.
+    pub fn small() -> Splice {
+        Splice::new("<mrow class=\"smallmatrix\" scriptlevel=\"+1\">", "</mrow>")
+    }
+
+    /// `\dddot` (`dots` 3) and `\ddddot` (4): dots over the content, as `\ddot` has two.
+    pub fn dots_over(dots: usize) -> Splice {
         Splice::new(
             "<mover accent=\"true\"><mrow>",
-            match accent {
-                '\u{20DC}' => "</mrow><mo stretchy=\"false\">\u{20DC}</mo></mover>",
-                _ => "</mrow><mo stretchy=\"false\">\u{20DB}</mo></mover>",
+            if dots == 4 {
+                "</mrow><mo stretchy=\"false\" style=\"font-size: 70%\">\u{2025}\u{2025}</mo></mover>"
+            } else {
+                "</mrow><mo stretchy=\"false\" style=\"font-size: 70%\">\u{2026}</mo></mover>"
             },
         )
     }
 
+    /// `\widehat`, `\widetilde`, `\widecheck` over `width` letters: the accent scaled to
+    /// them (Chromium does not stretch these accents).
+    pub fn wide_accent(accent: char, width: usize) -> Splice {
+        let (x, y) = match width {
+            0 | 1 => (1.0, 1.0),
+            2 => (2.0, 1.1),
+            3 => (3.0, 1.3),
+            n => (n.min(6) as f32, 1.4),
+        };
+        Splice::new(
+            "<mover accent=\"true\"><mrow>",
+            format!(
+                "</mrow><mo stretchy=\"false\" style=\"transform: scale({x}, {y})\">{accent}</mo></mover>"
+            ),
+        )
+    }
+
+    /// `\underline`: a rule under the whole content.
+    pub fn underline() -> Splice {
+        Splice::new(
+            "<mrow style=\"border-bottom: 0.065em solid; padding-bottom: 0.12em\">",
+            "</mrow>",
+        )
+    }
+
     /// An equation's tag, flush right (styled by the math stylesheet), and the anchor of its
-    /// labels.
-    pub fn tag(id: Option<&str>) -> Splice {
-        let mut open = String::from("<mrow class=\"math-tag\"");
+    /// labels; `row`: the tag of a row, in a cell of its own ([`Splice::tag_cell`]).
+    pub fn tag(id: Option<&str>, row: bool) -> Splice {
+        let mut open = String::from(if row {
+            "<mrow class=\"math-row-tag\""
+        } else {
+            "<mrow class=\"math-tag\""
+        });
         if let Some(id) = id {
             open.push_str(" id=\"");
             crate::text::push_escaped(&mut open, id);
@@ -127,6 +171,12 @@ impl Splice {
         }
         open.push('>');
         Splice::new(open, "</mrow>")
+    }
+
+    /// Ends the current cell of a row and opens the cell of its tag (spliced without braces,
+    /// among the cell's children).
+    pub fn tag_cell() -> Splice {
+        Splice::new("</mtd><mtd class=\"math-tag\">", "")
     }
 
     /// A size command: the content at `relative` times the size around it.
@@ -283,7 +333,7 @@ pub(crate) fn apply(mathml: &str, splices: &[Splice]) -> Result<String, String> 
         let splice = splices.get(i).ok_or(BROKEN)?;
         if end {
             match open.pop() {
-                Some((j, d)) if j == i && d == depth => out.push_str(splice.close),
+                Some((j, d)) if j == i && d == depth => out.push_str(&splice.close),
                 _ => return Err(BROKEN.to_string()),
             }
         } else {
@@ -356,14 +406,20 @@ const TAGS: &[&str] = &[
     "semantics",
 ];
 
+/// `/` as pulldown-latex writes it.
+const SOLIDUS: &str = "<mo>/</mo>";
+
 /// Escapes every `<` that does not start a known MathML tag, and every `&` that does not
 /// start a character reference: pulldown-latex writes some arguments verbatim. Also puts the
 /// space between attributes that pulldown-latex leaves out before `minsize`.
 pub(crate) fn sanitize(mathml: &str) -> Cow<'_, str> {
-    // pulldown-latex writes `\big(`'s sizes without a space before them (invalid markup).
-    if mathml.contains("\"minsize=") {
-        let spaced = mathml.replace("\"minsize=", "\" minsize=");
-        return Cow::Owned(sanitize(&spaced).into_owned());
+    // pulldown-latex writes `\big(`'s sizes without a space before them (invalid markup), and
+    // `/` as an operator with space around it, where TeX has an ordinary symbol.
+    if mathml.contains("\"minsize=") || mathml.contains(SOLIDUS) {
+        let mended = mathml
+            .replace("\"minsize=", "\" minsize=")
+            .replace(SOLIDUS, "<mo lspace=\"0\" rspace=\"0\">/</mo>");
+        return Cow::Owned(sanitize(&mended).into_owned());
     }
     let bytes = mathml.as_bytes();
     let stray = |i: usize| -> bool {

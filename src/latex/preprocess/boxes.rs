@@ -15,7 +15,7 @@ impl<'a> Engine<'a> {
         Some(match name {
             "phantom" | "hphantom" | "vphantom" | "smash" | "mathllap" | "mathrlap"
             | "mathclap" | "boxed" | "cancel" | "bcancel" | "xcancel" | "sout" | "angl"
-            | "phase" => self.math_box(name),
+            | "phase" | "overline" | "underline" => self.math_box(name),
             "llap" | "rlap" | "clap" | "fbox" => self.text_box(name),
             "mathstrut" => self.splice_math(Splice::vphantom(), vec![Tok::Char('(')]),
             "strut" => self.splice_math(Splice::vphantom(), tokenize("\\rule{0pt}{1em}")),
@@ -117,6 +117,8 @@ impl<'a> Engine<'a> {
                 Splice::boxed()
             }
             "angl" | "phase" => Splice::frame(name),
+            "overline" => Splice::overline(),
+            "underline" => Splice::underline(),
             _ => Splice::cancel(name),
         };
         self.splice_math(splice, toks)
@@ -240,7 +242,7 @@ impl<'a> Engine<'a> {
 
     // ---- splices ----
 
-    fn next_splice(&mut self, splice: Splice) -> Result<usize, String> {
+    pub(super) fn next_splice(&mut self, splice: Splice) -> Result<usize, String> {
         if !self.splicing {
             return Err(
                 "private-use characters in the formula: boxes, phantoms and rules are unavailable"

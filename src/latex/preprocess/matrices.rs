@@ -123,7 +123,7 @@ fn bordermatrix<'a>(toks: &[Tok<'a>]) -> Vec<Tok<'a>> {
         if j > 0 {
             out.push(Tok::Char('&'));
         }
-        out.extend(tokenize("\\overset{\\mathclap{"));
+        out.extend(tokenize("\\overset{\\textstyle\\mathclap{"));
         out.extend_from_slice(header.get(j + 1).copied().unwrap_or_default());
         out.extend(tokenize("}}{\\hphantom{\\begin{matrix}"));
         for (i, row) in body.iter().enumerate() {
@@ -269,15 +269,16 @@ fn cd_arrow<'t, 'a>(row: &'t [Tok<'a>], i: usize) -> Result<(CdItem<'t, 'a>, usi
     let item = match kind {
         Tok::Char(c @ ('>' | '<')) => {
             let (parts, next) = labels(c)?;
+            // The labels padded, so that the arrow is long enough to read as one.
             let mut t = tokenize(if c == '>' {
-                "\\xrightarrow["
+                "\\xrightarrow[\\hspace{1em}"
             } else {
-                "\\xleftarrow["
+                "\\xleftarrow[\\hspace{1em}"
             });
             t.extend_from_slice(parts[1]);
-            t.extend(tokenize("]{"));
+            t.extend(tokenize("\\hspace{1em}]{\\hspace{1em}"));
             t.extend_from_slice(parts[0]);
-            t.push(Tok::Close);
+            t.extend(tokenize("\\hspace{1em}}"));
             return Ok((CdItem::Horizontal(t), next));
         }
         Tok::Char(c @ ('V' | 'A')) => {
@@ -293,7 +294,7 @@ fn cd_arrow<'t, 'a>(row: &'t [Tok<'a>], i: usize) -> Result<(CdItem<'t, 'a>, usi
             t.push(Tok::Close);
             return Ok((CdItem::Vertical(t), next));
         }
-        Tok::Char('=') => CdItem::Horizontal(tokenize("=\\!=\\!=")),
+        Tok::Char('=') => CdItem::Horizontal(tokenize("=\\!\\!\\!=\\!\\!\\!=")),
         Tok::Char('|') | Tok::Cs("|") => CdItem::Vertical(tokenize("\\Big\\Vert")),
         Tok::Char('.') => CdItem::Vertical(Vec::new()),
         _ => return Err(BAD.into()),

@@ -26,12 +26,14 @@ mod matrices;
 mod operators;
 mod read;
 mod rows;
+mod styles;
 mod tags;
 mod text;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use super::known;
 use super::macros::{self, Def, Macros, Tok, tokenize};
 use super::splice::{self, Splice};
 use rows::{Kind, Level};
@@ -70,7 +72,7 @@ pub(crate) fn rewrite<'a>(
     undefined: &[&str],
     numbering: Numbering<'a>,
 ) -> Result<Rewritten<'a>, String> {
-    if undefined.is_empty() && !needs_rewrite(tex, macros) {
+    if undefined.is_empty() && !needs_rewrite(tex, display, macros) {
         return Ok(Rewritten {
             tex: Cow::Borrowed(tex),
             splices: Vec::new(),
@@ -87,7 +89,7 @@ pub(crate) fn rewrite<'a>(
         local: HashMap::new(),
         out: String::with_capacity(tex.len() + tex.len() / 2 + 16),
         after_word: false,
-        levels: vec![Level::new(Kind::Top, 0, 1.0)],
+        levels: vec![Level::top(display)],
         splices: Vec::new(),
         splicing: !tex.chars().any(splice::is_marker),
         expanded: 0,
@@ -127,6 +129,16 @@ fn handled(name: &str) -> bool {
         || matches!(
             name,
             "Braket"
+                | "displaystyle"
+                | "dots"
+                | "overline"
+                | "underline"
+                | "widecheck"
+                | "widehat"
+                | "widetilde"
+                | "scriptscriptstyle"
+                | "scriptstyle"
+                | "textstyle"
                 | "Huge"
                 | "LARGE"
                 | "Large"
@@ -239,8 +251,12 @@ fn handled(name: &str) -> bool {
         )
 }
 
-/// Whether `tex` uses anything the rewriter changes; a cheap scan, no allocation.
-fn needs_rewrite(tex: &str, macros: &Macros) -> bool {
+/// Whether `tex` uses anything the rewriter changes; a cheap scan, no allocation. Display
+/// formulas with scripts are rewritten for the placement of limits ([`styles`]).
+fn needs_rewrite(tex: &str, display: bool, macros: &Macros) -> bool {
+    if display && tex.contains(['_', '^']) {
+        return true;
+    }
     let bytes = tex.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -380,7 +396,11 @@ impl<'a> Engine<'a> {
                 Ok(())
             }
             Tok::Char(c) => {
+                self.consume_pending();
                 self.emit_char(c);
+                if matches!(c, '^' | '_') {
+                    self.note_arguments(if c == '^' { "^" } else { "_" });
+                }
                 Ok(())
             }
         }
@@ -392,8 +412,10 @@ impl<'a> Engine<'a> {
         if let Some(def) = self.lookup(name) {
             return self.expand(name, def);
         }
+        self.consume_pending();
         let handled = self
             .fraction_command(name)
+            .or_else(|| self.style_command(name))
             .or_else(|| self.row_command(name))
             .or_else(|| self.tag_command(name))
             .or_else(|| self.def_command(name))
@@ -406,7 +428,17 @@ impl<'a> Engine<'a> {
             if self.undefined.iter().any(|u| u == name) {
                 return self.undefined_mark(name);
             }
-            self.emit_cs(name);
+            if !self.limits(name) {
+                self.note_arguments(name);
+                self.emit_cs(name);
+                // An accent with nothing after it (KaTeX accepts `\bar` at the end): an
+                // empty argument.
+                if matches!(self.peek_non_space(), None | Some(Tok::Close))
+                    && known::classify(name) == known::Known::Command
+                {
+                    self.emit("{}");
+                }
+            }
             Ok(())
         })
     }

@@ -4,6 +4,7 @@
 
 use super::Engine;
 use crate::latex::accents;
+use crate::latex::known::{Known, classify};
 use crate::latex::macros::{Tok, tokenize};
 use crate::latex::splice::Splice;
 
@@ -21,14 +22,32 @@ impl<'a> Engine<'a> {
             "mathchoice" => self.mathchoice(),
             "Set" | "Braket" => self.set_like(name),
             "nolimits" | "displaylimits" => Ok(()),
+            "dots" => {
+                // amsmath's rule: centred before a binary operator or relation, else low.
+                let centred = match self.peek_non_space() {
+                    Some(Tok::Char(c)) => "+-=<>*".contains(c),
+                    Some(Tok::Cs(n)) => n == "not" || classify(n) == Known::Operator,
+                    _ => false,
+                };
+                self.emit_cs(if centred { "cdots" } else { "ldots" });
+                Ok(())
+            }
             "'" | "`" | "\"" | "^" | "~" | "=" | "." => self.math_accent(name),
             "dddot" | "ddddot" => self.arg(name).and_then(|toks| {
-                let dots = if name == "dddot" {
-                    '\u{20DB}'
-                } else {
-                    '\u{20DC}'
+                let dots = if name == "dddot" { 3 } else { 4 };
+                self.splice_math(Splice::dots_over(dots), toks)
+            }),
+            "widehat" | "widetilde" | "widecheck" => self.arg(name).and_then(|toks| {
+                let accent = match name {
+                    "widehat" => '^',
+                    "widetilde" => '~',
+                    _ => 'ˇ',
                 };
-                self.splice_math(Splice::over_accent(dots), toks)
+                let width = toks
+                    .iter()
+                    .filter(|t| matches!(t, Tok::Char(_) | Tok::Cs(_)))
+                    .count();
+                self.splice_math(Splice::wide_accent(accent, width), toks)
             }),
             _ => return None,
         })
@@ -86,7 +105,11 @@ impl<'a> Engine<'a> {
                 return Ok(());
             }
         }
-        if limits && matches!(self.peek_non_space(), Some(Tok::Char('_' | '^'))) {
+        // `\operatorname*`: limits above and below where TeX's style is display.
+        if limits
+            && self.in_display_style()
+            && matches!(self.peek_non_space(), Some(Tok::Char('_' | '^')))
+        {
             self.emit_cs("limits");
         }
         Ok(())

@@ -5,8 +5,10 @@
 use super::Engine;
 use super::fractions::Infix;
 use super::read::tokens_to_string;
+use super::styles::{MathStyle, Pending};
 use super::tags::Numbered;
 use crate::latex::macros::Tok;
+use crate::latex::splice::{self, Splice};
 
 /// A kind of nesting level: where `\\`, `&` and infix fractions apply.
 #[derive(Debug)]
@@ -44,6 +46,16 @@ pub(super) struct Level<'a> {
     pub no_number: bool,
     /// `\label`s of the current row.
     pub labels: Vec<String>,
+    /// Each row's tag goes in a cell of its own (`align`, `gather` …).
+    pub row_tags: bool,
+    /// TeX's style here.
+    pub style: MathStyle,
+    /// An explicit style command is in effect (pulldown-latex knows the style too).
+    pub explicit: bool,
+    /// Arguments still to come and their style (a fraction's, a script's).
+    pub pending: Option<Pending>,
+    /// A splice to close after the environment's end (`smallmatrix`).
+    pub splice_after: Option<usize>,
     /// The size at the start of each cell (relative to `\normalsize`).
     pub base_size: f32,
     /// The current size.
@@ -65,10 +77,26 @@ impl Level<'_> {
             numbered: None,
             no_number: false,
             labels: Vec::new(),
+            row_tags: false,
+            style: MathStyle::Text,
+            explicit: false,
+            pending: None,
+            splice_after: None,
             base_size: size,
             size,
             sizes: Vec::new(),
         }
+    }
+
+    /// The level of the whole formula.
+    pub fn top(display: bool) -> Self {
+        let mut level = Level::new(Kind::Top, 0, 1.0);
+        level.style = if display {
+            MathStyle::Display
+        } else {
+            MathStyle::Text
+        };
+        level
     }
 
     /// Whether `\\` and `&` belong to this level natively.
@@ -120,9 +148,16 @@ impl<'a> Engine<'a> {
     }
 
     pub(super) fn open_level(&mut self, kind: Kind) {
+        let (style, explicit, write) = self.child_style(&kind);
+        if write {
+            self.emit(style.command());
+        }
         let start = self.out.len();
         let size = self.levels.last().map_or(1.0, |l| l.size);
-        self.levels.push(Level::new(kind, start, size));
+        let mut level = Level::new(kind, start, size);
+        level.style = style;
+        level.explicit = explicit;
+        self.levels.push(level);
     }
 
     /// Closes the innermost level (its closing token is written by the caller).
@@ -205,8 +240,19 @@ impl<'a> Engine<'a> {
                 ),
                 "multline*" => (Some("\\begin{multline}"), "\\end{multline}", None),
                 "subequations" | "math" | "displaymath" => (Some(""), "", None),
+                "smallmatrix" => (Some("\\begin{matrix}"), "\\end{matrix}", None),
                 _ => (None, "", None),
             };
+        // `smallmatrix`: a matrix in script size (pulldown-latex sets it at full size).
+        let small = if name == "smallmatrix" {
+            let i = self.next_splice(Splice::small())?;
+            self.emit_char('{');
+            self.emit_char(splice::marker(i, false));
+            self.emit_char('{');
+            Some(i)
+        } else {
+            None
+        };
         match open {
             Some(open) => self.emit(open),
             None => {
@@ -220,10 +266,16 @@ impl<'a> Engine<'a> {
                 name.as_str(),
                 "equation*" | "align*" | "gather*" | "alignat*"
             );
+        let row_tags = matches!(
+            name.trim_end_matches('*'),
+            "align" | "gather" | "alignat" | "flalign" | "eqnarray"
+        );
         self.open_level(Kind::Env { name, end });
         let level = self.level();
         level.numbered = numbered;
         level.taggable = taggable;
+        level.row_tags = row_tags;
+        level.splice_after = small;
         Ok(())
     }
 
@@ -238,12 +290,18 @@ impl<'a> Engine<'a> {
         };
         let rewritten =
             !end.is_empty() || matches!(name.as_str(), "subequations" | "math" | "displaymath");
+        let small = self.level().splice_after;
         self.close_level()?;
         if rewritten {
             self.emit(end);
         } else {
             self.emit("\\end{");
             self.emit(&name);
+            self.emit_char('}');
+        }
+        if let Some(i) = small {
+            self.emit_char('}');
+            self.emit_char(splice::marker(i, true));
             self.emit_char('}');
         }
         Ok(())

@@ -132,8 +132,13 @@ impl<'a> Engine<'a> {
         if !starred {
             shown.push(Tok::Char(')'));
         }
+        let row = self.level().row_tags;
         if self.display && self.splicing {
-            self.splice_text(Splice::tag(id.as_deref()), &shown)
+            if row {
+                let cell = self.next_splice(Splice::tag_cell())?;
+                self.emit_char(splice::marker(cell, false));
+            }
+            self.splice_text(Splice::tag(id.as_deref(), row), &shown)
         } else {
             self.emit("\\qquad ");
             self.text(&shown, TextStyle::Plain)

@@ -10,6 +10,13 @@ const N: Numbering = Numbering {
     anchor: "eq-",
 };
 
+fn rw_display(tex: &str) -> String {
+    let m = Macros::default();
+    rewrite(tex, true, &m, &[], N)
+        .map(|r| r.tex.into_owned())
+        .unwrap_or_else(|e| format!("ERR {e}"))
+}
+
 fn rw(tex: &str) -> String {
     let m = Macros::default();
     rewrite(tex, false, &m, &[], N)
@@ -53,9 +60,71 @@ fn rewrites() {
     assert_eq!(rw(r"x \label{a}\tag{3}"), r"x \qquad \text{(3)}");
     assert_eq!(
         rw(r"\operatorname*{arg\,max}_x"),
+        "\\operatorname{arg\u{2009}max}_x"
+    );
+    assert_eq!(
+        rw_display(r"\operatorname*{arg\,max}_x"),
         "\\operatorname{arg\u{2009}max}\\limits_x"
     );
     assert_eq!(rw(r"\mkern18mu"), r"\hspace{1.0000em}");
+}
+
+#[test]
+fn limits_go_where_tex_puts_them() {
+    // In a display formula, a fraction's numerator is in text style: limits at the side.
+    assert_eq!(rw_display(r"\frac{\sum_i x}{2}"), r"\frac{{\sum}_i x}{2}");
+    assert_eq!(rw_display(r"\sum_i x"), r"\sum_i x");
+    assert_eq!(rw_display(r"e^{\lim_n a}"), r"e^{{\lim}_n a}");
+    assert_eq!(
+        rw_display(r"\begin{pmatrix}\sum_i\end{pmatrix}"),
+        r"\begin{pmatrix}{\sum}_i\end{pmatrix}"
+    );
+    assert_eq!(rw_display(r"\sum\nolimits_i"), r"{\sum}_i");
+    // Cells of `aligned` are in display style, also in an inline formula.
+    assert_eq!(
+        rw(r"\begin{aligned}\sum_i&=1\end{aligned}"),
+        r"\begin{aligned}\sum\limits_i&=1\end{aligned}"
+    );
+    // Under an explicit style, a fraction's arguments get theirs.
+    assert_eq!(
+        rw(r"\displaystyle\frac{\frac{a}{b}}{c}"),
+        r"\displaystyle \frac{\textstyle \frac{\scriptstyle a}{\scriptstyle b}}{\textstyle c}"
+    );
+    assert_eq!(rw(r"x_1,\dots,x_n"), r"x_1,\ldots,x_n");
+    assert_eq!(rw(r"a+\dots+b"), r"a+\cdots+b");
+    assert_eq!(rw(r"a\dots"), r"a\ldots");
+}
+
+#[test]
+fn katex_and_temml_gaps() {
+    assert_eq!(rw(r"\mleft(x\mright)"), r"\left(x\right)");
+    assert_eq!(rw(r"\color{#f00}x"), r"\color{#ff0000}x");
+    assert_eq!(rw(r"\blue{x}"), r"\textcolor{#6495ed}{x}");
+    assert_eq!(
+        rw(r"\matrix{a&b\cr c&d}"),
+        r"\begin{matrix}a&b\\ c&d\end{matrix}"
+    );
+    assert_eq!(
+        rw(r"\displaylines{a\\b}"),
+        r"\begin{gathered}a\\b\end{gathered}"
+    );
+    assert_eq!(
+        rw(r"\begin{CD}A @>f>> B\end{CD}"),
+        r"\begin{matrix}A &\xrightarrow[\hspace{1em}\hspace{1em}]{\hspace{1em}f\hspace{1em}}& B\end{matrix}"
+    );
+    for tex in [
+        r"\dddot{x}",
+        r"\cancelto{0}{x}",
+        r"\bordermatrix{&a\cr b&c}",
+        r"{\large x}",
+        r"\text{\underline{u} \sout{s}}",
+        r"\begin{smallmatrix}a\end{smallmatrix}",
+        r"\overline{abc}",
+    ] {
+        let m = Macros::default();
+        let r = rewrite(tex, false, &m, &[], N).unwrap();
+        assert!(!r.splices.is_empty(), "{tex}: {}", r.tex);
+    }
 }
 
 #[test]
