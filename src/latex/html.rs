@@ -8,6 +8,9 @@ use super::text::{self, Item, ListKind, Node, Style};
 use super::{Layout, Macros, TexProblem, undefined_problem};
 use crate::text::{is_safe_url, push_escaped};
 
+/// Opens a word that holds inline formulas and must not be broken.
+const WORD_OPEN: &str = "<span class=\"tex-word\">";
+
 /// Ends a reference in prose shown as a link to `(tag)`.
 const EQREF_LINK_END: char = '\u{F8F3}';
 /// Ends a reference in prose shown as a link to `tag`.
@@ -219,58 +222,112 @@ impl<'n> HtmlWriter<'_, '_> {
             if !text.iter().all(|n| is_blank(n)) {
                 self.out.push_str("<p>");
                 self.phrasing += 1;
-                for node in text {
-                    self.nodes(std::slice::from_ref(*node));
-                }
+                self.node_refs(text);
                 self.phrasing -= 1;
                 self.out.push_str("</p>");
             }
             if let Some(list) = list {
-                self.nodes(std::slice::from_ref(list));
+                self.node_refs(&[list]);
             }
         }
     }
 
     fn nodes(&mut self, nodes: &[Node]) {
-        for node in nodes {
-            match node {
-                Node::Text(t) => push_escaped(&mut self.out, t),
-                Node::Math {
-                    tex,
-                    source,
-                    display,
-                } => self.formula(tex, source, *display),
-                Node::Run(tex) => self.run(tex),
-                Node::Ref { key, eq } => self.reference(key, *eq),
-                Node::Style(style, children) => {
-                    let (open, close) = style_tags(*style);
-                    self.out.push_str(open);
-                    self.phrasing += usize::from(!open.is_empty());
-                    self.nodes(children);
-                    self.phrasing -= usize::from(!open.is_empty());
-                    self.out.push_str(close);
+        let refs: Vec<&Node> = nodes.iter().collect();
+        self.node_refs(&refs);
+    }
+
+    /// Writes nodes; an inline formula glued to the text around it (`Cu$_3$O`, `$n$-th`) is
+    /// kept on one line with it, in a `<span class="tex-word">`, as TeX would not break there.
+    fn node_refs(&mut self, nodes: &[&Node]) {
+        let mut word = false;
+        for (i, node) in nodes.iter().enumerate() {
+            let inline_math = matches!(node, Node::Math { display: false, .. } | Node::Run(_));
+            if inline_math && !word {
+                let glued_after = matches!(nodes.get(i + 1), Some(Node::Text(t)) if t.starts_with(|c: char| !c.is_whitespace()));
+                match self.word_start() {
+                    Some(at) => {
+                        self.out.insert_str(at, WORD_OPEN);
+                        word = true;
+                    }
+                    None if glued_after => {
+                        self.out.push_str(WORD_OPEN);
+                        word = true;
+                    }
+                    None => {}
                 }
-                Node::Link { url, children } if is_safe_url(url) => {
-                    self.out.push_str("<a href=\"");
-                    push_escaped(&mut self.out, url.trim());
-                    self.out.push_str("\">");
-                    self.phrasing += 1;
-                    self.nodes(children);
-                    self.phrasing -= 1;
-                    self.out.push_str("</a>");
+            } else if word && !inline_math {
+                if let Node::Text(t) = node {
+                    let end = t.find(char::is_whitespace).unwrap_or(t.len());
+                    push_escaped(&mut self.out, &t[..end]);
+                    if end < t.len() {
+                        self.out.push_str("</span>");
+                        word = false;
+                        push_escaped(&mut self.out, &t[end..]);
+                    }
+                    continue;
                 }
-                Node::Link { children, .. } => self.nodes(children),
-                Node::List(kind, items) if self.phrasing > 0 => self.inline_list(*kind, items),
-                Node::List(kind, items) => self.list(*kind, items),
-                Node::LineBreak => self.out.push_str("<br>"),
-                Node::ParBreak => self.out.push(' '),
-                Node::Undefined(source) => {
-                    self.out.push_str("<span class=\"math-undefined\">");
-                    push_escaped(&mut self.out, source);
-                    self.out.push_str("</span>");
-                }
-                Node::Raw(source) => push_escaped(&mut self.out, source),
+                self.out.push_str("</span>");
+                word = false;
             }
+            self.node(node);
+        }
+        if word {
+            self.out.push_str("</span>");
+        }
+    }
+
+    /// Where the word the output ends with starts (a run of text without space or markup).
+    fn word_start(&self) -> Option<usize> {
+        let start = self
+            .out
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| !c.is_whitespace() && *c != '>')
+            .last()
+            .map(|(i, _)| i)?;
+        // Not inside a character reference or a tag that is still open.
+        (!self.out[start..].contains('<')).then_some(start)
+    }
+
+    fn node(&mut self, node: &Node) {
+        match node {
+            Node::Text(t) => push_escaped(&mut self.out, t),
+            Node::Math {
+                tex,
+                source,
+                display,
+            } => self.formula(tex, source, *display),
+            Node::Run(tex) => self.run(tex),
+            Node::Ref { key, eq } => self.reference(key, *eq),
+            Node::Style(style, children) => {
+                let (open, close) = style_tags(*style);
+                self.out.push_str(open);
+                self.phrasing += usize::from(!open.is_empty());
+                self.nodes(children);
+                self.phrasing -= usize::from(!open.is_empty());
+                self.out.push_str(close);
+            }
+            Node::Link { url, children } if is_safe_url(url) => {
+                self.out.push_str("<a href=\"");
+                push_escaped(&mut self.out, url.trim());
+                self.out.push_str("\">");
+                self.phrasing += 1;
+                self.nodes(children);
+                self.phrasing -= 1;
+                self.out.push_str("</a>");
+            }
+            Node::Link { children, .. } => self.nodes(children),
+            Node::List(kind, items) if self.phrasing > 0 => self.inline_list(*kind, items),
+            Node::List(kind, items) => self.list(*kind, items),
+            Node::LineBreak => self.out.push_str("<br>"),
+            Node::ParBreak => self.out.push(' '),
+            Node::Undefined(source) => {
+                self.out.push_str("<span class=\"math-undefined\">");
+                push_escaped(&mut self.out, source);
+                self.out.push_str("</span>");
+            }
+            Node::Raw(source) => push_escaped(&mut self.out, source),
         }
     }
 

@@ -381,6 +381,38 @@ mod tests {
     }
 
     #[test]
+    fn formulas_glued_to_words_stay_on_their_line() {
+        let (h, _) = html(r"of YBa$_2$Cu$_3$O$_{7}$ and the $n$-th and $x$ alone");
+        let word = h
+            .find("<span class=\"tex-word\">YBa<math")
+            .unwrap_or_else(|| panic!("{h}"));
+        let end = h[word..].find("</span>").map(|n| word + n).unwrap_or(0);
+        assert_eq!(h[word..end].matches("<math").count(), 3, "{h}");
+        assert!(h[..end].ends_with("</math>"), "{h}");
+        assert!(h.contains("the <span class=\"tex-word\"><math"), "{h}");
+        assert!(h.contains("</math>-th</span> and"), "{h}");
+        assert!(h.contains(" and <math"), "{h}");
+        assert_eq!(h.matches("tex-word").count(), 2, "{h}");
+    }
+
+    #[test]
+    fn lists_are_blocks_between_paragraphs() {
+        let (h, _) =
+            html("We show:\n\\begin{itemize}\\item one\n\\item[(b)] two\\end{itemize}\nDone.");
+        assert_eq!(
+            h,
+            "<p>We show: </p><ul class=\"tex-list\"><li>one </li><li class=\"tex-labelled\"><span class=\"tex-label\">(b)</span> two</li></ul><p> Done.</p>"
+        );
+        let mut p = Vec::new();
+        let t = text_to_html(
+            r"A \begin{enumerate}\item x\item y\end{enumerate}",
+            Layout::Inline,
+            &mut p,
+        );
+        assert_eq!(t, "A  (1) x (2) y");
+    }
+
+    #[test]
     fn annotations_and_text_are_escaped() {
         let (h, _) = html(r"<script>alert(1)</script> $a < b</annotation><script>x</script>$");
         assert!(!h.contains("<script>"), "{h}");

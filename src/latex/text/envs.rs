@@ -161,7 +161,9 @@ impl<'a> Parser<'a, '_> {
             }
             let label = if starts_with_command(rest, "item") {
                 self.pos += 5;
-                self.item_label()
+                let label = self.item_label();
+                self.skip_blank();
+                label
             } else {
                 None
             };

@@ -68,18 +68,35 @@ pub(super) fn is_script(src: &str, i: usize) -> bool {
     }
 }
 
-/// The TeX of a run, with `->` as an arrow and a script taking a whole signed number.
+/// The TeX of a run, with `->` as an arrow, a script taking a whole signed number, and a
+/// space kept where two operands stand apart (`I=0 \pi\pi`), as its author spaced them.
 pub(crate) fn run_tex(run: &str) -> Cow<'_, str> {
-    if !run.contains("->") && !run.contains(['^', '_']) {
+    if !run.contains("->") && !run.contains(['^', '_', ' ', '\t', '\n']) {
         return Cow::Borrowed(run);
     }
     let mut out = String::with_capacity(run.len() + 8);
     let mut rest = run;
+    let mut depth = 0usize;
     while let Some(c) = rest.chars().next() {
         if let Some(after) = rest.strip_prefix("-->").or_else(|| rest.strip_prefix("->")) {
             out.push_str("\\to ");
             rest = after;
             continue;
+        }
+        if c.is_whitespace() && depth == 0 {
+            let after = rest.trim_start();
+            if ends_operand(&out) && starts_operand(after) {
+                out.push_str("\\ ");
+            } else {
+                out.push(' ');
+            }
+            rest = after;
+            continue;
+        }
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
         out.push(c);
         rest = &rest[c.len_utf8()..];
@@ -98,6 +115,25 @@ pub(crate) fn run_tex(run: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether TeX written so far ends with an operand: a letter, digit, closing bracket or a
+/// symbol (`\pi`), not an operator or a command that takes what follows.
+fn ends_operand(tex: &str) -> bool {
+    match last_command(tex) {
+        Some(name) => matches!(classify(name), Known::Symbol | Known::Unknown),
+        None => tex.ends_with(|c: char| c.is_alphanumeric() || matches!(c, ')' | ']' | '}' | '\'')),
+    }
+}
+
+/// Whether TeX starts with an operand: a letter, digit, opening bracket or a symbol.
+fn starts_operand(tex: &str) -> bool {
+    if tex.starts_with('\\') {
+        let name = command_at(tex);
+        return name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && matches!(classify(name), Known::Symbol | Known::Unknown);
+    }
+    tex.starts_with(|c: char| c.is_alphanumeric() || c == '(')
 }
 
 impl<'a> Parser<'a, '_> {

@@ -173,7 +173,13 @@ fn math_commands_in_prose_become_runs_of_math() {
     }
     assert_eq!(
         run_tex(r"s^-1 pc^2 10^33 x_i N -> \infty"),
-        r"s^{-1} pc^2 10^{33} x_i N \to  \infty"
+        r"s^{-1}\ pc^2\ 10^{33}\ x_i\ N \to  \infty"
+    );
+    assert_eq!(run_tex(r"I=0 \pi\pi"), r"I=0\ \pi\pi");
+    assert_eq!(run_tex(r"\cos \theta_H"), r"\cos \theta_H");
+    assert_eq!(
+        run_tex(r"\omega ^{2}(t) \propto \omega"),
+        r"\omega ^{2}(t) \propto \omega"
     );
     assert!(matches!(run_tex(r"\alpha"), std::borrow::Cow::Borrowed(_)));
     let n = nodes(r"a snake_case name and x^ y");
@@ -195,7 +201,7 @@ fn lists_become_lists() {
         "{items:?}"
     );
     assert_eq!(items[1].label, Some(vec![Node::Text("(b)".into())]));
-    assert_eq!(items[1].body, vec![Node::Text(" two ".into())]);
+    assert_eq!(items[1].body, vec![Node::Text("two ".into())]);
     assert_eq!(n[2], Node::Text(" Done.".into()));
     let n = nodes(
         r"\begin{enumerate}\item a \begin{description}\item[x] y\end{description}\end{enumerate}",
