@@ -247,13 +247,13 @@ fn tex_in_prose(text: &str) -> Vec<String> {
     let mut i = 0;
     while i < bytes.len() {
         let rest = &text[i..];
-        let hit = if rest.starts_with('\\') {
-            let name: String = rest[1..]
+        let hit = if let Some(command) = rest.strip_prefix('\\') {
+            let name: String = command
                 .chars()
                 .take_while(|c| c.is_ascii_alphabetic())
                 .collect();
-            let after = rest[1 + name.len()..].chars().next();
-            matches!(rest[1..].chars().next(), Some('(' | ')' | '[' | ']'))
+            let after = command[name.len()..].chars().next();
+            matches!(command.chars().next(), Some('(' | ')' | '[' | ']'))
                 || COMMANDS.contains(&name.as_str())
                 || (name.len() >= 2 && after == Some('{'))
         } else if rest.starts_with("_{") || rest.starts_with("^{") {
