@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use scholarsite::date::Date;
-use scholarsite::latex::{self, Layout};
-use scholarsite::settings::{Overrides, Settings};
+use scholarsite::base::date::Date;
+use scholarsite::load::settings::{Overrides, Settings};
+use scholarsite::tex::{self, Layout};
 
 fn main() {
     divan::main();
@@ -37,21 +37,22 @@ fn profile_of(n: usize) -> String {
 fn parse_profile(bencher: divan::Bencher, n: usize) {
     let text = profile_of(n);
     let as_of = Date::new(2026, 11, 28).expect("a date");
-    bencher
-        .bench(|| scholarsite::profile::parse(divan::black_box(&text), Path::new("p.txt"), as_of));
+    bencher.bench(|| {
+        scholarsite::load::profile::parse(divan::black_box(&text), Path::new("p.txt"), as_of)
+    });
 }
 
 const ABSTRACT: &str = r"On STS-B, we achieve a 40\% higher pruning ratio on BERT$_{\mathrm{BASE}}$ with a 1.83$\times$ speedup; the attention cost drops from $O(n^2)$ to $O(n \log n)$ and \textit{similarity-aware channel augmentation} keeps $\sum_{i=1}^{k} \alpha_i \le 1$.";
 
 #[divan::bench]
 fn abstract_to_html() -> String {
-    latex::text_to_html(divan::black_box(ABSTRACT), Layout::Block, &mut Vec::new())
+    tex::text_to_html(divan::black_box(ABSTRACT), Layout::Block, &mut Vec::new())
 }
 
 #[divan::bench]
 fn markdown_with_math() -> String {
     let md = "## Method\n\nWe minimise $\\mathcal{L}(\\theta) = \\sum_i \\ell(f_\\theta(x_i), y_i)$ with\n\n$$\\theta_{t+1} = \\theta_t - \\eta \\nabla \\mathcal{L}(\\theta_t).$$\n\n| model | acc |\n|---|---|\n| ours | 98\\% |\n";
-    scholarsite::markdown::render(divan::black_box(md), &mut Vec::new())
+    scholarsite::tex::markdown::render(divan::black_box(md), &mut Vec::new())
 }
 
 #[divan::bench]
@@ -66,7 +67,7 @@ fn render_paper_page(bencher: divan::Bencher) {
         .iter()
         .find(|j| j.template == "paper.html")
         .expect("a paper page");
-    let model = scholarsite::pages::Model {
+    let model = scholarsite::render::pages::Model {
         settings: &settings,
         site: &loaded.site,
         papers: &papers,

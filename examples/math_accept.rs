@@ -32,7 +32,7 @@ fn main() -> ExitCode {
         eprintln!("usage: math_accept [--mathml] FILE.jsonl…");
         return ExitCode::from(2);
     }
-    let macros = scholarsite::latex::Macros::default();
+    let macros = scholarsite::tex::Macros::default();
     for file in &files {
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
@@ -55,8 +55,7 @@ fn main() -> ExitCode {
             let tex = entry["tex"].as_str().unwrap_or_default();
             let display = entry["display"].as_bool().unwrap_or(false);
             let mut mathml = String::new();
-            let result =
-                scholarsite::latex::math_to_mathml_with(tex, display, &macros, &mut mathml);
+            let result = scholarsite::tex::math_to_mathml_with(tex, display, &macros, &mut mathml);
             // A formula that shows an undefined control sequence as a mark is not accepted, as
             // KaTeX and Temml do not accept one they show in the error colour.
             let (ok, error, undefined) = match result {

@@ -40,7 +40,7 @@ fn paper_url(md: &Path) -> String {
                 l.strip_prefix("title = \"")
                     .and_then(|r| r.strip_suffix('"'))
             })?;
-            Some(scholarsite::text::slugify(title))
+            Some(scholarsite::base::text::slugify(title))
         })
         .unwrap_or_default();
     format!("/papers/{slug}/")

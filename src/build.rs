@@ -4,14 +4,14 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::content;
-use crate::diag::{Diagnostic, Result};
-use crate::output::{Sink, Staging};
-use crate::profile;
+use crate::base::diag::{Diagnostic, Result};
+use crate::load::content;
+use crate::load::profile;
+use crate::load::settings::{CONFIG_FILE, Settings, key_location};
+use crate::model::{self, Site};
+use crate::publish::output::{Sink, Staging};
 use crate::render;
-use crate::settings::{CONFIG_FILE, Settings, key_location};
-use crate::site::{self, Site};
-use crate::theme::Theme;
+use crate::render::theme::Theme;
 
 /// What a successful build did.
 #[derive(Debug)]
@@ -85,7 +85,7 @@ pub fn build(settings: &Settings) -> Result<Report> {
     let start = Instant::now();
     let staging = Staging::new(&settings.output_dir)?;
     let rendered = render_into(settings, &staging)?;
-    let mut watch = crate::timings::Stopwatch::start();
+    let mut watch = crate::base::timings::Stopwatch::start();
     staging
         .commit()
         .map_err(|e| e.with_warnings(rendered.warnings.clone()))?;
@@ -139,7 +139,7 @@ pub fn render_into(settings: &Settings, sink: &dyn Sink) -> Result<Rendered> {
 
 /// Loads the profile, content and theme (in parallel) and assembles the site model.
 pub fn load(settings: &Settings) -> Result<Loaded> {
-    let mut watch = crate::timings::Stopwatch::start();
+    let mut watch = crate::base::timings::Stopwatch::start();
     let (profile, (content, theme)) = rayon::join(
         || load_profile(settings),
         || rayon::join(|| content::load(&settings.root), || Theme::load(settings)),
@@ -150,9 +150,10 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     let theme = theme.map_err(|e| e.with_warnings(warnings.clone()))?;
     check_page_templates(&content, &theme).map_err(|e| e.with_warnings(warnings.clone()))?;
     watch.lap("load");
-    let (site, w, _) = site::assemble(settings, profile.as_ref(), &content, None)
+    let (site, w, _) = model::assemble(settings, profile.as_ref(), &content, None)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.extend(w);
+    warnings.extend(render::lint::check(settings, &theme, &site));
     watch.lap("assemble");
     Ok(Loaded {
         site,

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::diag::{Diagnostic, Error};
-use crate::settings::{Overrides, Settings};
+use crate::base::diag::{Diagnostic, Error, print_diagnostics};
+use crate::load::settings::{Overrides, Settings};
 
 /// Turn a researcher's profile and papers into a fast, beautiful static homepage.
 ///
@@ -239,15 +239,6 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<(), Error> {
     }
     print_diagnostics(&report.diagnostics);
     Ok(())
-}
-
-/// Prints diagnostics to stderr, a blank line between them.
-pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
-    let mut err = std::io::stderr().lock();
-    for d in diagnostics {
-        // A closed stderr is not worth a panic.
-        let _ = writeln!(err, "{d}\n");
-    }
 }
 
 #[cfg(test)]

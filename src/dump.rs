@@ -4,10 +4,10 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::diag::{Diagnostic, Result};
-use crate::pages::Model;
+use crate::base::diag::{Diagnostic, Result};
+use crate::load::settings::Settings;
 use crate::render;
-use crate::settings::Settings;
+use crate::render::pages::Model;
 
 /// Every top-level name a context can hold: site-wide first, then per page.
 pub const CONTEXT_KEYS: &[&str] = &[

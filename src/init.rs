@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::diag::{Diagnostic, Result};
+use crate::base::diag::{Diagnostic, Result};
 
 /// The files of a new site: path, content (`__TODAY__`, `__VERSION__` and `__REPOSITORY__`
 /// are filled in).

@@ -1,39 +1,26 @@
 //! scholarsite: a researcher's scraped profile and per-paper Markdown → a fast, standards-clean
 //! static homepage, with LaTeX rendered to MathML at build time.
 //!
-//! Data flows one way: [`settings`] → [`profile`] + [`content`] → [`site`] → [`render`] (through
-//! a [`theme`]) → [`output`]. [`build::build`] runs the whole pipeline. See ARCHITECTURE.md.
+//! The folders are the stages of the pipeline, and data flows one way through them:
+//! [`load`] (config, profile, content) → [`model`] (the site: merged papers, groups) →
+//! [`render`] (theme and templates) → [`publish`] (files, feeds, citation formats) → a sink.
+//! [`tex`] turns TeX and Markdown into HTML and MathML for the model; [`base`] holds what every
+//! stage shares (diagnostics, text helpers, dates). [`serve`] keeps the pipeline's results in
+//! memory for the live preview. The commands sit at the top: [`cli`] parses flags,
+//! [`build::build`] runs the whole pipeline, [`check`], [`dump`] and [`init`] are the others.
+//! A module may use only the folders below its own in this order:
+//! `base` < `tex` < `load` < `model` < `publish` < `render` < `serve` < the commands
+//! (enforced by `tests/layers.rs`). See ARCHITECTURE.md.
 
+pub mod base;
 pub mod build;
-pub mod categories;
-pub mod charts;
 pub mod check;
-pub mod citation;
 pub mod cli;
-pub mod coauthors;
-pub mod compat;
-pub mod content;
-pub mod context;
-pub mod date;
-pub mod diag;
 pub mod dump;
-pub mod feeds;
-pub mod filters;
 pub mod init;
-pub mod latex;
-pub mod markdown;
-pub mod output;
-pub mod pages;
-pub mod profile;
+pub mod load;
+pub mod model;
+pub mod publish;
 pub mod render;
-pub mod search;
 pub mod serve;
-pub mod session;
-pub mod settings;
-pub mod site;
-pub mod source;
-pub mod text;
-pub mod theme;
-pub mod theme_context;
-pub mod timings;
-pub mod watch;
+pub mod tex;

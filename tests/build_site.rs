@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use common::*;
-use scholarsite::settings::Overrides;
+use scholarsite::load::settings::Overrides;
 
 /// Titles of the seed profile's papers, read from the profile itself.
 fn seed_titles() -> Vec<String> {

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use scholarsite::latex::{Layout, text_to_html};
+use scholarsite::tex::{Layout, text_to_html};
 use scraper::{Html, Node};
 
 /// Elements whose text a reader does not see as prose.

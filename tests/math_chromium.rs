@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use scholarsite::latex::{Macros, math_to_mathml_with};
+use scholarsite::tex::{Macros, math_to_mathml_with};
 
 fn chromium() -> Option<PathBuf> {
     [

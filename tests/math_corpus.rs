@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use scholarsite::latex::{Macros, math_to_mathml_with};
+use scholarsite::tex::{Macros, math_to_mathml_with};
 
 /// One corpus expression.
 struct Entry {
@@ -94,7 +94,7 @@ fn corpus_acceptance_does_not_drop() {
                 }
                 let annotation = format!(
                     "<annotation encoding=\"application/x-tex\">{}</annotation>",
-                    scholarsite::text::escape(e.tex.trim())
+                    scholarsite::base::text::escape(e.tex.trim())
                 );
                 assert!(
                     out.contains(&annotation),

@@ -4,8 +4,8 @@ mod common;
 
 use std::path::Path;
 
-use scholarsite::date::Date;
-use scholarsite::profile::{self, Profile, ProfilePaper};
+use scholarsite::base::date::Date;
+use scholarsite::load::profile::{self, Profile, ProfilePaper};
 
 fn seed() -> Profile {
     let path = common::repo().join("seeds/profile.txt");

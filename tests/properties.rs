@@ -10,8 +10,8 @@ use std::fs;
 use std::path::Path;
 
 use proptest::prelude::*;
-use scholarsite::date::Date;
-use scholarsite::latex::{Layout, text_to_html};
+use scholarsite::base::date::Date;
+use scholarsite::tex::{Layout, text_to_html};
 
 /// Lines that look like parts of a scraped profile, for inputs that get past the first line.
 fn profile_line() -> impl Strategy<Value = String> {
@@ -34,7 +34,7 @@ proptest! {
     #[test]
     fn any_text_parses_as_a_profile_or_is_an_error(text in any::<String>()) {
         let as_of = Date::new(2026, 11, 28).unwrap();
-        match scholarsite::profile::parse(&text, Path::new("p.txt"), as_of) {
+        match scholarsite::load::profile::parse(&text, Path::new("p.txt"), as_of) {
             Ok((profile, _)) => prop_assert!(profile.papers.len() <= text.lines().count()),
             Err(e) => prop_assert!(e.errors().count() > 0),
         }
@@ -47,7 +47,7 @@ proptest! {
     ) {
         let text = lines.join(if crlf { "\r\n" } else { "\n" });
         let as_of = Date::new(2026, 11, 28).unwrap();
-        match scholarsite::profile::parse(&text, Path::new("p.txt"), as_of) {
+        match scholarsite::load::profile::parse(&text, Path::new("p.txt"), as_of) {
             Ok((profile, _)) => {
                 for p in &profile.papers {
                     prop_assert!(!p.title.is_empty() && !p.authors.is_empty());
@@ -118,7 +118,7 @@ fn rendering_problem(src: &str) -> Option<String> {
     // checking front matter refuse them (tests/fixtures/broken/*-control-character).
     let src: String = src
         .chars()
-        .filter(|&c| !scholarsite::source::is_forbidden_char(c))
+        .filter(|&c| !scholarsite::load::source::is_forbidden_char(c))
         .collect();
     let src = src.as_str();
     let mut problems = Vec::new();

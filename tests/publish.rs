@@ -10,7 +10,7 @@ use std::path::Path;
 
 use biblatex::ChunksExt;
 use common::*;
-use scholarsite::settings::Overrides;
+use scholarsite::load::settings::Overrides;
 
 const AUTOREP: &str =
     "papers/autorep-automatic-relu-replacement-for-fast-private-network-inference/";

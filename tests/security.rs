@@ -167,9 +167,9 @@ fn html_pages(public: &Path) -> Vec<PathBuf> {
 #[test]
 fn hostile_text_is_always_escaped_and_script_links_never_written() {
     let site = hostile_site();
-    let settings = scholarsite::settings::Settings::load(
+    let settings = scholarsite::load::settings::Settings::load(
         site.path(),
-        &scholarsite::settings::Overrides::default(),
+        &scholarsite::load::settings::Overrides::default(),
     );
     // The website link and the e-mail are hostile but not script URLs: the build goes on.
     let settings = settings.unwrap_or_else(|e| panic!("{e}"));

@@ -159,7 +159,7 @@ fn the_classic_theme_is_one_line_away_and_older_themes_need_no_coauthors_page() 
         0,
         "classic has no script"
     );
-    assert_eq!(home.select(&sel(".pubs li")).count(), 30);
+    assert_eq!(home.select(&sel("ol.pubs li")).count(), 30);
     assert!(public.join("coauthors/index.html").is_file());
     assert!(
         !public.join("style.css").exists(),
@@ -225,12 +225,14 @@ fn every_theme_gets_the_math_stylesheet_and_font_and_a_site_may_replace_them() {
     fs::write(site.path().join("static/classic.css"), "/* the site's */").unwrap();
     fs::create_dir_all(theme.join("static/math")).unwrap();
     fs::write(theme.join("static/math/math.css"), "/* the theme's */").unwrap();
-    let settings = scholarsite::settings::Settings::load(
+    let settings = scholarsite::load::settings::Settings::load(
         site.path(),
-        &scholarsite::settings::Overrides::default(),
+        &scholarsite::load::settings::Overrides::default(),
     )
     .unwrap();
-    let statics = scholarsite::theme::Theme::load(&settings).unwrap().statics;
+    let statics = scholarsite::render::theme::Theme::load(&settings)
+        .unwrap()
+        .statics;
     for rel in ["classic.css", "math/math.css"] {
         let shown: Vec<_> = statics
             .iter()

@@ -1,0 +1,7 @@
+//! What every stage shares: diagnostics, text helpers (slugs, escaping, safe URLs), calendar
+//! dates and the build's stage timings. Nothing here knows about papers or sites.
+
+pub mod date;
+pub mod diag;
+pub mod text;
+pub mod timings;

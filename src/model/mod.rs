@@ -1,0 +1,205 @@
+//! The site model: profile papers and `content/` merged into one list of papers, each with its
+//! TeX and Markdown rendered to HTML, plus categories, years, pages and the owner.
+//!
+//! This file holds the model's nouns; [`assemble()`] merges (`assemble.rs`), `paper.rs` renders
+//! one paper's TeX and Markdown, `pages.rs` the Markdown pages, biography and news, `groups.rs`
+//! sorts and groups, [`keys`] makes citation keys and [`names`] splits people's names.
+
+mod assemble;
+mod checks;
+mod groups;
+pub mod keys;
+mod links;
+pub mod names;
+mod pages;
+mod paper;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::base::date::Date;
+use crate::load::categories::Category;
+use crate::load::content::{Asset, Kind, Links};
+use crate::load::profile::Stats;
+use crate::load::settings::AuthorLinks;
+
+pub use assemble::{PaperCache, assemble};
+pub use checks::INCOMPLETE_PAPER;
+pub use groups::group_years;
+pub use paper::TEX_PROBLEM;
+
+/// An author of a paper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaperAuthor {
+    /// Name as written.
+    pub name: String,
+    /// Whether this is the site owner (highlighted).
+    pub is_owner: bool,
+}
+
+/// Where a paper came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The profile or the content file.
+    pub file: PathBuf,
+    /// 1-based line (0: the whole file).
+    pub line: usize,
+}
+
+/// A paper, ready for templates.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paper {
+    /// URL slug, unique in the site.
+    pub slug: String,
+    /// Title as plain text.
+    pub title: String,
+    /// Title as HTML (TeX rendered).
+    pub title_html: String,
+    /// Title as written, TeX included.
+    pub title_tex: String,
+    /// Authors in order.
+    pub authors: Vec<PaperAuthor>,
+    /// Whether the author list is truncated ("et al.").
+    pub authors_truncated: bool,
+    /// Organisation.
+    pub org: Option<String>,
+    /// Venue.
+    pub venue: Option<String>,
+    /// Categories, primary first (may be empty).
+    pub categories: Vec<Category>,
+    /// Publication date.
+    pub date: Option<Date>,
+    /// Whether the paper has public code.
+    pub has_code: bool,
+    /// Abstract as HTML (paragraphs, MathML).
+    pub abstract_html: String,
+    /// Abstract as plain text.
+    pub abstract_text: String,
+    /// Markdown body as HTML (empty if none).
+    pub body_html: String,
+    /// Listed under "Selected publications".
+    pub selected: bool,
+    /// Whether it is a draft (only built with `--drafts`).
+    pub draft: bool,
+    /// Conference paper, journal article or preprint.
+    pub kind: Kind,
+    /// A hand-written BibTeX entry that replaces the generated one.
+    pub bibtex: Option<String>,
+    /// Links.
+    pub links: Links,
+    /// Free values from front matter.
+    pub extra: toml::Table,
+    /// Where it came from.
+    pub origin: Origin,
+    /// A hash of everything it was rendered from (equal fingerprints: equal papers).
+    #[serde(skip)]
+    pub fingerprint: u64,
+}
+
+impl Paper {
+    /// Output path relative to the site root: `papers/<slug>/`.
+    pub fn rel(&self) -> String {
+        format!("papers/{}/", self.slug)
+    }
+
+    /// The year, if dated.
+    pub fn year(&self) -> Option<i32> {
+        self.date.map(|d| d.year)
+    }
+}
+
+/// The site owner.
+#[derive(Debug, Clone, Serialize)]
+pub struct Owner {
+    /// Display name.
+    pub name: String,
+    /// Photo (site path or URL).
+    pub photo: Option<String>,
+    /// Position.
+    pub position: Option<String>,
+    /// Affiliation.
+    pub affiliation: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Profile links.
+    pub links: AuthorLinks,
+}
+
+/// A category and the papers in it (indices into [`Site::papers`]).
+#[derive(Debug, Clone)]
+pub struct CategoryGroup {
+    /// The category.
+    pub category: Category,
+    /// Its papers, newest first.
+    pub papers: Vec<usize>,
+}
+
+/// Papers of one year (indices into [`Site::papers`]); `year` is `None` for undated papers.
+#[derive(Debug, Clone)]
+pub struct YearGroup {
+    /// The year.
+    pub year: Option<i32>,
+    /// Its papers, newest first.
+    pub papers: Vec<usize>,
+}
+
+/// A Markdown page (`content/cv.md` → `/cv/`).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Output path relative to the root, ending in `/`.
+    pub rel: String,
+    /// Title (front matter, else the first heading, else the path).
+    pub title: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Rendered body.
+    pub html: String,
+    /// Template name.
+    pub template: String,
+    /// Free values.
+    pub extra: toml::Table,
+    /// Source file.
+    pub shown: PathBuf,
+}
+
+/// A news item (`content/news/*.md`), listed on the home page.
+#[derive(Debug, Clone)]
+pub struct NewsItem {
+    /// Its date.
+    pub date: Date,
+    /// Optional headline.
+    pub title: Option<String>,
+    /// The rendered body.
+    pub html: String,
+}
+
+/// Everything the renderer needs.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The owner.
+    pub owner: Owner,
+    /// Profile header stats (default when there is no profile).
+    pub stats: Stats,
+    /// The date the stats were captured.
+    pub as_of: Option<Date>,
+    /// The owner's primary category.
+    pub primary_category: Option<Category>,
+    /// All papers, newest first (undated last); shared with the cache of `serve`.
+    pub papers: Vec<Arc<Paper>>,
+    /// Each paper's citation key (`peng2023autorep`), unique in the site, in `papers` order.
+    pub citation_keys: Vec<String>,
+    /// Categories, largest first.
+    pub categories: Vec<CategoryGroup>,
+    /// Papers by year, newest first.
+    pub years: Vec<YearGroup>,
+    /// Markdown pages.
+    pub pages: Vec<Page>,
+    /// The biography as HTML.
+    pub bio_html: Option<String>,
+    /// News items, newest first.
+    pub news: Vec<NewsItem>,
+    /// Files from content/ copied as is.
+    pub assets: Vec<Asset>,
+}

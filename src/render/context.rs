@@ -1,0 +1,441 @@
+//! What templates see: the values of papers, categories, pages and the site — the theme
+//! contract (docs/themes.md), versioned by [`CONTEXT_VERSION`].
+//!
+//! Every paper becomes one value, computed once; listings share it (Tera values are
+//! reference-counted), so a 10,000-paper home page costs one pass over them.
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::load::categories::Category;
+use crate::load::content::{Kind, Links};
+use crate::load::settings::Settings;
+use crate::model::{Page, Paper, PaperAuthor, Site};
+use crate::publish::citation;
+use crate::render::filters::json_for_script;
+use crate::render::theme::Theme;
+
+/// Version of the template context contract (see docs/themes.md).
+pub const CONTEXT_VERSION: u32 = 1;
+
+/// A paper as templates see it: the model plus URLs and display values.
+#[derive(Serialize)]
+struct PaperView<'a> {
+    slug: &'a str,
+    path: String,
+    permalink: String,
+    title: &'a str,
+    title_html: &'a str,
+    title_tex: &'a str,
+    authors: &'a [PaperAuthor],
+    authors_truncated: bool,
+    org: Option<&'a str>,
+    venue: Option<&'a str>,
+    categories: Vec<CategoryView<'a>>,
+    primary_category: Option<CategoryView<'a>>,
+    date: Option<String>,
+    date_display: Option<String>,
+    year: Option<i32>,
+    has_code: bool,
+    abstract_html: &'a str,
+    abstract_text: &'a str,
+    body_html: &'a str,
+    selected: bool,
+    draft: bool,
+    links: LinksView<'a>,
+    kind: Kind,
+    citation: CitationView<'a>,
+    extra: &'a toml::Table,
+}
+
+/// How to cite a paper, and where its citation files are.
+#[derive(Serialize)]
+struct CitationView<'a> {
+    key: &'a str,
+    bibtex: &'a str,
+    coins: String,
+    bib: String,
+    ris: String,
+    csl: String,
+}
+
+/// A category as templates see it.
+#[derive(Serialize, Clone)]
+pub(crate) struct CategoryView<'a> {
+    code: &'a str,
+    arxiv: &'a str,
+    name: &'a str,
+    slug: &'a str,
+    path: String,
+}
+
+/// Links with the identifiers turned into URLs.
+#[derive(Serialize)]
+struct LinksView<'a> {
+    #[serde(flatten)]
+    given: &'a Links,
+    arxiv_url: Option<String>,
+    doi_url: Option<String>,
+    pdf_url: Option<String>,
+}
+
+pub(crate) fn category_view<'a>(settings: &Settings, c: &'a Category) -> CategoryView<'a> {
+    CategoryView {
+        code: &c.code,
+        arxiv: &c.arxiv,
+        name: &c.name,
+        slug: &c.slug,
+        path: settings.path(&format!("categories/{}/", c.slug)),
+    }
+}
+
+/// Computes a paper's template value (once; listings share it).
+pub fn paper_value(settings: &Settings, p: &Paper, key: &str, bib: &str) -> Value {
+    let rel = p.rel();
+    let permalink = settings.permalink(&rel);
+    let categories: Vec<CategoryView> = p
+        .categories
+        .iter()
+        .map(|c| category_view(settings, c))
+        .collect();
+    let id_url =
+        |prefix: &str, id: &Option<String>| id.as_ref().map(|id| format!("{prefix}{}", id.trim()));
+    let view = PaperView {
+        slug: &p.slug,
+        path: settings.path(&rel),
+        title: &p.title,
+        title_html: &p.title_html,
+        title_tex: &p.title_tex,
+        authors: &p.authors,
+        authors_truncated: p.authors_truncated,
+        org: p.org.as_deref(),
+        venue: p.venue.as_deref(),
+        primary_category: categories.first().cloned(),
+        categories,
+        date: p.date.map(|d| d.iso()),
+        date_display: p.date.map(|d| d.human()),
+        year: p.year(),
+        has_code: p.has_code,
+        abstract_html: &p.abstract_html,
+        abstract_text: &p.abstract_text,
+        body_html: &p.body_html,
+        selected: p.selected,
+        draft: p.draft,
+        links: LinksView {
+            given: &p.links,
+            arxiv_url: id_url("https://arxiv.org/abs/", &p.links.arxiv),
+            doi_url: id_url("https://doi.org/", &p.links.doi),
+            pdf_url: p
+                .links
+                .pdf
+                .clone()
+                .or_else(|| id_url("https://arxiv.org/pdf/", &p.links.arxiv)),
+        },
+        kind: p.kind,
+        citation: CitationView {
+            key,
+            bibtex: bib,
+            coins: citation::coins(p, &permalink),
+            bib: settings.path(&format!("{rel}cite.bib")),
+            ris: settings.path(&format!("{rel}cite.ris")),
+            csl: settings.path(&format!("{rel}cite.json")),
+        },
+        extra: &p.extra,
+        permalink,
+    };
+    let json_ld = json_for_script(&citation::json_ld(p, &view.permalink)).unwrap_or_default();
+    let mut map = Value::from_serializable(&view)
+        .into_map()
+        .unwrap_or_default();
+    map.insert("json_ld".into(), Value::safe_string(&json_ld));
+    Value::from(map)
+}
+
+/// A paper value with one more field (e.g. `item_html`); the map is reused, not copied, when
+/// nothing else holds the value.
+pub fn with_field(value: Value, key: &'static str, field: Value) -> Value {
+    let mut map = value.into_map().unwrap_or_default();
+    map.insert(key.into(), field);
+    Value::from(map)
+}
+
+/// `{year, papers}` groups as template values.
+pub fn year_values(groups: &[crate::model::YearGroup], papers: &[Value]) -> Value {
+    #[derive(Serialize)]
+    struct Group {
+        year: Option<i32>,
+        count: usize,
+    }
+    let values: Vec<Value> = groups
+        .iter()
+        .map(|g| {
+            let mut map = tera::Map::new();
+            let head = Value::from_serializable(&Group {
+                year: g.year,
+                count: g.papers.len(),
+            });
+            if let Some(m) = head.as_map() {
+                map.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            let list: Vec<Value> = g.papers.iter().map(|&i| papers[i].clone()).collect();
+            map.insert("papers".into(), Value::from(list));
+            Value::from(map)
+        })
+        .collect();
+    Value::from(values)
+}
+
+/// Deep-merges `over` onto `base` (tables merge, other values replace).
+pub fn merge_tables(base: &toml::Table, over: &toml::Table) -> toml::Table {
+    let mut out = base.clone();
+    for (k, v) in over {
+        match (out.get_mut(k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => {
+                *b = merge_tables(b, o);
+            }
+            _ => {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The site-wide context: `config` and `site`.
+pub fn global_context(
+    settings: &Settings,
+    theme: &Theme,
+    site: &Site,
+    papers: &[Value],
+) -> Context {
+    #[derive(Serialize)]
+    struct ConfigView<'a> {
+        base_url: &'a str,
+        base_path: &'a str,
+        title: &'a str,
+        description: Option<&'a str>,
+        language: &'a str,
+        theme: &'a str,
+        author: &'a crate::load::settings::Author,
+        extra: toml::Table,
+    }
+    #[derive(Serialize)]
+    struct SiteView<'a> {
+        title: &'a str,
+        owner: &'a crate::model::Owner,
+        stats: &'a crate::load::profile::Stats,
+        as_of: Option<String>,
+        as_of_display: Option<String>,
+        primary_category: Option<CategoryView<'a>>,
+        categories: Vec<CategoryCount<'a>>,
+        pages: Vec<PageLink<'a>>,
+        bio_html: Option<&'a str>,
+        paper_count: usize,
+        feed: String,
+        photo_url: Option<String>,
+        generator: String,
+        context_version: u32,
+    }
+    #[derive(Serialize)]
+    struct CategoryCount<'a> {
+        #[serde(flatten)]
+        category: CategoryView<'a>,
+        count: usize,
+    }
+    #[derive(Serialize)]
+    struct PageLink<'a> {
+        title: &'a str,
+        path: String,
+    }
+    let title = settings.title.as_deref().unwrap_or(&site.owner.name);
+    let photo_url = site.owner.photo.as_ref().map(|p| {
+        if p.starts_with("http://") || p.starts_with("https://") {
+            p.clone()
+        } else {
+            settings.permalink(p.trim_start_matches('/'))
+        }
+    });
+    let config = ConfigView {
+        base_url: &settings.base_url,
+        base_path: &settings.base_path,
+        title,
+        description: settings.description.as_deref(),
+        language: &settings.language,
+        theme: &settings.theme,
+        author: &settings.author,
+        extra: merge_tables(&theme.extra_defaults, &settings.extra),
+    };
+    let view = SiteView {
+        title,
+        owner: &site.owner,
+        stats: &site.stats,
+        as_of: site.as_of.map(|d| d.iso()),
+        as_of_display: site.as_of.map(|d| d.human()),
+        primary_category: site
+            .primary_category
+            .as_ref()
+            .map(|c| category_view(settings, c)),
+        categories: site
+            .categories
+            .iter()
+            .map(|g| CategoryCount {
+                category: category_view(settings, &g.category),
+                count: g.papers.len(),
+            })
+            .collect(),
+        pages: site
+            .pages
+            .iter()
+            .map(|p| PageLink {
+                title: &p.title,
+                path: settings.path(&p.rel),
+            })
+            .collect(),
+        bio_html: site.bio_html.as_deref(),
+        paper_count: site.papers.len(),
+        feed: settings.path("atom.xml"),
+        photo_url,
+        generator: format!("scholarsite {}", env!("CARGO_PKG_VERSION")),
+        context_version: CONTEXT_VERSION,
+    };
+    let mut ctx = Context::new();
+    ctx.insert("config", &config);
+    let person = citation::person_json_ld(&site.owner, &settings.base_url, view.photo_url.clone());
+    let mut site_value = Value::from_serializable(&view)
+        .into_map()
+        .unwrap_or_default();
+    site_value.insert(
+        "json_ld".into(),
+        Value::safe_string(&json_for_script(&person).unwrap_or_default()),
+    );
+    site_value.insert("papers".into(), Value::from(papers.to_vec()));
+    let selected: Vec<Value> = site
+        .papers
+        .iter()
+        .zip(papers)
+        .filter(|(p, _)| p.selected)
+        .map(|(_, v)| v.clone())
+        .collect();
+    site_value.insert("selected".into(), Value::from(selected));
+    site_value.insert("years".into(), year_values(&site.years, papers));
+    crate::render::theme_context::extend_site(&mut site_value, settings, theme, site);
+    ctx.insert_value("site", Value::from(site_value));
+    ctx
+}
+
+/// Context of a page: `page` (kind, path, permalink, title, description) plus extras.
+pub fn page_context(
+    settings: &Settings,
+    kind: &str,
+    rel: &str,
+    title: &str,
+    description: Option<&str>,
+) -> Context {
+    #[derive(Serialize)]
+    struct PageView<'a> {
+        kind: &'a str,
+        path: String,
+        permalink: String,
+        title: &'a str,
+        description: Option<&'a str>,
+    }
+    let mut ctx = Context::new();
+    ctx.insert(
+        "page",
+        &PageView {
+            kind,
+            path: settings.path(rel),
+            permalink: settings.permalink(rel),
+            title,
+            description,
+        },
+    );
+    ctx
+}
+
+/// The `content` value of a Markdown page.
+pub fn content_value(page: &Page) -> Value {
+    #[derive(Serialize)]
+    struct ContentView<'a> {
+        title: &'a str,
+        html: &'a str,
+        extra: &'a toml::Table,
+    }
+    Value::from_serializable(&ContentView {
+        title: &page.title,
+        html: &page.html,
+        extra: &page.extra,
+    })
+}
+
+/// The home page's description: configured, or made from the owner and the papers.
+pub fn home_description(settings: &Settings, site: &Site) -> String {
+    if let Some(d) = &settings.description {
+        return d.clone();
+    }
+    let o = &site.owner;
+    let role = match (&o.position, &o.affiliation) {
+        (Some(p), Some(a)) => format!(", {p} at {a}"),
+        (Some(x), None) | (None, Some(x)) => format!(", {x}"),
+        (None, None) => String::new(),
+    };
+    format!(
+        "Homepage of {}{role}: {} publications with abstracts and citations.",
+        o.name,
+        site.papers.len()
+    )
+}
+
+/// The first sentence of a plain-text abstract (for meta descriptions), at most ~300 chars.
+pub fn first_sentence(text: &str) -> String {
+    const ABBREVIATIONS: &[&str] = &[
+        "e.g", "i.e", "al", "vs", "etc", "Fig", "Eq", "cf", "approx", "resp", "Dr", "Prof",
+    ];
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| {
+            matches!(c, '.' | '?' | '!') && text[i + 1..].starts_with(' ') && {
+                let word = text[..i].rsplit(' ').next().unwrap_or("");
+                !ABBREVIATIONS.contains(&word.trim_start_matches('('))
+            }
+        })
+        .map_or(text.len(), |(i, _)| i + 1);
+    let sentence = &text[..end];
+    if sentence.chars().count() > 300 {
+        let cut: String = sentence.chars().take(297).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        sentence.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_sentences() {
+        let t = "Transformers are considered one of the most important deep learning models since 2018. Despite the remarkable triumphs.";
+        assert_eq!(
+            first_sentence(t),
+            "Transformers are considered one of the most important deep learning models since 2018."
+        );
+        assert_eq!(first_sentence("Short."), "Short.");
+        let t = "We get 80.2 times speedup over the CPU baseline in many settings. Next.";
+        assert_eq!(
+            first_sentence(t),
+            "We get 80.2 times speedup over the CPU baseline in many settings."
+        );
+    }
+
+    #[test]
+    fn extra_tables_merge_deeply() {
+        let base: toml::Table =
+            toml::from_str("accent = \"blue\"\n[colors]\nbg = \"w\"\nfg = \"b\"").unwrap();
+        let over: toml::Table = toml::from_str("[colors]\nfg = \"r\"").unwrap();
+        let m = merge_tables(&base, &over);
+        assert_eq!(m["accent"].as_str(), Some("blue"));
+        assert_eq!(m["colors"]["bg"].as_str(), Some("w"));
+        assert_eq!(m["colors"]["fg"].as_str(), Some("r"));
+    }
+}
