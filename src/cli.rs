@@ -106,6 +106,9 @@ pub struct BuildArgs {
     /// With --watch: poll for changes instead of relying on file-system events.
     #[arg(long, requires = "watch")]
     pub poll: bool,
+    /// Also list every use of an undefined TeX macro (by default, one summary of them).
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Print the template context of the page at PAGE (an output path such as `/` or
     /// `/papers/<slug>/`) as JSON, for theme authors, and write nothing.
     #[arg(long, value_name = "PAGE", conflicts_with = "watch")]
@@ -209,6 +212,9 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
         return dump_context(&settings, page);
     }
     let report = crate::build::build(&settings)?;
+    if args.verbose {
+        print_diagnostics(&report.details);
+    }
     print_diagnostics(&report.warnings);
     println!("{}", report.summary());
     report.exit_without_freeing();

@@ -135,12 +135,25 @@ impl<'a> Def<'a> {
     }
 }
 
-/// User macros, as KaTeX's `macros` option: name (with or without the backslash) → TeX
-/// replacement, `#1`…`#9` for arguments. Cheap to clone and to layer (a paper's macros over
-/// the site's).
+/// A user macro: its parameter count (`None`: the highest `#n` of the body, as KaTeX counts
+/// them), the default of its first parameter (`\newcommand{\x}[2][d]{…}`), and its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MacroDef {
+    /// How many arguments it takes.
+    pub params: Option<u8>,
+    /// The default of the first (optional) argument.
+    pub default: Option<String>,
+    /// The replacement, `#1`…`#9` for the arguments.
+    pub body: String,
+}
+
+/// User macros: KaTeX's `macros` option (`[math.macros]` in config.toml, `macros` in a paper's
+/// front matter: name, with or without the backslash → TeX replacement) and the definitions of
+/// a preamble ([`super::preamble`]). Cheap to clone and to layer (a paper's macros over the
+/// site's).
 #[derive(Debug, Clone, Default)]
 pub struct Macros {
-    defs: Arc<BTreeMap<String, String>>,
+    defs: Arc<BTreeMap<String, MacroDef>>,
 }
 
 impl Macros {
@@ -151,15 +164,28 @@ impl Macros {
 
     /// These macros with `table` added on top (its definitions win).
     pub fn with(&self, table: &BTreeMap<String, String>) -> Macros {
-        if table.is_empty() {
+        self.with_defs(table.iter().map(|(name, body)| {
+            let def = MacroDef {
+                params: None,
+                default: None,
+                body: body.clone(),
+            };
+            (name.clone(), def)
+        }))
+    }
+
+    /// These macros with `defs` added on top, in order (later ones win).
+    pub fn with_defs(&self, defs: impl IntoIterator<Item = (String, MacroDef)>) -> Macros {
+        let mut defs = defs.into_iter().peekable();
+        if defs.peek().is_none() {
             return self.clone();
         }
-        let mut defs = (*self.defs).clone();
-        for (name, body) in table {
-            defs.insert(name.trim_start_matches('\\').to_string(), body.clone());
+        let mut table = (*self.defs).clone();
+        for (name, def) in defs {
+            table.insert(name.trim_start_matches('\\').to_string(), def);
         }
         Macros {
-            defs: Arc::new(defs),
+            defs: Arc::new(table),
         }
     }
 
@@ -168,9 +194,9 @@ impl Macros {
         self.defs.is_empty()
     }
 
-    /// The replacement text of `name`.
-    pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.defs.get(name).map(String::as_str)
+    /// The definition of `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<&MacroDef> {
+        self.defs.get(name)
     }
 }
 
@@ -475,8 +501,9 @@ mod tests {
         let mut paper = BTreeMap::new();
         paper.insert("R".to_string(), "\\mathcal{R}".to_string());
         let m = Macros::new(&site);
-        assert_eq!(m.get("R"), Some("\\mathbb{R}"));
-        assert_eq!(m.with(&paper).get("R"), Some("\\mathcal{R}"));
+        let body = |m: &Macros| m.get("R").map(|d| d.body.clone());
+        assert_eq!(body(&m).as_deref(), Some("\\mathbb{R}"));
+        assert_eq!(body(&m.with(&paper)).as_deref(), Some("\\mathcal{R}"));
         assert!(Macros::default().is_empty());
     }
 }

@@ -9,6 +9,7 @@ mod html;
 mod known;
 mod macros;
 pub mod markdown;
+pub mod preamble;
 mod preprocess;
 mod splice;
 mod text;
@@ -16,7 +17,7 @@ mod text;
 use std::cell::RefCell;
 
 use known::{UNKNOWN, first_line, unknown_commands};
-pub use macros::Macros;
+pub use macros::{MacroDef, Macros};
 use preprocess::{Label, Numbering};
 pub use text::TexProblem;
 

@@ -22,11 +22,16 @@ impl<'a> Engine<'a> {
         if let Some(d) = self.local.get(name) {
             return Some(d.clone());
         }
-        if let Some(body) = self.user.get(name) {
-            let def = self
-                .user_defs
-                .entry(name)
-                .or_insert_with(|| Def::from_body(tokenize(body)));
+        if let Some(user) = self.user.get(name) {
+            let def = self.user_defs.entry(name).or_insert_with(|| {
+                let body = tokenize(&user.body);
+                let mut def = Def::from_body(body);
+                if let Some(params) = user.params {
+                    def.params = params;
+                }
+                def.default = user.default.as_deref().map(tokenize);
+                def
+            });
             return Some(def.clone());
         }
         macros::builtin(name).cloned()
