@@ -9,9 +9,10 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use crate::base::diag::{Diagnostic, Location, Result, Severity};
+use crate::base::progress::Progress;
 use crate::build;
 use crate::load::settings::{CONFIG_FILE, Settings};
-use crate::model::{INCOMPLETE_PAPER, Site, TEX_PROBLEM};
+use crate::model::{INCOMPLETE_PAPER, SAMPLE_PAPER, Site, TEX_PROBLEM};
 use crate::publish::output::Memory;
 
 /// What `check` found.
@@ -56,16 +57,18 @@ struct Reference {
     is_image: bool,
 }
 
-/// Checks the site; errors that stop the build are returned as `Err`.
-pub fn check(settings: &Settings, external: bool) -> Result<CheckReport> {
+/// Checks the site; errors that stop the build are returned as `Err`. Its stages are reported
+/// to `progress`.
+pub fn check(settings: &Settings, external: bool, progress: &Progress) -> Result<CheckReport> {
     let memory = Memory::new();
-    let rendered = build::render_into(settings, &memory)?;
+    let rendered = build::render_into_with(settings, &memory, progress)?;
+    progress.stage("checking links");
     let files = memory.into_files();
     let mut diagnostics: Vec<Diagnostic> = rendered
         .warnings
         .into_iter()
         .map(|mut d| {
-            if matches!(d.code, Some(TEX_PROBLEM | INCOMPLETE_PAPER)) {
+            if matches!(d.code, Some(TEX_PROBLEM | INCOMPLETE_PAPER | SAMPLE_PAPER)) {
                 d.severity = Severity::Error;
             }
             d
@@ -117,6 +120,7 @@ pub fn check(settings: &Settings, external: bool) -> Result<CheckReport> {
         diagnostics.push(reference_problem(refs, problem, &sources));
     }
     if external {
+        progress.stage("checking external links");
         diagnostics.extend(check_external(&external_urls, &references, &sources));
     }
     Ok(CheckReport {

@@ -307,7 +307,12 @@ fn corpus_counts_do_not_rise() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("site");
-    scholarsite::init::init(&root, false).unwrap_or_else(|e| panic!("{e}"));
+    let options = scholarsite::init::Options {
+        dir: &root,
+        force: false,
+        profile: None,
+    };
+    scholarsite::init::init(&options).unwrap_or_else(|e| panic!("{e}"));
     fs::copy(&corpus, root.join("seeds/profile.txt")).expect("copy the corpus");
     for entry in fs::read_dir(root.join("content/papers")).expect("content/papers") {
         let path = entry.expect("entry").path();

@@ -5,6 +5,20 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+/// Days since 1970-01-01 → (year, month, day), Howard Hinnant's algorithm.
+fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (i32::try_from(y).unwrap_or(i32::MAX), m, d)
+}
+
 /// A valid Gregorian calendar date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -54,6 +68,15 @@ impl Date {
     pub fn from_toml(dt: &toml::value::Datetime) -> Option<Date> {
         let d = dt.date?;
         Date::new(i32::from(d.year), d.month, d.day)
+    }
+
+    /// Today (UTC), from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let (year, month, day) = civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0));
+        Date { year, month, day }
     }
 
     /// `2022-08-07`.
@@ -126,6 +149,15 @@ impl Serialize for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_785), (2026, 11, 28));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        let today = Date::today();
+        assert!(Date::new(today.year, today.month, today.day).is_some() && today.year >= 2024);
+    }
 
     #[test]
     fn validates_the_calendar() {

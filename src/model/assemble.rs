@@ -74,8 +74,10 @@ pub fn assemble(
         if file.matter.draft && !settings.drafts {
             continue;
         }
-        if let Err(e) = merge_file(&mut drafts, &mut by_slug, &mut enriched_by, file, &macros) {
-            errors.extend(e.diagnostics);
+        match merge_file(&mut drafts, &mut by_slug, &mut enriched_by, file, &macros) {
+            Ok(true) if file.matter.sample => warnings.push(checks::sample(file)),
+            Ok(_) => {}
+            Err(e) => errors.extend(e.diagnostics),
         }
     }
     if !errors.is_empty() {
@@ -196,6 +198,13 @@ fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {
     })
 }
 
+/// The slug a paper of this title (TeX rendered first) gets, and by which a content file of
+/// this title finds its profile paper: `Sparse Attention in $O(n \log n)$` →
+/// `sparse-attention-in-o-n-log-n`. Empty when the title has no letters or digits.
+pub fn title_slug(title_tex: &str, macros: &tex::Macros) -> String {
+    slugify(&html_to_words(&render_title(title_tex, macros).html))
+}
+
 /// Unique slug: `x`, then `x-2`, `x-3` …
 fn unique_slug(by_slug: &HashMap<String, usize>, base: &str) -> String {
     let base = if base.is_empty() { "paper" } else { base };
@@ -253,14 +262,15 @@ fn add_profile_paper<'a>(
     });
 }
 
-/// Applies a content file: enriches the matching profile paper or adds a new paper.
+/// Applies a content file: enriches the matching profile paper or adds a new paper. Returns
+/// whether the file is a new paper.
 fn merge_file<'a>(
     drafts: &mut Vec<Draft<'a>>,
     by_slug: &mut HashMap<String, usize>,
     enriched_by: &mut HashMap<usize, &'a Path>,
     file: &'a PaperFile,
     macros: &tex::Macros,
-) -> Result<()> {
+) -> Result<bool> {
     let m = &file.matter;
     let paper_macros = macros.with(&m.macros);
     let title = m.title.as_deref().map(|t| render_title(t, &paper_macros));
@@ -299,7 +309,7 @@ fn merge_file<'a>(
             .into());
         }
         apply(&mut drafts[i], file, title);
-        return Ok(());
+        return Ok(false);
     }
     let Some(title_tex) = m.title.clone() else {
         return Err(Diagnostic::error(format!(
@@ -337,7 +347,7 @@ fn merge_file<'a>(
         file: None,
     });
     apply(&mut drafts[index], file, None);
-    Ok(())
+    Ok(true)
 }
 
 /// `content/papers/x.md` → `x`; `content/papers/x/index.md` → `x`.

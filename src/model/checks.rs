@@ -1,7 +1,8 @@
 //! What a build warns about the papers it merged, so that a mistake is not deployed in
 //! silence: identifiers written as URLs (normalised) or as neither, a paper file whose title
-//! is one word off the paper it meant to enrich, and papers left without a date or authors.
-//! `check` lists the same warnings, the incomplete papers as errors.
+//! is one word off the paper it meant to enrich, papers left without a date or authors, and
+//! `init`'s sample paper left beside a real profile. `check` lists the same warnings, the
+//! incomplete papers and the sample as errors.
 
 use std::collections::HashMap;
 
@@ -13,6 +14,31 @@ use crate::load::ids::{self, Id};
 
 /// The diagnostic code of a paper without a date or authors (`check` makes these errors).
 pub const INCOMPLETE_PAPER: &str = "incomplete";
+
+/// The diagnostic code of `init`'s sample paper left beside a real profile (`check` makes it
+/// an error, so that a deploy does not publish it).
+pub const SAMPLE_PAPER: &str = "sample";
+
+/// The sample paper `scholarsite init` writes enriches the sample profile's paper; once a real
+/// profile is pasted it matches nothing and would be published as a paper of its own.
+pub(super) fn sample(file: &PaperFile) -> Diagnostic {
+    Diagnostic::warning(
+        "this is the sample paper written by `scholarsite init`, and no paper in your profile \
+         has its title: it is published on your site as a paper of its own",
+    )
+    .at(file.key_location("sample"))
+    .hint(format!(
+        "delete `{}` (or remove `sample = true` from it to keep it as a paper of yours)",
+        file.shown.display()
+    ))
+    .code(SAMPLE_PAPER)
+}
+
+/// Whether a draft comes from `init`'s sample file (which [`sample`] reports, and no other
+/// check need mention).
+fn is_sample(d: &Draft) -> bool {
+    d.file.is_some_and(|f| f.matter.sample)
+}
 
 /// `links.arxiv` and `links.doi` as bare identifiers: a URL or `arXiv:`/`doi:` form becomes
 /// the identifier; a value that is neither is dropped (it would make a broken link and wrong
@@ -69,7 +95,7 @@ pub(super) fn near_misses(drafts: &[Draft], known: usize) -> Vec<Diagnostic> {
         }
     }
     let mut out = Vec::new();
-    for d in added {
+    for d in added.iter().filter(|d| !is_sample(d)) {
         let Some(file) = d.file else {
             continue;
         };
@@ -134,7 +160,7 @@ fn near_miss(d: &Draft, existing: &Draft, file: &PaperFile) -> Diagnostic {
 /// undated, last) or without authors. Profile papers always have both, or the profile said why.
 pub(super) fn incomplete(drafts: &[Draft]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for d in drafts {
+    for d in drafts.iter().filter(|d| !is_sample(d)) {
         let Some(file) = d.file.filter(|_| d.profile.is_none()) else {
             continue;
         };

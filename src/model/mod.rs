@@ -26,8 +26,8 @@ use crate::load::content::{Asset, Kind, Links};
 use crate::load::profile::Stats;
 use crate::load::settings::AuthorLinks;
 
-pub use assemble::{PaperCache, assemble};
-pub use checks::INCOMPLETE_PAPER;
+pub use assemble::{PaperCache, assemble, title_slug};
+pub use checks::{INCOMPLETE_PAPER, SAMPLE_PAPER};
 pub use groups::group_years;
 pub use paper::TEX_PROBLEM;
 pub use undefined::{UNDEFINED_MACRO, UndefinedMacros, UndefinedUse};

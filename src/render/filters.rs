@@ -59,18 +59,12 @@ fn thousands(value: i64, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> 
     let sep = kwargs
         .get::<String>("sep")?
         .unwrap_or_else(|| ",".to_string());
-    let digits = value.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * sep.len() + 1);
-    if value < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(&sep);
-        }
-        out.push(c);
-    }
-    Ok(out)
+    let digits = crate::base::text::group_digits(value.unsigned_abs(), &sep);
+    Ok(if value < 0 {
+        format!("-{digits}")
+    } else {
+        digits
+    })
 }
 
 /// Any value as JSON, safe inside `<script type="application/ld+json">`: `<`, `>` and `&` are

@@ -100,6 +100,9 @@ pub struct PaperMatter {
     /// Not built unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// The sample paper written by `scholarsite init`: a warning while it enriches no paper.
+    #[serde(default)]
+    pub sample: bool,
     /// What kind of publication it is; guessed from the venue when absent.
     pub kind: Option<Kind>,
     /// A BibTeX entry to use instead of the generated one.
@@ -283,6 +286,7 @@ const KEY_TYPES: &[(&str, &str, &str)] = &[
     ("abstract", "a string", "abstract = '…'"),
     ("selected", "true or false", "selected = true"),
     ("draft", "true or false", "draft = true"),
+    ("sample", "true or false", "sample = true"),
     ("description", "a string", "description = \"…\""),
     ("template", "a string", "template = \"page.html\""),
     (
