@@ -62,13 +62,18 @@ impl UndefinedMacros {
         let mut by_use: Vec<(&String, &Vec<UndefinedUse>)> = self.macros.iter().collect();
         by_use.sort_by_key(|(name, u)| (std::cmp::Reverse(u.len()), name.as_str()));
         let mut message = format!(
-            "{} undefined macro{} ({uses} use{} in {} paper{} or page{}), shown as their names:",
+            "{} undefined macro{} ({uses} use{} in {} paper{} or page{}), shown as {}:",
             self.macros.len(),
             plural(self.macros.len()),
             plural(uses),
             owners.len(),
             plural(owners.len()),
             plural(owners.len()),
+            if self.macros.len() == 1 {
+                "its name"
+            } else {
+                "their names"
+            },
         );
         let width = by_use.iter().map(|(n, _)| n.len()).max().unwrap_or(0) + 1;
         for (name, u) in &by_use {
