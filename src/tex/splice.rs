@@ -116,7 +116,10 @@ impl Splice {
 
     /// `smallmatrix`: a matrix in script size.
     pub fn small() -> Splice {
-        Splice::new("<mrow class=\"smallmatrix\" scriptlevel=\"+1\">", "</mrow>")
+        Splice::new(
+            "<mstyle class=\"smallmatrix\" scriptlevel=\"+1\">",
+            "</mstyle>",
+        )
     }
 
     /// `\dddot` (`dots` 3) and `\ddddot` (4): dots over the content, as `\ddot` has two.
