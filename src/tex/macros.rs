@@ -107,6 +107,33 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok<'_>> {
     toks
 }
 
+/// Tokens back to TeX source (for names, dimensions, tags and preamble definitions).
+pub(crate) fn tokens_to_string(toks: &[Tok<'_>]) -> String {
+    let mut s = String::new();
+    for (i, t) in toks.iter().enumerate() {
+        match *t {
+            Tok::Cs(name) => {
+                s.push('\\');
+                s.push_str(name);
+                if name.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && matches!(toks.get(i + 1), Some(Tok::Char(c)) if c.is_ascii_alphabetic())
+                {
+                    s.push(' ');
+                }
+            }
+            Tok::Open => s.push('{'),
+            Tok::Close => s.push('}'),
+            Tok::Space => s.push(' '),
+            Tok::Param(n) => {
+                s.push('#');
+                s.push(char::from(b'0' + n));
+            }
+            Tok::Char(c) => s.push(c),
+        }
+    }
+    s
+}
+
 /// A macro definition: parameter count, optional default of the first parameter
 /// (`\newcommand{\x}[2][d]{…}`), and the body.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,8 +1,11 @@
 //! TeX → HTML + MathML at build time.
 //!
-//! [`text`] parses text-mode TeX (abstracts, titles) into a small tree; this module renders it,
-//! handing every formula to pulldown-latex. A formula that cannot be rendered is shown as its
-//! source in `<code class="math-error">` and reported, never dropped and never fatal.
+//! `text/` parses text-mode TeX (abstracts, titles) into a small tree and `html.rs` writes it,
+//! handing every formula to this module: rewritten (`preprocess/`), rendered by pulldown-latex,
+//! with the MathML it lacks spliced in (`splice.rs`). A command pulldown-latex does not know is
+//! shown as its name, marked; a formula that cannot be rendered at all is shown as its source in
+//! `<code class="math-error">` and reported, never dropped and never fatal. [`markdown`] renders
+//! Markdown with math; [`preamble`] reads a preamble file of macro definitions.
 
 mod accents;
 mod html;

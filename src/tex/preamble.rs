@@ -3,7 +3,7 @@
 //! `\let`) become [`Macros`]; any other line is skipped and reported with its number, never
 //! failing the build. Also the guesses offered for common author macros left undefined.
 
-use super::macros::{MacroDef, Macros, Tok, tokenize};
+use super::macros::{MacroDef, Macros, Tok, tokenize, tokens_to_string};
 
 /// A preamble line that was skipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -262,7 +262,7 @@ impl<'a> Reader<'_, 'a> {
                 .iter()
                 .position(|t| *t == Tok::Char(']'))?;
         self.i = end + 1;
-        Some(text_of(&self.toks[start..end]))
+        Some(tokens_to_string(&self.toks[start..end]))
     }
 
     /// `{…}` (balanced), as TeX.
@@ -276,40 +276,15 @@ impl<'a> Reader<'_, 'a> {
         while let Some(t) = self.next() {
             match t {
                 Tok::Open => depth += 1,
-                Tok::Close if depth == 0 => return Some(text_of(&self.toks[start..self.i - 1])),
+                Tok::Close if depth == 0 => {
+                    return Some(tokens_to_string(&self.toks[start..self.i - 1]));
+                }
                 Tok::Close => depth -= 1,
                 _ => {}
             }
         }
         None
     }
-}
-
-/// Tokens back to TeX.
-fn text_of(toks: &[Tok<'_>]) -> String {
-    let mut s = String::new();
-    for (i, t) in toks.iter().enumerate() {
-        match *t {
-            Tok::Cs(name) => {
-                s.push('\\');
-                s.push_str(name);
-                let letter_follows =
-                    matches!(toks.get(i + 1), Some(Tok::Char(c)) if c.is_ascii_alphabetic());
-                if name.starts_with(|c: char| c.is_ascii_alphabetic()) && letter_follows {
-                    s.push(' ');
-                }
-            }
-            Tok::Open => s.push('{'),
-            Tok::Close => s.push('}'),
-            Tok::Space => s.push(' '),
-            Tok::Param(n) => {
-                s.push('#');
-                s.push(char::from(b'0' + n));
-            }
-            Tok::Char(c) => s.push(c),
-        }
-    }
-    s
 }
 
 /// A definition to suggest for an author's macro left undefined, when its name is a common

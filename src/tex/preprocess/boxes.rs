@@ -4,9 +4,8 @@
 //! no event for are spliced into its MathML ([`crate::tex::splice`]).
 
 use super::Engine;
-use super::read::tokens_to_string;
 use super::text::TextStyle;
-use crate::tex::macros::{Tok, tokenize};
+use crate::tex::macros::{Tok, tokenize, tokens_to_string};
 use crate::tex::splice::{self, Splice, split_dimension};
 
 impl<'a> Engine<'a> {

@@ -3,7 +3,7 @@
 //! `[RGB]{255,0,0}`, `[gray]{0.5}`), and KaTeX's colour shorthands (`\blue{x}`, `\redA{x}` …).
 
 use super::Engine;
-use super::read::tokens_to_string;
+use crate::tex::macros::tokens_to_string;
 
 /// KaTeX's colour shorthands (its `macros.js`): `\blue{x}` is `\textcolor{#6495ed}{x}`. Sorted
 /// by name.

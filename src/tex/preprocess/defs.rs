@@ -1,9 +1,8 @@
 //! Macros: the author's (`[math.macros]`, front matter), KaTeX's built-ins, and definitions
 //! inside the formula (`\newcommand`, `\renewcommand`, `\providecommand`, `\def`, `\let`).
 
-use super::read::tokens_to_string;
 use super::{Engine, MAX_EXPANSION};
-use crate::tex::macros::{self, Def, Tok, tokenize};
+use crate::tex::macros::{self, Def, Tok, tokenize, tokens_to_string};
 
 impl<'a> Engine<'a> {
     /// Definitions inside the formula.

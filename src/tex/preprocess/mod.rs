@@ -13,10 +13,12 @@
 //! in the formula plus its macro expansions, which are capped.
 //!
 //! This module reads the tokens and dispatches each command to its family: [`defs`] (macros),
-//! [`fractions`] (infix fractions), [`rows`] (levels, environments, line breaks), [`tags`]
-//! (tags, labels, references), [`boxes`] (boxes, phantoms, rules, spacing), [`operators`]
-//! (operator names, sets, accents) and [`text`] (text inside formulas); [`read`] has the
-//! token reading and writing they share.
+//! [`fractions`] (infix fractions), [`rows`] (environments, line breaks, `\left…\right`),
+//! [`styles`] (TeX's math styles and the placement of limits), [`tags`] (tags, equation
+//! numbers, labels, references), [`boxes`] (boxes, phantoms, rules, spacing, sizes, undefined
+//! marks), [`colours`], [`matrices`] (plain-TeX matrices, `CD`), [`operators`] (operator names,
+//! sets, accents, `\dots`) and [`text`] (text inside formulas); [`level`] holds the nesting
+//! levels they share and [`read`] the token reading and writing.
 
 mod boxes;
 mod colours;

@@ -167,33 +167,6 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// Tokens back to TeX source (for names, dimensions and tags).
-pub(super) fn tokens_to_string(toks: &[Tok<'_>]) -> String {
-    let mut s = String::new();
-    for (i, t) in toks.iter().enumerate() {
-        match *t {
-            Tok::Cs(name) => {
-                s.push('\\');
-                s.push_str(name);
-                if name.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && matches!(toks.get(i + 1), Some(Tok::Char(c)) if c.is_ascii_alphabetic())
-                {
-                    s.push(' ');
-                }
-            }
-            Tok::Open => s.push('{'),
-            Tok::Close => s.push('}'),
-            Tok::Space => s.push(' '),
-            Tok::Param(n) => {
-                s.push('#');
-                s.push(char::from(b'0' + n));
-            }
-            Tok::Char(c) => s.push(c),
-        }
-    }
-    s
-}
-
 fn ends_with_control_word(s: &str) -> bool {
     let trimmed = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     trimmed.len() < s.len() && trimmed.ends_with('\\') && !trimmed.ends_with("\\\\")

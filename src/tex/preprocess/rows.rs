@@ -4,8 +4,7 @@
 
 use super::Engine;
 use super::level::{Kind, Level, Numbered};
-use super::read::tokens_to_string;
-use crate::tex::macros::Tok;
+use crate::tex::macros::{Tok, tokens_to_string};
 use crate::tex::splice::{self, Splice};
 
 impl<'a> Engine<'a> {

@@ -10,9 +10,8 @@
 
 use super::Engine;
 use super::level::{Kind, Level};
-use super::read::tokens_to_string;
 use super::text::TextStyle;
-use crate::tex::macros::Tok;
+use crate::tex::macros::{Tok, tokens_to_string};
 use crate::tex::splice::{self, Splice};
 
 /// Equation numbers, carried from one formula of a text to the next.

@@ -8,7 +8,7 @@
 //! paragraph has an odd number of `$`, the stray one is the one whose removal leaves formulas
 //! that look most like math. A stray `$` is shown as text and reported with its location.
 
-use super::{Node, Parser, Seq, find_unescaped};
+use super::{Node, Parser, Seq, find_unescaped, top_level};
 
 /// A `$` or `$$` of the text: where a formula starts, or a stray delimiter shown as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,20 +168,10 @@ impl Scan {
 /// Where the formula opened just before `s` closes with `delim`: the first one outside the
 /// groups the formula opens (`$\text{a $x$ b}$` is one formula), else the first one.
 fn find_close(s: &str, delim: &str) -> Option<usize> {
-    let bytes = s.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'{' => depth += 1,
-            b'}' => depth = depth.saturating_sub(1),
-            b'$' if depth == 0 && s[i..].starts_with(delim) => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    find_unescaped(s, delim)
+    top_level(s)
+        .find(|&(i, b)| b == b'$' && s[i..].starts_with(delim))
+        .map(|(i, _)| i)
+        .or_else(|| find_unescaped(s, delim))
 }
 
 /// Whether the text between two dollars reads as prose rather than math: no TeX markup, and

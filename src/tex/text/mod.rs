@@ -697,6 +697,28 @@ fn find_unescaped(s: &str, needle: &str) -> Option<usize> {
     None
 }
 
+/// The bytes of `s` outside braces, with their offsets: escaped characters (`\{`, `\$`) and
+/// everything inside `{…}` are skipped.
+fn top_level(s: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let bytes = s.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let (at, b) = (i, bytes[i]);
+            i += 1;
+            match b {
+                b'\\' => i += 1,
+                b'{' => depth += 1,
+                b'}' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => return Some((at, b)),
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
 /// Offset of the `}` closing a group whose `{` precedes `s`.
 fn matching_brace(s: &str) -> Option<usize> {
     let mut depth = 0usize;

@@ -18,7 +18,7 @@
 
 use std::borrow::Cow;
 
-use super::{Node, Parser, Seq, text_style};
+use super::{Node, Parser, Seq, text_style, top_level};
 use crate::tex::known::{Known, classify};
 
 /// What a piece of text is, to a run of math.
@@ -367,27 +367,15 @@ fn piece(src: &str, start: usize, end: usize, keep: Keep) -> Option<Piece> {
 
 /// Offsets of the hyphens of `s` that stand before a letter, outside groups.
 fn hyphens(s: &str) -> Vec<usize> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'{' => depth += 1,
-            b'}' => depth = depth.saturating_sub(1),
-            b'-' if depth == 0
+    top_level(s)
+        .filter(|&(i, b)| {
+            b == b'-'
                 && i > 0
                 && s[i + 1..].starts_with(|c: char| c.is_alphabetic())
-                && !s[..i].ends_with(['-', '<']) =>
-            {
-                out.push(i);
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out
+                && !s[..i].ends_with(['-', '<'])
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The name after a backslash at the start of `s`: letters, or one character.
