@@ -9,6 +9,7 @@ use crate::base::progress::Progress;
 use crate::load::content;
 use crate::load::profile;
 use crate::load::settings::{CONFIG_FILE, Settings, key_location};
+use crate::load::sources;
 use crate::model::{self, Site};
 use crate::publish::output::{Sink, Staging};
 use crate::render;
@@ -166,18 +167,19 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
 fn load_with(settings: &Settings, progress: &Progress) -> Result<Loaded> {
     progress.stage("reading the sources");
     let mut watch = crate::base::timings::Stopwatch::start();
-    let (profile, (content, theme)) = rayon::join(
-        || load_profile(settings),
+    let ((profile, bib), (content, theme)) = rayon::join(
+        || rayon::join(|| load_profile(settings), || sources::load(settings)),
         || rayon::join(|| content::load(&settings.root), || Theme::load(settings)),
     );
     let mut warnings = Vec::new();
     let profile = collect(profile, &mut warnings)?;
+    let bib = collect(bib, &mut warnings)?;
     let content = collect(content, &mut warnings)?;
     let theme = theme.map_err(|e| e.with_warnings(warnings.clone()))?;
     check_page_templates(&content, &theme).map_err(|e| e.with_warnings(warnings.clone()))?;
     watch.lap("load");
     progress.stage("rendering papers");
-    let (site, w, _) = model::assemble(settings, profile.as_ref(), &content, None)
+    let (site, w, _) = model::assemble(settings, profile.as_ref(), &bib, &content, None)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.extend(w);
     warnings.extend(render::lint::check(settings, &theme, &site));

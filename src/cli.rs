@@ -68,6 +68,9 @@ pub enum Command {
     /// `scholarsite man > ~/.local/share/man/man1/scholarsite.1`, and
     /// `scholarsite man build > ~/.local/share/man/man1/scholarsite-build.1`.
     Man(ManArgs),
+    /// Write one Markdown file per paper of bibliography files (BibTeX, CSL-JSON, arXiv Atom,
+    /// ORCID JSON) into content/papers/, never overwriting a file you changed.
+    Import(ImportArgs),
 }
 
 /// When messages are coloured.
@@ -112,7 +115,7 @@ pub struct CompletionsArgs {
 }
 
 /// The commands that have a manual page of their own.
-const MAN_PAGES: [&str; 7] = [
+const MAN_PAGES: [&str; 8] = [
     "init",
     "build",
     "serve",
@@ -120,6 +123,7 @@ const MAN_PAGES: [&str; 7] = [
     "new",
     "completions",
     "man",
+    "import",
 ];
 
 /// `scholarsite man`.
@@ -128,6 +132,17 @@ pub struct ManArgs {
     /// The command whose page to print (without one: the page of scholarsite itself).
     #[arg(value_name = "COMMAND", value_parser = PossibleValuesParser::new(MAN_PAGES))]
     pub command: Option<String>,
+}
+
+/// `scholarsite import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Bibliography files to import.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The folder to write into (default: content/papers/ of the site).
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
 }
 
 /// `scholarsite serve`.
@@ -177,6 +192,10 @@ pub struct InitArgs {
     /// title, description and author come from it (no sample paper is written).
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
+    /// Start from a bibliography file (BibTeX, CSL-JSON, arXiv Atom, ORCID JSON) instead of a
+    /// scraped profile: it is copied into the site and listed under [sources].
+    #[arg(long, value_name = "FILE", conflicts_with = "profile")]
+    pub from: Option<PathBuf>,
 }
 
 /// `scholarsite build`.
@@ -204,6 +223,10 @@ pub struct BuildArgs {
     /// `/papers/<slug>/`) as JSON, for theme authors, and write nothing.
     #[arg(long, value_name = "PAGE", conflicts_with = "watch")]
     pub dump_context: Option<String>,
+    /// Print where each field of the paper SLUG came from (front matter, a bibliography
+    /// entry, the profile), and write nothing.
+    #[arg(long, value_name = "SLUG", conflicts_with_all = ["watch", "dump_context"])]
+    pub explain: Option<String>,
 }
 
 /// Parses the command line, runs it, prints diagnostics and returns the exit code:
@@ -263,11 +286,20 @@ fn run() -> ExitCode {
             dir: &args.dir,
             force: args.force,
             profile: args.profile.as_deref(),
+            from: args.from.as_deref(),
         })
         .map(|(msg, warnings)| {
             print_diagnostics(&warnings);
             println!("{msg}");
         }),
+        Command::Import(args) => {
+            crate::import::import(&site_root(&cli), &args.files, args.into.as_deref()).map(
+                |report| {
+                    print_diagnostics(&report.warnings);
+                    println!("{}", report.summary());
+                },
+            )
+        }
         Command::Build(args) => run_build(&cli, args),
         Command::Check(args) => run_check(&cli, args),
         Command::Serve(args) => crate::serve::serve(&crate::serve::ServeOptions {
@@ -316,6 +348,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::New(_) => "new",
         Command::Completions(_) => "completions",
         Command::Man(_) => "man",
+        Command::Import(_) => "import",
     }
 }
 
@@ -394,6 +427,10 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
     let settings = Settings::load(&site_root(cli), &overrides)?;
     if let Some(page) = &args.dump_context {
         return dump_context(&settings, page);
+    }
+    if let Some(slug) = &args.explain {
+        print!("{}", crate::explain::explain(&settings, slug)?);
+        return Ok(());
     }
     let progress = Progress::on_terminal("Building");
     let report = crate::build::build_with(&settings, &progress);

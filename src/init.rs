@@ -1,6 +1,7 @@
 //! `scholarsite init DIR`: a new site that builds at once, with the built-in default theme:
 //! either a sample (a small profile and one sample paper) or, with `--profile FILE`, the
-//! user's own profile, with the site's title, description and author taken from it.
+//! user's own profile, with the site's title, description and author taken from it, or, with
+//! `--from FILE`, a bibliography file and no profile at all.
 
 use std::collections::HashMap;
 use std::fs;
@@ -8,6 +9,7 @@ use std::path::Path;
 
 use crate::base::date::Date;
 use crate::base::diag::{Diagnostic, Location, Result};
+use crate::base::name::Name;
 use crate::base::text::toml_string;
 use crate::load::categories::Resolver;
 use crate::load::profile::{self, Profile};
@@ -44,6 +46,8 @@ pub struct Options<'a> {
     pub force: bool,
     /// The user's scraped profile, to start from instead of the sample.
     pub profile: Option<&'a Path>,
+    /// A bibliography file to start from instead of a profile.
+    pub from: Option<&'a Path>,
 }
 
 /// Creates the site; refuses a non-empty folder unless `force`, and a profile that does not
@@ -65,6 +69,9 @@ pub fn init(options: &Options) -> Result<(String, Vec<Diagnostic>)> {
         );
     }
     let today = Date::today();
+    if let Some(path) = options.from {
+        return from_bibliography(dir, path, today);
+    }
     let own = options
         .profile
         .map(|path| own_profile(path, today))
@@ -91,18 +98,7 @@ pub fn init(options: &Options) -> Result<(String, Vec<Diagnostic>)> {
         None => files.extend_from_slice(SAMPLE),
     }
     for (rel, text) in files {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::io("create the folder", parent, &e))?;
-        }
-        let text = text
-            .replace("__TODAY__", &today.iso())
-            .replace("__VERSION__", env!("CARGO_PKG_VERSION"))
-            .replace("__REPOSITORY__", env!("CARGO_PKG_REPOSITORY"))
-            .replace("__IDENTITY__", &identity)
-            .replace("__AUTHOR__", &author);
-        fs::write(&path, text).map_err(|e| Diagnostic::io("write", &path, &e))?;
+        write_file(dir, rel, &fill(text, today, &identity, &author))?;
     }
     let warnings = own.as_ref().map_or(Vec::new(), |o| o.warnings.clone());
     let dir = dir.display();
@@ -128,6 +124,92 @@ pub fn init(options: &Options) -> Result<(String, Vec<Diagnostic>)> {
         ),
     };
     Ok((message, warnings))
+}
+
+/// A scaffold file with its placeholders filled in.
+fn fill(text: &str, today: Date, identity: &str, author: &str) -> String {
+    text.replace("__TODAY__", &today.iso())
+        .replace("__VERSION__", env!("CARGO_PKG_VERSION"))
+        .replace("__REPOSITORY__", env!("CARGO_PKG_REPOSITORY"))
+        .replace("__IDENTITY__", identity)
+        .replace("__AUTHOR__", author)
+}
+
+/// Writes `dir/rel`, making its folder.
+fn write_file(dir: &Path, rel: &str, text: &str) -> Result<()> {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Diagnostic::io("create the folder", parent, &e))?;
+    }
+    fs::write(&path, text).map_err(|e| Diagnostic::io("write", &path, &e).into())
+}
+
+/// `init --from FILE`: a site with no profile, whose papers come from a bibliography file,
+/// copied in and listed under `[sources]`; the owner is its most frequent author. The file is
+/// read before anything is written.
+fn from_bibliography(dir: &Path, path: &Path, today: Date) -> Result<(String, Vec<Diagnostic>)> {
+    let text = crate::load::source::read_text(path, path, "read the bibliography")?;
+    let (file, records, warnings) = crate::load::sources::parse(path, &text)?;
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for name in records.iter().flat_map(|r| &r.authors) {
+        let shown = Name::parse(name).display();
+        match counts.iter_mut().find(|(n, _)| *n == shown) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((shown, 1)),
+        }
+    }
+    // The first of the most frequent (ties: the first seen).
+    let owner = counts
+        .iter()
+        .rev()
+        .max_by_key(|(_, c)| *c)
+        .map_or_else(|| "Your Name".to_string(), |(n, _)| n.clone());
+    let name = path
+        .file_name()
+        .map_or_else(|| "papers.bib".into(), |n| n.to_string_lossy().into_owned());
+    let identity = format!("title = {}", toml_string(&owner));
+    let author = format!("name = {}", toml_string(&owner));
+    for (rel, scaffold) in FILES
+        .iter()
+        .chain([&("content/_index.md", include_str!("scaffold/_index.md"))])
+    {
+        let mut filled = fill(scaffold, today, &identity, &author);
+        if *rel == "config.toml" {
+            filled = with_sources(&filled, &name);
+        }
+        write_file(dir, rel, &filled)?;
+    }
+    write_file(dir, &name, &text)?;
+    let message = format!(
+        "Created a new site in {dir} from {name} ({entries} entries, {papers} papers; owner:          {owner}).\nNext:\n  cd {dir}\n  scholarsite serve        # the site at          http://127.0.0.1:1111/\nThen check [author] in config.toml (the owner's name is a          guess), and enrich papers in content/papers/ (`scholarsite build --explain SLUG` shows          where each field comes from).",
+        dir = dir.display(),
+        entries = file.entries,
+        papers = records.len(),
+    );
+    Ok((message, warnings))
+}
+
+/// The scaffold's config.toml with `[sources]` in place of `[profile]`.
+fn with_sources(config: &str, file: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in config.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            skipping = trimmed == "[profile]";
+            if skipping {
+                out.push_str(&format!(
+                    "[sources]\n# Your publications: BibTeX, CSL-JSON, an arXiv Atom feed or an                      ORCID works export.\nfiles = [{}]\n\n",
+                    toml_string(file)
+                ));
+            }
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// A profile given with `--profile`: its text (copied as is), what it says, and the parser's

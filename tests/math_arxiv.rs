@@ -311,6 +311,7 @@ fn corpus_counts_do_not_rise() {
         dir: &root,
         force: false,
         profile: None,
+        from: None,
     };
     scholarsite::init::init(&options).unwrap_or_else(|e| panic!("{e}"));
     fs::copy(&corpus, root.join("seeds/profile.txt")).expect("copy the corpus");

@@ -2,6 +2,9 @@
 //! `https://arxiv.org/abs/2211.16667v2`, `arXiv:2211.16667` and `2211.16667v2` are one arXiv
 //! id; `https://doi.org/10.1145/3508352`, `doi:10.1145/3508352` and `10.1145/3508352` one DOI.
 //! Everything downstream (links, BibTeX, RIS, Highwire tags) gets the bare identifier.
+//! Bibliographies write identifiers inside other text (`arXiv preprint arXiv:1810.04805`):
+//! [`find_doi`] and [`find_arxiv`] find them there, in one form each for comparing papers, and
+//! [`url_kind`] tells what a URL says about a paper.
 
 /// What a written identifier turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +80,113 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &s[prefix.len()..])
+}
+
+/// The DOI in `s` (`10.1145/3508352.3549402`, `doi:10…`, `https://doi.org/10…`), as written.
+/// DOIs are case-insensitive: compare them lowercased. `None` if `s` holds no DOI.
+pub fn find_doi(s: &str) -> Option<String> {
+    let s = s.trim();
+    let lower = s.to_ascii_lowercase();
+    let start = lower.find("10.")?;
+    let rest = &lower[start..];
+    let (prefix, suffix) = rest.split_once('/')?;
+    let registrant = &prefix[3..];
+    let valid = !registrant.is_empty()
+        && registrant.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !suffix.trim().is_empty();
+    let before = &lower[..start];
+    let prefixed = before.is_empty()
+        || before.ends_with("doi:")
+        || before.ends_with("doi: ")
+        || before.ends_with("doi.org/")
+        || before.ends_with("doi/");
+    let written = &s[start..];
+    (valid && prefixed).then(|| {
+        written
+            .split_whitespace()
+            .next()
+            .unwrap_or(written)
+            .to_string()
+    })
+}
+
+/// The arXiv id in `s` without its version: `2208.03646`, `hep-th/9901001`, from `arXiv:…`,
+/// `https://arxiv.org/abs/…v2`, `…/pdf/….pdf`. `None` if `s` holds no arXiv id.
+pub fn find_arxiv(s: &str) -> Option<String> {
+    let s = s.trim();
+    let lower = s.to_ascii_lowercase();
+    let rest = if let Some(i) = lower.find("arxiv.org/") {
+        let after = &s[i + "arxiv.org/".len()..];
+        let after = after.split_once('/').map_or(after, |(_, r)| r);
+        after.strip_suffix(".pdf").unwrap_or(after)
+    } else if let Some(i) = lower.find("arxiv:") {
+        s[i + "arxiv:".len()..].trim_start()
+    } else {
+        s
+    };
+    let id = rest
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ']' | ')' | '}' | '?' | '#'))
+        .next()
+        .unwrap_or(rest);
+    let id = strip_version(id);
+    is_arxiv_id(id).then(|| id.to_string())
+}
+
+/// The arXiv id of an arXiv DOI (`10.48550/arXiv.2208.03646`).
+pub fn arxiv_of_doi(doi: &str) -> Option<String> {
+    let lower = doi.trim().to_ascii_lowercase();
+    let i = lower.find("10.48550/arxiv.")?;
+    find_arxiv(&doi.trim()[i + "10.48550/arxiv.".len()..])
+}
+
+/// `2208.03646v2` → `2208.03646`.
+fn strip_version(id: &str) -> &str {
+    match id.rfind('v') {
+        Some(i) if i > 0 && id[i + 1..].chars().all(|c| c.is_ascii_digit()) && i + 1 < id.len() => {
+            &id[..i]
+        }
+        _ => id,
+    }
+}
+
+/// What a URL is: an arXiv or DOI page (its id), a PDF, or a page about the paper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlKind {
+    /// `https://arxiv.org/abs/…`: the id.
+    Arxiv(String),
+    /// `https://doi.org/…`: the DOI.
+    Doi(String),
+    /// A link to a PDF file.
+    Pdf,
+    /// Any other page.
+    Page,
+}
+
+/// Classifies an http(s) URL; `None` for anything else (local files, `javascript:`).
+pub fn url_kind(url: &str) -> Option<UrlKind> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://"))
+        || url.contains(char::is_whitespace)
+    {
+        return None;
+    }
+    if lower.contains("arxiv.org/")
+        && let Some(id) = find_arxiv(url)
+    {
+        return Some(UrlKind::Arxiv(id));
+    }
+    if lower.contains("doi.org/")
+        && let Some(d) = find_doi(url)
+    {
+        return Some(UrlKind::Doi(d));
+    }
+    let path = lower.split(['?', '#']).next().unwrap_or(&lower);
+    Some(if path.ends_with(".pdf") {
+        UrlKind::Pdf
+    } else {
+        UrlKind::Page
+    })
 }
 
 /// `YYMM.NNNN(N)` with an optional `vN`, or the old `archive(.SC)/YYMMNNN` with an optional
@@ -208,5 +318,75 @@ mod tests {
         ] {
             assert_eq!(doi(bad), Id::Invalid(bad.to_string()), "{bad}");
         }
+    }
+
+    #[test]
+    fn dois_in_one_form() {
+        assert_eq!(
+            find_doi("10.1145/3508352.3549402").as_deref(),
+            Some("10.1145/3508352.3549402")
+        );
+        assert_eq!(
+            find_doi("https://doi.org/10.1109/TC.2022.ABC").as_deref(),
+            Some("10.1109/TC.2022.ABC")
+        );
+        assert_eq!(find_doi("doi:10.1000/xyz").as_deref(), Some("10.1000/xyz"));
+        assert_eq!(
+            find_doi("http://dx.doi.org/10.1000/xyz").as_deref(),
+            Some("10.1000/xyz")
+        );
+        assert_eq!(find_doi("not a doi"), None);
+        assert_eq!(find_doi("page 10.5 of"), None);
+    }
+
+    #[test]
+    fn arxiv_ids_in_one_form() {
+        assert_eq!(find_arxiv("2208.03646").as_deref(), Some("2208.03646"));
+        assert_eq!(
+            find_arxiv("arXiv:2208.03646v2").as_deref(),
+            Some("2208.03646")
+        );
+        assert_eq!(
+            find_arxiv("https://arxiv.org/abs/2208.03646v3").as_deref(),
+            Some("2208.03646")
+        );
+        assert_eq!(
+            find_arxiv("http://arxiv.org/pdf/1706.03762.pdf").as_deref(),
+            Some("1706.03762")
+        );
+        assert_eq!(
+            find_arxiv("arXiv preprint arXiv:1810.04805").as_deref(),
+            Some("1810.04805")
+        );
+        assert_eq!(
+            find_arxiv("hep-th/9901001v1").as_deref(),
+            Some("hep-th/9901001")
+        );
+        assert_eq!(
+            find_arxiv("http://arxiv.org/abs/math.AG/0601001").as_deref(),
+            Some("math.AG/0601001")
+        );
+        assert_eq!(find_arxiv("abs/2208.03646").as_deref(), None);
+        assert_eq!(find_arxiv("CoRR"), None);
+        assert_eq!(
+            arxiv_of_doi("10.48550/arXiv.2208.03646").as_deref(),
+            Some("2208.03646")
+        );
+    }
+
+    #[test]
+    fn urls_say_what_they_are() {
+        assert_eq!(
+            url_kind("https://arxiv.org/abs/2208.03646"),
+            Some(UrlKind::Arxiv("2208.03646".into()))
+        );
+        assert_eq!(
+            url_kind("https://doi.org/10.1000/x"),
+            Some(UrlKind::Doi("10.1000/x".into()))
+        );
+        assert_eq!(url_kind("https://x.org/paper.PDF?dl=1"), Some(UrlKind::Pdf));
+        assert_eq!(url_kind("https://x.org/paper"), Some(UrlKind::Page));
+        assert_eq!(url_kind("javascript:alert(1)"), None);
+        assert_eq!(url_kind("/home/me/paper.pdf"), None);
     }
 }

@@ -33,6 +33,7 @@ struct ConfigFile {
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
     profile: Option<ProfileSection>,
+    sources: Option<SourcesSection>,
     #[serde(default)]
     author: Author,
     #[serde(default)]
@@ -77,6 +78,22 @@ fn default_output_dir() -> String {
 struct ProfileSection {
     source: String,
     as_of: toml::value::Datetime,
+}
+
+/// `[sources]`: bibliography files read beside the profile.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcesSection {
+    files: Vec<String>,
+}
+
+/// A bibliography file listed under `[sources] files`.
+#[derive(Debug, Clone)]
+pub struct SourcePath {
+    /// Root-joined path.
+    pub path: PathBuf,
+    /// The same, for messages.
+    pub shown: PathBuf,
 }
 
 /// The site owner, as configured under `[author]` (all optional; the profile gives the name).
@@ -172,6 +189,8 @@ pub struct Settings {
     pub feed_limit: usize,
     /// The scraped profile, if the site has one.
     pub profile: Option<ProfileSource>,
+    /// Bibliography files (`[sources] files`), in precedence order.
+    pub sources: Vec<SourcePath>,
     /// The owner.
     pub author: Author,
     /// Category name overrides (`LG = "ML"`).
@@ -267,6 +286,16 @@ impl Settings {
                 .map(|c| c.trim().to_string())
                 .filter(|c| !c.is_empty()),
             profile,
+            sources: raw
+                .sources
+                .map(|s| s.files)
+                .unwrap_or_default()
+                .iter()
+                .map(|f| SourcePath {
+                    path: root.join(f),
+                    shown: root.join(f),
+                })
+                .collect(),
             author: raw.author,
             categories: raw.categories,
             math,
@@ -383,6 +412,7 @@ pub fn toml_error(path: &Path, src: &str, err: &toml::de::Error) -> Diagnostic {
                 "base_url" => "base_url = \"https://name.github.io/\"".to_string(),
                 "source" => "source = \"seeds/profile.txt\"".to_string(),
                 "as_of" => "as_of = 2026-11-28".to_string(),
+                "files" => "files = [\"papers.bib\"]".to_string(),
                 _ => format!("{key} = …"),
             };
             (

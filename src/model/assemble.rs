@@ -1,8 +1,10 @@
-//! Merging: profile papers and `content/papers/` files become one list of paper drafts, each
-//! rendered (in parallel, or reused from a [`PaperCache`]) and grouped into the [`Site`].
+//! Assembly: profile papers and bibliography records (merged in `merge.rs`) and
+//! `content/papers/` files become one list of paper drafts, each rendered (in parallel, or
+//! reused from a [`PaperCache`]) and grouped into the [`Site`].
 //!
-//! A content file enriches the profile paper whose slug it matches (its fields win); a file that
-//! matches none is a paper of its own. Nothing is dropped: duplicate titles both get a page.
+//! A content file enriches the paper whose slug it matches, or else the paper with its DOI or
+//! arXiv id (its fields win); a file that matches none is a paper of its own. Nothing is
+//! dropped: duplicate titles both get a page.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,17 +14,20 @@ use rayon::prelude::*;
 
 use super::groups::{group_categories, group_years, sort_newest_first};
 use super::links::SourceLinks;
+use super::merge::{ProfileDraft, merge};
 use super::names::owner_names;
 use super::pages::{render_markdown, render_news, render_pages};
 use super::paper::{Draft, Title, preamble_macros, render_paper, render_title};
 use super::undefined::{UndefinedMacros, UndefinedUse};
-use super::{Owner, Paper, Site, checks, keys};
+use super::{Origin, Owner, Paper, Provenance, Site, SourceKind, checks, keys};
 use crate::base::diag::{Diagnostic, Location, Result, Severity};
 use crate::base::text::{html_to_words, site_file, slugify};
 use crate::load::categories::Resolver;
 use crate::load::content::{Content, Links, PaperFile};
+use crate::load::ids;
 use crate::load::profile::{Profile, ProfilePaper};
 use crate::load::settings::Settings;
+use crate::load::sources::Bibliography;
 use crate::tex;
 
 /// Papers rendered by an earlier assembly, by the fingerprint of everything they were rendered
@@ -35,12 +40,13 @@ pub struct PaperCache {
 /// A paper rendered, with the warnings its rendering gave and its undefined macros.
 type RenderedPaper = (Arc<Paper>, Vec<Diagnostic>, Vec<UndefinedUse>);
 
-/// Merges the profile and content into the site model, rendering all text. With a `cache`
-/// (serve, watch), papers found in it are reused and the cache of this assembly is returned;
-/// without one (a build), nothing is fingerprinted or kept.
+/// Merges the profile, the bibliography files and content into the site model, rendering all
+/// text. With a `cache` (serve, watch), papers found in it are reused and the cache of this
+/// assembly is returned; without one (a build), nothing is fingerprinted or kept.
 pub fn assemble(
     settings: &Settings,
     profile: Option<&Profile>,
+    bib: &Bibliography,
     content: &Content,
     cache: Option<&PaperCache>,
 ) -> Result<(Site, Vec<Diagnostic>, PaperCache)> {
@@ -53,18 +59,47 @@ pub fn assemble(
     )
     .with(&settings.math.macros);
     let profile_file = settings.profile.as_ref().map(|p| p.shown.as_path());
-    let mut drafts: Vec<Draft> = Vec::new();
-    let mut by_slug: HashMap<String, usize> = HashMap::new();
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut profile_drafts = Vec::new();
     if let (Some(profile), Some(file)) = (profile, profile_file) {
         for paper in &profile.papers {
-            add_profile_paper(
-                &mut drafts,
-                &mut by_slug,
+            profile_drafts.push(profile_draft(
+                &mut used,
                 file,
                 paper,
                 &macros,
                 &mut warnings,
+            ));
+        }
+    }
+    let mut slug_warnings = Vec::new();
+    let slug_of = |title: &Title, r: &crate::load::sources::Record| {
+        let base = slugify(&html_to_words(&title.html));
+        let slug = unique_slug(&used, &base);
+        if slug != base {
+            slug_warnings.push(
+                Diagnostic::warning(format!(
+                    "two papers are titled “{}”; both are kept, the later as `{slug}`",
+                    crate::base::text::html_to_text(&title.html)
+                ))
+                .at(r.location(&bib.files))
+                .hint(format!(
+                    "{} is not the same paper (DOI, arXiv id or year differ); remove it if it is a duplicate",
+                    r.describe(&bib.files)
+                )),
             );
+        }
+        used.insert(slug.clone(), 0);
+        slug
+    };
+    let mut drafts: Vec<Draft> = merge(profile_drafts, bib, &macros, slug_of, &mut warnings);
+    warnings.append(&mut slug_warnings);
+    let mut by_slug: HashMap<String, usize> = HashMap::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for (i, d) in drafts.iter().enumerate() {
+        by_slug.insert(d.slug.clone(), i);
+        for id in [&d.links.doi, &d.links.arxiv].into_iter().flatten() {
+            by_id.entry(id.to_ascii_lowercase()).or_insert(i);
         }
     }
     let known = drafts.len();
@@ -74,7 +109,14 @@ pub fn assemble(
         if file.matter.draft && !settings.drafts {
             continue;
         }
-        match merge_file(&mut drafts, &mut by_slug, &mut enriched_by, file, &macros) {
+        match merge_file(
+            &mut drafts,
+            &mut by_slug,
+            &by_id,
+            &mut enriched_by,
+            file,
+            &macros,
+        ) {
             Ok(true) if file.matter.sample => warnings.push(checks::sample(file)),
             Ok(_) => {}
             Err(e) => errors.extend(e.diagnostics),
@@ -217,17 +259,17 @@ fn unique_slug(by_slug: &HashMap<String, usize>, base: &str) -> String {
         .unwrap_or_else(|| base.to_string())
 }
 
-fn add_profile_paper<'a>(
-    drafts: &mut Vec<Draft<'a>>,
-    by_slug: &mut HashMap<String, usize>,
+/// A profile paper's draft: its title rendered, its slug chosen (`-2` for a repeated title).
+fn profile_draft<'a>(
+    used: &mut HashMap<String, usize>,
     file: &'a Path,
     paper: &'a ProfilePaper,
     macros: &tex::Macros,
     warnings: &mut Vec<Diagnostic>,
-) {
+) -> ProfileDraft<'a> {
     let title = render_title(&paper.title, macros);
     let base = slugify(&html_to_words(&title.html));
-    let slug = unique_slug(by_slug, &base);
+    let slug = unique_slug(used, &base);
     if slug != base {
         warnings.push(
             Diagnostic::warning(format!(
@@ -238,28 +280,13 @@ fn add_profile_paper<'a>(
             .hint("they may be duplicates; remove one from the profile if so"),
         );
     }
-    by_slug.insert(slug.clone(), drafts.len());
-    drafts.push(Draft {
+    used.insert(slug.clone(), 0);
+    ProfileDraft {
         slug,
-        title_tex: paper.title.clone(),
         title,
-        authors: paper.authors.clone(),
-        truncated: paper.truncated,
-        org: paper.org.clone(),
-        venue: None,
-        categories: vec![paper.category.clone()],
-        date: Some(paper.date),
-        has_code: paper.has_code,
-        abstract_tex: paper.abstract_tex.clone(),
-        selected: false,
-        draft: false,
-        kind: None,
-        bibtex: None,
-        links: Links::default(),
-        extra: toml::Table::new(),
-        profile: Some((file, paper)),
-        file: None,
-    });
+        file,
+        paper,
+    }
 }
 
 /// Applies a content file: enriches the matching profile paper or adds a new paper. Returns
@@ -267,6 +294,7 @@ fn add_profile_paper<'a>(
 fn merge_file<'a>(
     drafts: &mut Vec<Draft<'a>>,
     by_slug: &mut HashMap<String, usize>,
+    by_id: &HashMap<String, usize>,
     enriched_by: &mut HashMap<usize, &'a Path>,
     file: &'a PaperFile,
     macros: &tex::Macros,
@@ -293,9 +321,21 @@ fn merge_file<'a>(
             }
         },
     };
-    if let Some(&i) = by_slug.get(&key) {
+    let by_ids = || {
+        let doi = m.links.doi.as_deref().and_then(ids::find_doi);
+        let arxiv = m.links.arxiv.as_deref().and_then(ids::find_arxiv);
+        [doi, arxiv]
+            .into_iter()
+            .flatten()
+            .find_map(|id| by_id.get(&id.to_ascii_lowercase()).copied())
+    };
+    let found = match &m.slug {
+        Some(_) => by_slug.get(&key).copied(),
+        None => by_slug.get(&key).copied().or_else(by_ids),
+    };
+    if let Some(i) = found {
         if let Some(first) = enriched_by.insert(i, &file.shown) {
-            let what = if drafts[i].profile.is_some() {
+            let what = if drafts[i].from_profile {
                 "enrich the same profile paper"
             } else {
                 "have the same slug"
@@ -341,9 +381,17 @@ fn merge_file<'a>(
         draft: false,
         kind: None,
         bibtex: None,
+        biblio: Default::default(),
         links: Links::default(),
         extra: toml::Table::new(),
-        profile: None,
+        from_profile: false,
+        title_at: None,
+        abstract_at: None,
+        origin: Origin {
+            file: file.shown.clone(),
+            line: 1,
+        },
+        provenance: Provenance::default(),
         file: None,
     });
     apply(&mut drafts[index], file, None);
@@ -366,16 +414,54 @@ fn file_stem(path: &Path) -> String {
     }
 }
 
-/// Front-matter fields win over the profile's.
+/// Front-matter fields win over the bibliography's and the profile's.
 fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Title>) {
     let m = &file.matter;
+    // Front matter comes first: it wins over every other source.
+    d.provenance.sources.insert(
+        0,
+        (SourceKind::FrontMatter, file.shown.display().to_string()),
+    );
+    for (_, i) in &mut d.provenance.fields {
+        *i += 1;
+    }
+    let s = 0;
+    let mut from_file = |field: &'static str, given: bool| {
+        if given {
+            d.provenance.set(field, s);
+        }
+    };
+    from_file("title", m.title.is_some());
+    from_file("authors", m.authors.is_some());
+    from_file("org", m.org.is_some());
+    from_file("venue", m.venue.is_some());
+    from_file("categories", m.categories.is_some());
+    from_file("date", file.date().is_some());
+    from_file("abstract", m.abstract_tex.is_some());
+    from_file("kind", m.kind.is_some());
+    from_file("code", m.links.code.is_some());
+    for (name, value) in file.biblio().entries() {
+        from_file(name, value.is_some());
+    }
+    for (name, value) in [
+        ("doi", &m.links.doi),
+        ("arxiv", &m.links.arxiv),
+        ("url", &m.links.html),
+        ("pdf", &m.links.pdf),
+    ] {
+        from_file(name, value.is_some());
+    }
     if let (Some(t), Some(rendered)) = (&m.title, title) {
         d.title_tex = t.clone();
         d.title = rendered;
     }
     if let Some(a) = &m.authors {
+        // BibTeX's `others` at the end: the list is truncated ("et al.").
+        d.truncated = a.last().is_some_and(|l| l.trim() == "others");
         d.authors = a.clone();
-        d.truncated = false;
+        if d.truncated {
+            d.authors.pop();
+        }
     }
     d.org = m.org.clone().or(d.org.take());
     d.venue = m.venue.clone().or(d.venue.take());
@@ -388,10 +474,43 @@ fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Title>) {
     }
     d.selected = m.selected.unwrap_or(d.selected);
     d.draft = m.draft;
+    // A venue of the author's own says what kind of paper it is, unless `kind` says otherwise.
+    if m.venue.is_some() && m.kind.is_none() {
+        d.kind = None;
+        d.provenance.fields.retain(|(f, _)| *f != "kind");
+    }
     d.kind = m.kind.or(d.kind);
     d.bibtex = m.bibtex.clone().or(d.bibtex.take());
     d.has_code = d.has_code || m.links.code.is_some();
-    d.links = m.links.clone();
+    for ((_, mine), (_, given)) in d
+        .biblio
+        .entries_mut()
+        .into_iter()
+        .zip(file.biblio().entries())
+    {
+        if given.is_some() {
+            mine.clone_from(given);
+        }
+    }
+    let given = &m.links;
+    let links = &mut d.links;
+    for (mine, theirs) in [
+        (&mut links.pdf, &given.pdf),
+        (&mut links.code, &given.code),
+        (&mut links.arxiv, &given.arxiv),
+        (&mut links.doi, &given.doi),
+        (&mut links.html, &given.html),
+        (&mut links.slides, &given.slides),
+        (&mut links.video, &given.video),
+        (&mut links.poster, &given.poster),
+        (&mut links.project, &given.project),
+        (&mut links.data, &given.data),
+        (&mut links.blog, &given.blog),
+    ] {
+        if theirs.is_some() {
+            mine.clone_from(theirs);
+        }
+    }
     d.extra = m.extra.clone();
     d.file = Some(file);
 }

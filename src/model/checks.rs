@@ -134,9 +134,10 @@ fn close(a: &[&str], b: &[&str], shared: usize) -> bool {
 }
 
 fn near_miss(d: &Draft, existing: &Draft, file: &PaperFile) -> Diagnostic {
-    let whence = match (existing.profile, existing.file) {
-        (Some((path, p)), _) => format!(" ({}:{})", path.display(), p.line + 1),
-        (None, Some(f)) => format!(" ({})", f.shown.display()),
+    let whence = match (existing.title_at, existing.file) {
+        (Some(at), _) if at.line > 0 => format!(" ({}:{})", at.file.display(), at.line),
+        (_, Some(f)) => format!(" ({})", f.shown.display()),
+        (Some(at), None) => format!(" ({})", at.file.display()),
         (None, None) => String::new(),
     };
     let key = if file.matter.slug.is_some() {
@@ -161,7 +162,7 @@ fn near_miss(d: &Draft, existing: &Draft, file: &PaperFile) -> Diagnostic {
 pub(super) fn incomplete(drafts: &[Draft]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for d in drafts.iter().filter(|d| !is_sample(d)) {
-        let Some(file) = d.file.filter(|_| d.profile.is_none()) else {
+        let Some(file) = d.file.filter(|_| !d.from_profile) else {
             continue;
         };
         let at = || file.key_location("title");

@@ -8,7 +8,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use crate::load::categories::Category;
-use crate::load::content::{Kind, Links};
+use crate::load::content::{Biblio, Kind, Links};
 use crate::load::settings::Settings;
 use crate::model::{Page, Paper, PaperAuthor, Site};
 use crate::publish::citation;
@@ -44,6 +44,9 @@ struct PaperView<'a> {
     draft: bool,
     links: LinksView<'a>,
     kind: Kind,
+    biblio: &'a Biblio,
+    first_page: Option<String>,
+    last_page: Option<String>,
     citation: CitationView<'a>,
     extra: &'a toml::Table,
 }
@@ -100,6 +103,10 @@ pub fn paper_value(settings: &Settings, p: &Paper, key: &str, bib: &str) -> Valu
         .collect();
     let id_url =
         |prefix: &str, id: &Option<String>| id.as_ref().map(|id| format!("{prefix}{}", id.trim()));
+    let pages = match p.biblio.pages.as_deref().map(citation::page_range) {
+        Some((first, last)) => (Some(first), last),
+        None => (None, None),
+    };
     let view = PaperView {
         slug: &p.slug,
         path: settings.path(&rel),
@@ -132,6 +139,9 @@ pub fn paper_value(settings: &Settings, p: &Paper, key: &str, bib: &str) -> Valu
                 .or_else(|| id_url("https://arxiv.org/pdf/", &p.links.arxiv)),
         },
         kind: p.kind,
+        biblio: &p.biblio,
+        first_page: pages.0,
+        last_page: pages.1,
         citation: CitationView {
             key,
             bibtex: bib,

@@ -15,6 +15,7 @@ use crate::base::diag::{Diagnostic, Error, Result};
 use crate::load::content::{self, Content};
 use crate::load::profile::{self, Profile};
 use crate::load::settings::{Overrides, Settings};
+use crate::load::sources::{self, Bibliography};
 use crate::model::{self, PaperCache, Site};
 use crate::publish::output::Memory;
 use crate::render::theme::Theme;
@@ -25,6 +26,7 @@ use crate::render::{self, Selection};
 enum Change {
     Config,
     Profile,
+    Sources,
     Content(PathBuf),
     Templates,
     Static(PathBuf),
@@ -49,6 +51,7 @@ pub struct Session {
     overrides: Overrides,
     settings: Settings,
     profile: Option<Profile>,
+    bib: Bibliography,
     content: Content,
     theme: Theme,
     cache: PaperCache,
@@ -57,8 +60,9 @@ pub struct Session {
     site: Site,
     fingerprints: Fingerprints,
     files: BTreeMap<String, Vec<u8>>,
-    /// Warnings about the profile itself, kept until it changes.
+    /// Warnings about the profile and the bibliography files, kept until they change.
     profile_warnings: Vec<Diagnostic>,
+    bib_warnings: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     /// Files whose last change failed to load; they are retried on every rebuild.
     broken: BTreeMap<PathBuf, Error>,
@@ -84,6 +88,9 @@ impl Session {
         let settings = Settings::load(root, overrides)?;
         let (profile, profile_warnings) = load_profile(&settings)?;
         let mut warnings = profile_warnings.clone();
+        let (bib, bib_warnings) =
+            sources::load(&settings).map_err(|e| e.with_warnings(warnings.clone()))?;
+        warnings.extend(bib_warnings.iter().cloned());
         let (content, w) =
             content::load(&settings.root).map_err(|e| e.with_warnings(warnings.clone()))?;
         warnings.extend(w);
@@ -91,6 +98,7 @@ impl Session {
         let (site, w, cache) = model::assemble(
             &settings,
             profile.as_ref(),
+            &bib,
             &content,
             Some(&PaperCache::default()),
         )?;
@@ -101,6 +109,7 @@ impl Session {
             overrides: overrides.clone(),
             settings,
             profile,
+            bib,
             content,
             theme,
             cache,
@@ -109,6 +118,7 @@ impl Session {
             fingerprints: Fingerprints::default(),
             files: BTreeMap::new(),
             profile_warnings,
+            bib_warnings,
             warnings,
             broken: BTreeMap::new(),
             config_pending: false,
@@ -199,7 +209,13 @@ impl Session {
             self.profile = profile;
             self.profile_warnings = w;
         }
+        if changes.contains(&Change::Sources) {
+            let (bib, w) = sources::load(&self.settings)?;
+            self.bib = bib;
+            self.bib_warnings = w;
+        }
         let mut warnings = self.profile_warnings.clone();
+        warnings.extend(self.bib_warnings.iter().cloned());
         self.refresh_content(&changes)?;
         let templates = changes.contains(&Change::Templates) || !statics.is_empty();
         if templates {
@@ -211,6 +227,7 @@ impl Session {
         let (site, w, cache) = model::assemble(
             &self.settings,
             self.profile.as_ref(),
+            &self.bib,
             &self.content,
             Some(&self.cache),
         )?;
@@ -448,6 +465,13 @@ impl Session {
                     Change::Config
                 } else if profile.as_deref() == Some(abs.as_path()) {
                     Change::Profile
+                } else if self
+                    .settings
+                    .sources
+                    .iter()
+                    .any(|s| absolute(&s.path) == abs)
+                {
+                    Change::Sources
                 } else if rel.starts_with(content::CONTENT_DIR) {
                     Change::Content(shown)
                 } else if rel.starts_with("templates")

@@ -72,6 +72,53 @@ pub enum Kind {
     Journal,
     /// Preprint, e.g. on arXiv (`@misc`).
     Preprint,
+    /// PhD or master's thesis (`@phdthesis`); `institution` is the school.
+    Thesis,
+    /// Book or edited volume (`@book`).
+    Book,
+    /// Chapter in a book or collection (`@incollection`); `venue` is the book's title.
+    Chapter,
+    /// Technical report (`@techreport`); `institution` and `number` say whose and which.
+    Report,
+}
+
+/// Where in its venue a paper is, and who published it: what citations carry beyond the venue.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Biblio {
+    /// Volume, `12`.
+    pub volume: Option<String>,
+    /// Issue of a journal, number of a report or in a series, `3`.
+    pub number: Option<String>,
+    /// Pages, `1–10` or an article number.
+    pub pages: Option<String>,
+    /// Publisher, `ACM`.
+    pub publisher: Option<String>,
+    /// The university of a thesis, the institution of a report.
+    pub institution: Option<String>,
+}
+
+impl Biblio {
+    /// Every field as (name, value).
+    pub fn entries(&self) -> [(&'static str, &Option<String>); 5] {
+        [
+            ("volume", &self.volume),
+            ("number", &self.number),
+            ("pages", &self.pages),
+            ("publisher", &self.publisher),
+            ("institution", &self.institution),
+        ]
+    }
+
+    /// Every field as (name, value), to set.
+    pub fn entries_mut(&mut self) -> [(&'static str, &mut Option<String>); 5] {
+        [
+            ("volume", &mut self.volume),
+            ("number", &mut self.number),
+            ("pages", &mut self.pages),
+            ("publisher", &mut self.publisher),
+            ("institution", &mut self.institution),
+        ]
+    }
 }
 
 /// Front matter of `content/papers/*.md`.
@@ -82,8 +129,9 @@ pub struct PaperMatter {
     pub title: Option<String>,
     /// Explicit slug: matches a profile paper with this slug, or names a new paper's URL.
     pub slug: Option<String>,
-    /// Publication date.
-    pub date: Option<toml::value::Datetime>,
+    /// Publication date: a TOML date, or a year (`2022`) or `"2022-08"` when that is all that
+    /// is known.
+    pub date: Option<toml::Value>,
     /// The full author list (replaces a truncated one).
     pub authors: Option<Vec<String>>,
     /// Venue, e.g. `NeurIPS 2023`.
@@ -107,6 +155,16 @@ pub struct PaperMatter {
     pub kind: Option<Kind>,
     /// A BibTeX entry to use instead of the generated one.
     pub bibtex: Option<String>,
+    /// Volume.
+    pub volume: Option<String>,
+    /// Issue or report number.
+    pub number: Option<String>,
+    /// Pages.
+    pub pages: Option<String>,
+    /// Publisher.
+    pub publisher: Option<String>,
+    /// University of a thesis, institution of a report.
+    pub institution: Option<String>,
     /// Links.
     #[serde(default)]
     pub links: Links,
@@ -283,6 +341,11 @@ const KEY_TYPES: &[(&str, &str, &str)] = &[
         "categories = [\"LG\", \"cs.CL\"]",
     ),
     ("org", "a string", "org = \"deepmind\""),
+    ("volume", "a string", "volume = \"12\""),
+    ("number", "a string", "number = \"3\""),
+    ("pages", "a string", "pages = \"1--10\""),
+    ("publisher", "a string", "publisher = \"ACM\""),
+    ("institution", "a string", "institution = \"MIT\""),
     ("abstract", "a string", "abstract = '…'"),
     ("selected", "true or false", "selected = true"),
     ("draft", "true or false", "draft = true"),
@@ -382,13 +445,25 @@ pub(super) fn check_paper(doc: &PaperFile) -> Result<()> {
                 .hint("slugs use lowercase letters, digits, `-` and `_`, e.g. `huang2022sparse`"),
         );
     }
-    if let Some(dt) = &m.date
-        && Date::from_toml(dt).is_none()
+    if let Some(value) = &m.date
+        && matter_date(value).is_none()
     {
+        let shown = match value {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let mut loc = at("date");
+        if let Some(eq) = loc.text.find('=') {
+            let value_start = loc.text[eq + 1..]
+                .find(|c: char| !c.is_whitespace())
+                .map_or(eq + 1, |i| eq + 1 + i);
+            loc.col = loc.text[..value_start].chars().count() + 1;
+            loc.len = loc.text[value_start..].trim_end().chars().count().max(1);
+        }
         errors.push(
-            Diagnostic::error(format!("`{dt}` is not a date"))
-                .at(at("date"))
-                .hint("write a date like `date = 2022-08-07`"),
+            Diagnostic::error(format!("`{shown}` is not a date"))
+                .at(loc)
+                .hint("write a date like `date = 2022-08-07`, or `date = 2022` when only the year is known"),
         );
     }
     for code in m.categories.iter().flatten() {
@@ -405,6 +480,11 @@ pub(super) fn check_paper(doc: &PaperFile) -> Result<()> {
         ("abstract", m.abstract_tex.as_deref()),
         ("venue", m.venue.as_deref()),
         ("org", m.org.as_deref()),
+        ("volume", m.volume.as_deref()),
+        ("number", m.number.as_deref()),
+        ("pages", m.pages.as_deref()),
+        ("publisher", m.publisher.as_deref()),
+        ("institution", m.institution.as_deref()),
     ];
     let authors = m
         .authors
@@ -433,6 +513,19 @@ pub(super) fn check_paper(doc: &PaperFile) -> Result<()> {
         Ok(())
     } else {
         Err(errors.into())
+    }
+}
+
+/// A paper's `date`: a TOML date, a year (`2022`), or `"2022"`, `"2022-08"`, `"2022-08-07"`.
+fn matter_date(value: &toml::Value) -> Option<Date> {
+    match value {
+        toml::Value::Datetime(dt) => Date::from_toml(dt),
+        toml::Value::Integer(y) => i32::try_from(*y)
+            .ok()
+            .filter(|y| (1000..=9999).contains(y))
+            .and_then(|y| Date::partial(y, None, None)),
+        toml::Value::String(s) => Date::parse_partial(s),
+        _ => None,
     }
 }
 
@@ -482,7 +575,19 @@ pub(super) fn check_page(doc: &Document<PageMatter>) -> Result<()> {
 impl PaperFile {
     /// The date given in front matter, already validated.
     pub fn date(&self) -> Option<Date> {
-        self.matter.date.as_ref().and_then(Date::from_toml)
+        self.matter.date.as_ref().and_then(matter_date)
+    }
+
+    /// The volume, number, pages, publisher and institution given in front matter.
+    pub fn biblio(&self) -> Biblio {
+        let m = &self.matter;
+        Biblio {
+            volume: m.volume.clone(),
+            number: m.number.clone(),
+            pages: m.pages.clone(),
+            publisher: m.publisher.clone(),
+            institution: m.institution.clone(),
+        }
     }
 }
 
