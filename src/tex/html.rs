@@ -2,10 +2,10 @@
 //! every formula rendered as MathML, numbered and labelled from one formula to the next, with
 //! references resolved once the whole text is written.
 
-use super::preprocess::{Label, Numbering};
+use super::preprocess::Label;
 use super::splice::{self, EQREF_END, REF, REF_END};
 use super::text::{self, Item, ListKind, Node, Style};
-use super::{Layout, Macros, TexProblem, undefined_problem};
+use super::{Layout, Macros, Sequence, TexProblem, undefined_problem};
 use crate::base::text::{is_safe_url, push_escaped};
 
 /// Opens a word that holds inline formulas and must not be broken.
@@ -24,16 +24,13 @@ pub(super) fn write(
     problems: &mut Vec<TexProblem>,
 ) -> String {
     let nodes = text::parse(src, problems);
-    let anchor = format!("eq-{:06x}-", fnv(src) & 0xff_ffff);
     let mut w = HtmlWriter {
         src,
         out: String::with_capacity(src.len() + src.len() / 2),
         macros,
         problems,
         phrasing: 0,
-        anchor: &anchor,
-        next: 1,
-        labels: Vec::new(),
+        formulas: Sequence::new(src),
         references: !src.chars().any(splice::is_reference_mark),
     };
     match layout {
@@ -48,20 +45,9 @@ pub(super) fn write(
         }
     }
     let HtmlWriter {
-        mut out, labels, ..
+        mut out, formulas, ..
     } = w;
-    if out.contains(REF) {
-        for key in resolve_references(&mut out, 0, &labels) {
-            problems.push(TexProblem {
-                offset: src.find(key.as_str()).unwrap_or(0),
-                source: key.clone(),
-                message: format!(
-                    "reference to `{key}`, which no equation here is labelled: shown as ?"
-                ),
-                undefined: None,
-            });
-        }
-    }
+    formulas.finish(&mut out, src, problems);
     out
 }
 
@@ -116,7 +102,7 @@ pub(super) fn resolve_references(out: &mut String, from: usize, labels: &[Label]
 }
 
 /// A small, stable hash (FNV-1a), for anchors unique to a text.
-fn fnv(s: &str) -> u64 {
+pub(super) fn fnv(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
@@ -131,12 +117,8 @@ struct HtmlWriter<'s, 'p> {
     /// Inside elements that take phrasing content only (a title, `<em>`, `<a>`): lists are
     /// written inline there.
     phrasing: usize,
-    /// What the anchors of this text's labels start with.
-    anchor: &'s str,
-    /// The number of the next numbered equation.
-    next: u32,
-    /// The labels of the formulas written so far.
-    labels: Vec<Label>,
+    /// The formulas of the text: numbers and labels.
+    formulas: Sequence,
     /// References can be written as placeholders (the text has none of their characters).
     references: bool,
 }
@@ -145,28 +127,24 @@ impl<'n> HtmlWriter<'_, '_> {
     /// A formula: MathML, or its source in `<code class="math-error">` with the reason.
     fn formula(&mut self, tex: &str, source: &str, display: bool) {
         let offset = text::offset_in(self.src, source);
-        match self.render(tex, display) {
-            Ok(undefined) => self.problems.extend(
-                undefined
-                    .into_iter()
-                    .map(|name| undefined_problem(offset, source, name)),
-            ),
-            Err(message) => {
-                super::push_source(&mut self.out, source, &message);
-                self.problems.push(TexProblem {
-                    offset,
-                    source: source.to_string(),
-                    message,
-                    undefined: None,
-                });
-            }
-        }
+        self.formulas.push_math(
+            &mut self.out,
+            tex,
+            source,
+            offset,
+            display,
+            self.macros,
+            self.problems,
+        );
     }
 
     /// Math its author left in the prose: inline MathML, or the source as text.
     fn run(&mut self, tex: &str) {
         let offset = text::offset_in(self.src, tex);
-        match self.render(&text::run_tex(tex), false) {
+        match self
+            .formulas
+            .render(&text::run_tex(tex), false, self.macros, &mut self.out)
+        {
             Ok(undefined) => self.problems.extend(
                 undefined
                     .into_iter()
@@ -184,18 +162,6 @@ impl<'n> HtmlWriter<'_, '_> {
                 });
             }
         }
-    }
-
-    /// Renders a formula with this text's equation numbers and labels.
-    fn render(&mut self, tex: &str, display: bool) -> Result<Vec<String>, String> {
-        let numbering = Numbering {
-            next: self.next,
-            anchor: self.anchor,
-        };
-        let rendered = super::render_formula(tex, display, self.macros, numbering, &mut self.out)?;
-        self.next = rendered.next;
-        self.labels.extend(rendered.labels);
-        Ok(rendered.undefined)
     }
 
     /// `\eqref{key}`, `\ref{key}` in prose: a link to the equation, resolved at the end.

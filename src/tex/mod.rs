@@ -101,6 +101,95 @@ pub fn push_math_with(
     }
 }
 
+/// The formulas of one text (an abstract, a Markdown body), rendered in order: numbered
+/// equations numbered from one formula to the next, their labels kept, and the references to
+/// them resolved when the text is written ([`Sequence::finish`]).
+pub struct Sequence {
+    /// What the anchors of the text's labels start with (unique to the text).
+    anchor: String,
+    /// The number of the next numbered equation.
+    next: u32,
+    /// The labels of the formulas so far.
+    labels: Vec<Label>,
+}
+
+impl Sequence {
+    /// The formulas of the text `src`.
+    pub fn new(src: &str) -> Sequence {
+        Sequence {
+            anchor: format!("eq-{:06x}-", html::fnv(src) & 0xff_ffff),
+            next: 1,
+            labels: Vec::new(),
+        }
+    }
+
+    /// [`push_math_with`], numbered and labelled in this text.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_math(
+        &mut self,
+        out: &mut String,
+        tex: &str,
+        source: &str,
+        offset: usize,
+        display: bool,
+        macros: &Macros,
+        problems: &mut Vec<TexProblem>,
+    ) {
+        match self.render(tex, display, macros, out) {
+            Ok(undefined) => problems.extend(
+                undefined
+                    .into_iter()
+                    .map(|name| undefined_problem(offset, source, name)),
+            ),
+            Err(message) => {
+                push_source(out, source, &message);
+                problems.push(TexProblem {
+                    offset,
+                    source: source.to_string(),
+                    message,
+                    undefined: None,
+                });
+            }
+        }
+    }
+
+    /// Renders one formula into `out`, its equations numbered on from the ones before.
+    fn render(
+        &mut self,
+        tex: &str,
+        display: bool,
+        macros: &Macros,
+        out: &mut String,
+    ) -> Result<Vec<String>, String> {
+        let numbering = Numbering {
+            next: self.next,
+            anchor: &self.anchor,
+        };
+        let rendered = render_formula(tex, display, macros, numbering, out)?;
+        self.next = rendered.next;
+        self.labels.extend(rendered.labels);
+        Ok(rendered.undefined)
+    }
+
+    /// Resolves the references of the text written into `out` (from `src`); a reference to a
+    /// label no formula has is shown as `?` and recorded as a problem.
+    pub fn finish(&self, out: &mut String, src: &str, problems: &mut Vec<TexProblem>) {
+        if !out.contains(splice::REF) {
+            return;
+        }
+        for key in html::resolve_references(out, 0, &self.labels) {
+            problems.push(TexProblem {
+                offset: src.find(key.as_str()).unwrap_or(0),
+                source: key.clone(),
+                message: format!(
+                    "reference to `{key}`, which no equation here is labelled: shown as ?"
+                ),
+                undefined: None,
+            });
+        }
+    }
+}
+
 /// A formula that could not be rendered: its source, with the reason in a tooltip.
 fn push_source(out: &mut String, source: &str, message: &str) {
     out.push_str("<code class=\"math-error\" title=\"");
