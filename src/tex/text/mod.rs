@@ -617,11 +617,15 @@ impl<'a> Parser<'a, '_> {
             },
             "cite" | "citep" | "citet" | "citealp" | "citealt" | "citeauthor" | "citeyear"
             | "nocite" | "label" | "vspace" | "hspace" | "index" => {
-                // References have no target on a homepage: dropped, with their arguments.
+                // A homepage has no bibliography: a citation is shown as TeX shows one it
+                // cannot resolve, `[?]`, so that its sentence still reads; labels, spaces and
+                // index entries are dropped, with their arguments.
                 self.raw_opt_arg();
                 self.raw_opt_arg();
                 if self.raw_arg().is_none() {
                     self.unknown(seq, start);
+                } else if name.starts_with("cite") {
+                    seq.text.push_str("[?]");
                 }
             }
             "begin" => self.environment(seq, start),

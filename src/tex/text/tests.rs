@@ -227,7 +227,7 @@ fn notes_and_text_environments_keep_their_content() {
         n[3],
         Node::Style(Style::Plain, vec![Node::Text("c".into())])
     );
-    assert_eq!(n[4], Node::Text(" d.".into()));
+    assert_eq!(n[4], Node::Text(" d[?].".into()));
 }
 
 #[test]
