@@ -42,7 +42,10 @@ pub enum Command {
     /// Build the site into the output folder (public/ unless config.toml or -o says otherwise).
     ///
     /// The site is built beside the output folder and swapped in only when the whole build
-    /// succeeded: a failed build leaves the previous site untouched.
+    /// succeeded: a failed build leaves the previous site untouched. The output folder is
+    /// replaced only if it is missing, empty, or written by scholarsite (its .scholarsite file
+    /// lists what it wrote, and the folder holds nothing else); it is never one of the site's
+    /// sources, a folder above the site, or the home folder.
     Build(BuildArgs),
     /// Serve the site at http://127.0.0.1:1111/, rebuild on every change and reload the browser.
     ///
@@ -210,6 +213,11 @@ pub struct BuildArgs {
     /// Also build papers and pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// If the output folder holds files scholarsite did not write, keep it beside as
+    /// DIR.old-<date>-<time> (untouched) and build a new one, instead of stopping. Never
+    /// deletes anything, and never lets the output be one of the site's sources.
+    #[arg(long)]
+    pub force: bool,
     /// Keep running: rebuild the output folder (atomically) whenever a source changes.
     #[arg(long)]
     pub watch: bool,
@@ -420,6 +428,7 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
         output_dir: args.output_dir.clone(),
         base_url: args.base_url.clone(),
         drafts: args.drafts,
+        force: args.force,
     };
     if args.watch {
         return crate::serve::watch_build(&site_root(cli), &overrides, args.poll);

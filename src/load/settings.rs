@@ -160,6 +160,9 @@ pub struct Overrides {
     pub base_url: Option<String>,
     /// `--drafts`.
     pub drafts: bool,
+    /// `--force`: an output folder holding files scholarsite did not write is moved aside
+    /// (kept, never deleted) instead of stopping the build.
+    pub force: bool,
 }
 
 /// Everything a build needs to know, validated.
@@ -169,6 +172,11 @@ pub struct Settings {
     pub root: PathBuf,
     /// Where the site is written.
     pub output_dir: PathBuf,
+    /// Whether `output_dir` came from `--output-dir` (messages then name the flag rather than
+    /// the line of config.toml).
+    pub output_dir_flag: bool,
+    /// `--force`: see [`Overrides::force`].
+    pub force: bool,
     /// Absolute site URL ending in `/`: `https://name.github.io/repo/`.
     pub base_url: String,
     /// The path part of `base_url`, starting and ending in `/`: `/repo/`.
@@ -273,6 +281,8 @@ impl Settings {
         Ok(Settings {
             root: root.to_path_buf(),
             output_dir,
+            output_dir_flag: overrides.output_dir.is_some(),
+            force: overrides.force,
             base_url,
             base_path,
             title: raw.title,

@@ -23,7 +23,8 @@ use axum::routing::get;
 use tokio::sync::broadcast;
 
 use crate::base::diag::{Diagnostic, Error, Result, print_diagnostics};
-use crate::load::settings::Overrides;
+use crate::load::settings::{Overrides, Settings};
+use crate::publish::guard;
 use crate::publish::output::{Sink, Staging};
 use crate::serve::session::{Session, Update};
 use crate::serve::watch::SourceWatcher;
@@ -110,9 +111,12 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         output_dir: None,
         base_url: Some(url.clone()),
         drafts: opts.drafts,
+        force: false,
     };
     // Watch before the first build, so that an edit made while it runs is not missed.
-    let settings = crate::load::settings::Settings::load(&opts.root, &overrides)?;
+    let settings = Settings::load(&opts.root, &overrides)?;
+    // Nothing is written, but an output folder that `build` would refuse is said at once.
+    guard::locate(&settings)?;
     let mut watcher = SourceWatcher::new(&settings, opts.poll)?;
     let start = Instant::now();
     let (session, error) = match Session::start(&opts.root, &overrides) {
@@ -534,11 +538,12 @@ fn open_browser(url: &str) {
 /// `build --watch`: rebuild `public/` (atomically) on every change until Ctrl-C.
 pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()> {
     // Watch before the first build, so that an edit made while it runs is not missed.
-    let settings = crate::load::settings::Settings::load(root, overrides)?;
+    let settings = Settings::load(root, overrides)?;
+    guard::locate(&settings)?;
     let mut watcher = SourceWatcher::new(&settings, poll)?;
     let mut session = Session::start(root, overrides)?;
     print_diagnostics(session.warnings());
-    write_out(&settings.output_dir, session.files())?;
+    write_out(session.settings(), session.files())?;
     println!(
         "Built {} files into {}; watching for changes (Ctrl-C to stop)",
         session.files().len(),
@@ -549,7 +554,7 @@ pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()>
             Ok(update) if update.changed.is_empty() => {}
             Ok(update) => {
                 print_diagnostics(&update.warnings);
-                match write_out(&session.settings().output_dir, session.files()) {
+                match write_out(session.settings(), session.files()) {
                     Ok(()) => println!(
                         "Rebuilt in {:.0} ms: {} files changed",
                         update.elapsed.as_secs_f64() * 1000.0,
@@ -570,10 +575,13 @@ pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()>
     Ok(())
 }
 
-/// Writes the in-memory site to `dir` atomically.
-fn write_out(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+/// Writes the in-memory site to the output folder atomically, if the output guard allows (the
+/// folder is checked on every write: config.toml may have changed it, or a file may have been
+/// put there since).
+fn write_out(settings: &Settings, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     use rayon::prelude::*;
-    let staging = Staging::new(dir)?;
+    let target = guard::locate(settings)?;
+    let staging = Staging::new(&target, settings.force)?;
     let results: Vec<Result<()>> = files
         .par_iter()
         .map(|(rel, bytes)| staging.write(rel, bytes))
@@ -581,7 +589,8 @@ fn write_out(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     if let Some(e) = results.into_iter().find_map(|r| r.err()) {
         return Err(e);
     }
-    staging.commit()
+    print_diagnostics(&staging.commit()?.warnings(&target));
+    Ok(())
 }
 
 #[cfg(test)]
