@@ -30,6 +30,7 @@ pub(super) fn write(
         macros,
         problems,
         phrasing: 0,
+        link: 0,
         formulas: Sequence::new(src),
         references: !src.chars().any(splice::is_reference_mark),
     };
@@ -117,6 +118,9 @@ struct HtmlWriter<'s, 'p> {
     /// Inside elements that take phrasing content only (a title, `<em>`, `<a>`): lists are
     /// written inline there.
     phrasing: usize,
+    /// Inside a link: links nested in it (a bare URL, `\url`, `\ref`) are written as their
+    /// text, as HTML has no link inside a link.
+    link: usize,
     /// The formulas of the text: numbers and labels.
     formulas: Sequence,
     /// References can be written as placeholders (the text has none of their characters).
@@ -169,8 +173,12 @@ impl<'n> HtmlWriter<'_, '_> {
         if self.references && !key.is_empty() && !key.contains(['<', '&', '"']) {
             self.out.push(REF);
             self.out.push_str(key);
-            self.out
-                .push(if eq { EQREF_LINK_END } else { REF_LINK_END });
+            self.out.push(match (eq, self.link > 0) {
+                (true, false) => EQREF_LINK_END,
+                (false, false) => REF_LINK_END,
+                (true, true) => EQREF_END,
+                (false, true) => REF_END,
+            });
         } else {
             self.out.push_str(if eq { "(?)" } else { "?" });
         }
@@ -274,12 +282,14 @@ impl<'n> HtmlWriter<'_, '_> {
                 self.phrasing -= usize::from(!open.is_empty());
                 self.out.push_str(close);
             }
-            Node::Link { url, children } if is_safe_url(url) => {
+            Node::Link { url, children } if self.link == 0 && is_safe_url(url) => {
                 self.out.push_str("<a href=\"");
                 push_escaped(&mut self.out, url.trim());
                 self.out.push_str("\">");
                 self.phrasing += 1;
+                self.link += 1;
                 self.nodes(children);
+                self.link -= 1;
                 self.phrasing -= 1;
                 self.out.push_str("</a>");
             }

@@ -529,4 +529,14 @@ mod tests {
         let (h, _) = html(r"\href{javascript:alert(1)}{click}");
         assert_eq!(h, "<p>click</p>");
     }
+
+    #[test]
+    fn links_inside_a_link_are_its_text() {
+        let (h, _) =
+            html(r"\href{https://a.io}{see http://b.io, \url{c}, \ref{x}} \href{}{http://./");
+        assert_eq!(
+            h,
+            r#"<p><a href="https://a.io">see http://b.io, c, ?</a> <a href="">http://./</a></p>"#
+        );
+    }
 }
