@@ -655,9 +655,9 @@ fn profile_100k_papers() {
 }
 
 /// Deeply nested groups in the text of an abstract (not in a formula): the site must still
-/// build. KNOWN BUG (src/latex/text.rs, reported): the text parser recurses once per group and
-/// overflows the stack of a render thread somewhere between 2,000 and 4,000 levels in a debug
-/// build, which aborts the process (a stack overflow is not a panic: no hook can catch it).
+/// build. The text parser (src/tex/text/) recurses once per group, so it stops nesting at a
+/// depth limit: a stack overflow would abort the process (it is not a panic: no hook can
+/// catch it).
 #[test]
 fn latex_deeply_nested_groups_in_text() {
     for (what, open) in [("braces", "{"), ("\\emph", "\\emph{")] {
