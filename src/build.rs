@@ -25,6 +25,9 @@ pub struct Report {
     pub papers: usize,
     /// Warnings (the site was built anyway).
     pub warnings: Vec<Diagnostic>,
+    /// What `-v` adds to the warnings: every use of an undefined macro (the warnings hold
+    /// their summary).
+    pub details: Vec<Diagnostic>,
     /// Wall time.
     pub elapsed: Duration,
     /// Where the site is.
@@ -109,6 +112,7 @@ pub fn build_with(settings: &Settings, progress: &Progress) -> Result<Report> {
         files: rendered.files,
         papers: rendered.site.papers.len(),
         warnings,
+        details: rendered.site.undefined.uses(),
         elapsed: start.elapsed(),
         output: settings.output_dir.clone(),
         leftovers: Leftovers {

@@ -224,6 +224,9 @@ pub struct BuildArgs {
     /// With --watch: poll for changes instead of relying on file-system events.
     #[arg(long, requires = "watch")]
     pub poll: bool,
+    /// Also list every use of an undefined TeX macro (by default, one summary of them).
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Print the template context of the page at PAGE (an output path such as `/` or
     /// `/papers/<slug>/`) as JSON, for theme authors, and write nothing.
     #[arg(long, value_name = "PAGE", conflicts_with = "watch")]
@@ -442,6 +445,9 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
     let report = crate::build::build_with(&settings, &progress);
     drop(progress);
     let report = report?;
+    if args.verbose {
+        print_diagnostics(&report.details);
+    }
     print_diagnostics(&report.warnings);
     println!("{}", report.summary());
     report.exit_without_freeing();

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::base::date::Date;
 use crate::base::diag::{self, Diagnostic, Location, Result};
 use crate::base::text::is_safe_url;
+use crate::load::source::PreambleFile;
 
 /// The file name of the site configuration.
 pub const CONFIG_FILE: &str = "config.toml";
@@ -51,6 +52,12 @@ pub struct MathSection {
     /// (`R = "\\mathbb{R}"`, arguments as `#1`).
     #[serde(default)]
     pub macros: BTreeMap<String, String>,
+    /// `[math] preamble = "macros.tex"`: a file of `\newcommand` … lines for every formula of
+    /// the site, relative to the site folder.
+    pub preamble: Option<String>,
+    /// The preamble's text, read when the settings are loaded.
+    #[serde(skip)]
+    pub preamble_file: Option<PreambleFile>,
 }
 
 fn default_language() -> String {
@@ -266,6 +273,11 @@ impl Settings {
             .output_dir
             .clone()
             .unwrap_or_else(|| root.join(&raw.output_dir));
+        let mut math = raw.math;
+        if let Some(rel) = &math.preamble {
+            let at = || key_location(path, src, "preamble");
+            math.preamble_file = Some(crate::load::source::read_preamble(root, rel, at)?);
+        }
         Ok(Settings {
             root: root.to_path_buf(),
             output_dir,
@@ -296,7 +308,7 @@ impl Settings {
                 .collect(),
             author: raw.author,
             categories: raw.categories,
-            math: raw.math,
+            math,
             extra: raw.extra,
         })
     }

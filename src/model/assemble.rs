@@ -17,7 +17,8 @@ use super::links::SourceLinks;
 use super::merge::{ProfileDraft, merge};
 use super::names::owner_names;
 use super::pages::{render_markdown, render_news, render_pages};
-use super::paper::{Draft, Title, render_paper, render_title};
+use super::paper::{Draft, Title, preamble_macros, render_paper, render_title};
+use super::undefined::{UndefinedMacros, UndefinedUse};
 use super::{Origin, Owner, Paper, Provenance, Site, SourceKind, checks, keys};
 use crate::base::diag::{Diagnostic, Location, Result, Severity};
 use crate::base::text::{html_to_words, site_file, slugify};
@@ -36,8 +37,8 @@ pub struct PaperCache {
     papers: HashMap<u64, RenderedPaper>,
 }
 
-/// A paper rendered, with the warnings its rendering gave.
-type RenderedPaper = (Arc<Paper>, Vec<Diagnostic>);
+/// A paper rendered, with the warnings its rendering gave and its undefined macros.
+type RenderedPaper = (Arc<Paper>, Vec<Diagnostic>, Vec<UndefinedUse>);
 
 /// Merges the profile, the bibliography files and content into the site model, rendering all
 /// text. With a `cache` (serve, watch), papers found in it are reused and the cache of this
@@ -51,7 +52,12 @@ pub fn assemble(
 ) -> Result<(Site, Vec<Diagnostic>, PaperCache)> {
     let mut warnings = Vec::new();
     let owner = owner(settings, profile)?;
-    let macros = tex::Macros::new(&settings.math.macros);
+    let macros = preamble_macros(
+        &tex::Macros::default(),
+        settings.math.preamble_file.as_ref(),
+        &mut warnings,
+    )
+    .with(&settings.math.macros);
     let profile_file = settings.profile.as_ref().map(|p| p.shown.as_path());
     let mut used: HashMap<String, usize> = HashMap::new();
     let mut profile_drafts = Vec::new();
@@ -136,50 +142,71 @@ pub fn assemble(
         .into_par_iter()
         .map(|d| {
             let Some(cache) = cache else {
-                let (paper, w) = render_paper(d, &resolver, &owner_names, &macros, &links);
-                return (0, (Arc::new(paper), w));
+                let (paper, w, u) = render_paper(d, &resolver, &owner_names, &macros, &links);
+                return (0, (Arc::new(paper), w, u));
             };
             let fp = d.fingerprint(&owner_names, &links);
             match cache.papers.get(&fp) {
                 Some(hit) => (fp, hit.clone()),
                 None => {
-                    let (mut paper, w) = render_paper(d, &resolver, &owner_names, &macros, &links);
+                    let (mut paper, w, u) =
+                        render_paper(d, &resolver, &owner_names, &macros, &links);
                     paper.fingerprint = fp;
-                    (fp, (Arc::new(paper), w))
+                    (fp, (Arc::new(paper), w, u))
                 }
             }
         })
         .collect();
     let mut papers = Vec::with_capacity(rendered.len());
     let mut next_cache = PaperCache::default();
-    for (fp, (paper, w)) in rendered {
+    let mut undefined = Vec::new();
+    for (fp, (paper, w, u)) in rendered {
         warnings.extend(w.iter().cloned());
+        undefined.extend(u.iter().cloned());
         if cache.is_some() {
-            next_cache.papers.insert(fp, (Arc::clone(&paper), w));
+            next_cache.papers.insert(fp, (Arc::clone(&paper), w, u));
         }
         papers.push(paper);
     }
     sort_newest_first(&mut papers);
-    let with = (&macros, &links);
-    let pages = render_pages(&content.pages, settings.drafts, with, &mut warnings);
-    let bio_html = content
-        .bio
-        .as_ref()
-        .map(|bio| render_markdown(bio, "the biography", with, &mut warnings));
+    let pages = render_pages(
+        &content.pages,
+        settings.drafts,
+        (&macros, &links, &mut undefined),
+        &mut warnings,
+    );
+    let bio_html = content.bio.as_ref().map(|bio| {
+        let with = (&macros, &links, &mut undefined);
+        render_markdown(bio, "the biography", with, &mut warnings)
+    });
+    let news = render_news(
+        settings,
+        &content.news,
+        (&macros, &links, &mut undefined),
+        &mut warnings,
+    );
+    let undefined = UndefinedMacros::new(undefined);
+    warnings.extend(undefined.summary());
+    let categories = group_categories(&papers);
+    // The profile's header category, where the site has a page for it (the header may name
+    // one, `MULTI`, that none of the papers has).
+    let primary_category = profile
+        .and_then(|p| p.primary_category.as_deref())
+        .map(|c| resolver.resolve(c))
+        .filter(|c| categories.iter().any(|g| g.category.slug == c.slug));
     let site = Site {
         owner,
         stats: profile.map(|p| p.stats.clone()).unwrap_or_default(),
         as_of: settings.profile.as_ref().map(|p| p.as_of),
-        primary_category: profile
-            .and_then(|p| p.primary_category.as_deref())
-            .map(|c| resolver.resolve(c)),
-        categories: group_categories(&papers),
+        primary_category,
+        categories,
         years: group_years(&papers, 0..papers.len()),
         citation_keys: keys::keys(&papers),
         papers,
         pages,
         bio_html,
-        news: render_news(settings, &content.news, with, &mut warnings),
+        news,
+        undefined,
         assets: content.assets.clone(),
     };
     // Broken `@/` links are errors: the site is not built with them.

@@ -15,6 +15,7 @@ mod merge;
 pub mod names;
 mod pages;
 mod paper;
+mod undefined;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub use checks::{INCOMPLETE_PAPER, SAMPLE_PAPER};
 pub use groups::group_years;
 pub use merge::title_key;
 pub use paper::TEX_PROBLEM;
+pub use undefined::{UNDEFINED_MACRO, UndefinedMacros, UndefinedUse};
 
 /// An author of a paper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -255,7 +257,8 @@ pub struct Site {
     pub stats: Stats,
     /// The date the stats were captured.
     pub as_of: Option<Date>,
-    /// The owner's primary category.
+    /// The owner's primary category (the profile's header category), when the site has a
+    /// page for it.
     pub primary_category: Option<Category>,
     /// All papers, newest first (undated last); shared with the cache of `serve`.
     pub papers: Vec<Arc<Paper>>,
@@ -273,4 +276,6 @@ pub struct Site {
     pub news: Vec<NewsItem>,
     /// Files from content/ copied as is.
     pub assets: Vec<Asset>,
+    /// The macros formulas use without a definition, with their uses.
+    pub undefined: UndefinedMacros,
 }
