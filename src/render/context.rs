@@ -55,8 +55,8 @@ struct CitationView<'a> {
     bibtex: &'a str,
     coins: String,
     bib: String,
-    ris: String,
-    csl: String,
+    ris: Option<String>,
+    csl: Option<String>,
 }
 
 /// A category as templates see it.
@@ -137,8 +137,14 @@ pub fn paper_value(settings: &Settings, p: &Paper, key: &str, bib: &str) -> Valu
             bibtex: bib,
             coins: citation::coins(p, &permalink),
             bib: settings.path(&format!("{rel}cite.bib")),
-            ris: settings.path(&format!("{rel}cite.ris")),
-            csl: settings.path(&format!("{rel}cite.json")),
+            ris: settings
+                .citations
+                .ris
+                .then(|| settings.path(&format!("{rel}cite.ris"))),
+            csl: settings
+                .citations
+                .csl_json
+                .then(|| settings.path(&format!("{rel}cite.json"))),
         },
         extra: &p.extra,
         permalink,
@@ -318,6 +324,13 @@ pub fn global_context(
         .collect();
     site_value.insert("selected".into(), Value::from(selected));
     site_value.insert("years".into(), year_values(&site.years, papers));
+    site_value.insert(
+        "year_pages".into(),
+        Value::from(crate::render::listing::split(
+            site.papers.len(),
+            settings.listings.max_per_page,
+        )),
+    );
     crate::render::theme_context::extend_site(&mut site_value, settings, theme, site);
     ctx.insert_value("site", Value::from(site_value));
     ctx

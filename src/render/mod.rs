@@ -6,6 +6,7 @@ pub mod coauthors;
 pub mod compat;
 pub mod context;
 pub mod filters;
+pub mod listing;
 pub mod pages;
 pub mod search;
 pub mod theme;
@@ -23,7 +24,7 @@ use crate::model::{Paper, Site};
 use crate::publish::citation;
 use crate::publish::feeds;
 use crate::publish::output::Sink;
-use crate::render::pages::{Job, Model};
+use crate::render::pages::{Job, Listings, Model};
 use crate::render::theme::{Bytes, Theme};
 use context::with_field;
 
@@ -103,6 +104,7 @@ pub fn render_site(
         cites,
         jobs,
         papers,
+        listings,
     } = prepare(settings, theme, site, cache, &mut watch)?;
     let data = data_file_names(settings, site);
     let generated: HashSet<&str> = jobs
@@ -123,6 +125,7 @@ pub fn render_site(
         settings,
         site,
         papers: &papers,
+        listings: &listings,
     };
     // Pages and data files do not depend on each other: written side by side, the cores stay
     // busy through each side's sequential stretches.
@@ -178,11 +181,27 @@ pub fn render_site(
     })
 }
 
-/// Citation keys, page jobs and paper values, with the theme's global context set.
-struct Prepared {
+/// Citation keys, page jobs, paper values and listings, with the theme's global context set.
+pub struct Prepared {
     cites: Vec<Cite>,
-    jobs: Vec<Job>,
-    papers: Vec<Value>,
+    /// Every page.
+    pub jobs: Vec<Job>,
+    /// Every paper's template value.
+    pub papers: Vec<Value>,
+    /// The listings, split into pages.
+    pub listings: Listings,
+}
+
+impl Prepared {
+    /// What the page contexts are made from.
+    pub fn model<'a>(&'a self, settings: &'a Settings, site: &'a Site) -> Model<'a> {
+        Model {
+            settings,
+            site,
+            papers: &self.papers,
+            listings: &self.listings,
+        }
+    }
 }
 
 /// A paper's citation key and BibTeX entry, made once for its page and its files; with a
@@ -284,29 +303,31 @@ fn prepare(
             })
             .collect();
     }
-    let jobs = crate::render::pages::jobs(theme, site);
+    let listings = Listings::new(settings, theme, site);
+    let jobs = crate::render::pages::jobs(site, &listings);
     Ok(Prepared {
         cites,
         jobs,
         papers,
+        listings,
     })
 }
 
-/// The site-wide context, every page's job and the paper values its context is made from,
-/// exactly as [`render_site`] renders them (for `scholarsite build --dump-context`).
+/// The site-wide context, every page's job and what their contexts are made from, exactly as
+/// [`render_site`] renders them (for `scholarsite build --dump-context`).
 pub fn contexts(
     settings: &Settings,
     theme: &mut Theme,
     site: &Site,
-) -> Result<(Context, Vec<Job>, Vec<Value>)> {
-    let Prepared { jobs, papers, .. } = prepare(
+) -> Result<(Context, Prepared)> {
+    let prepared = prepare(
         settings,
         theme,
         site,
         None,
         &mut crate::base::timings::Stopwatch::start(),
     )?;
-    Ok((theme.tera.global_context().clone(), jobs, papers))
+    Ok((theme.tera.global_context().clone(), prepared))
 }
 
 /// Renders one page into the sink.
@@ -359,16 +380,13 @@ fn render_items(theme: &mut Theme, papers: Vec<Value>, fresh: &[bool]) -> Result
 
 /// Output paths of everything besides pages and static files.
 fn data_file_names(settings: &Settings, site: &Site) -> Vec<String> {
+    let formats: Vec<&Format> = FORMATS.iter().filter(|f| (f.per_paper)(settings)).collect();
     let mut names: Vec<String> = site
         .papers
         .iter()
         .flat_map(|p| {
             let rel = p.rel();
-            [
-                format!("{rel}cite.bib"),
-                format!("{rel}cite.ris"),
-                format!("{rel}cite.json"),
-            ]
+            formats.iter().map(move |f| format!("{rel}{}", f.file))
         })
         .collect();
     names.extend(SITE_FILES.iter().map(|s| (*s).to_string()));
@@ -396,6 +414,8 @@ const CITATION_CHUNK: usize = 512;
 /// A citation format: per-paper file name, all-papers file, and how entries are joined.
 struct Format {
     file: &'static str,
+    /// Whether each paper gets its own file in this format (`[citations]`).
+    per_paper: fn(&Settings) -> bool,
     all: &'static str,
     open: &'static str,
     separator: &'static str,
@@ -410,6 +430,7 @@ struct Format {
 const FORMATS: [Format; 3] = [
     Format {
         file: "cite.bib",
+        per_paper: |_| true,
         all: "papers.bib",
         open: "",
         separator: "\n",
@@ -419,6 +440,7 @@ const FORMATS: [Format; 3] = [
     },
     Format {
         file: "cite.ris",
+        per_paper: |s| s.citations.ris,
         all: "papers.ris",
         open: "",
         separator: "",
@@ -431,6 +453,7 @@ const FORMATS: [Format; 3] = [
     },
     Format {
         file: "cite.json",
+        per_paper: |s| s.citations.csl_json,
         all: "papers.json",
         open: "[",
         separator: ",\n",
@@ -460,7 +483,7 @@ fn write_citations(
         .par_iter()
         .map(|format| {
             let mut failure: Option<crate::base::diag::Error> = None;
-            let mut written = 0;
+            let per_paper = (format.per_paper)(settings);
             sink.write_with(format.all, &mut |out| {
                 out.write_all(format.open.as_bytes())?;
                 let mut first = true;
@@ -474,7 +497,7 @@ fn write_citations(
                         .zip(cites)
                         .map(|(p, c)| {
                             let entry = (format.make)(p, c, settings);
-                            if selection.paper(&p.slug) {
+                            if per_paper && selection.paper(&p.slug) {
                                 sink.write(
                                     &format!("{}{}", p.rel(), format.file),
                                     (format.single)(&entry).as_bytes(),
@@ -493,13 +516,20 @@ fn write_citations(
                         }
                         first = false;
                         out.write_all(entry.as_bytes())?;
-                        written += 1;
                     }
                 }
                 out.write_all(format.close.as_bytes())
             })
             .map_err(|e| failure.take().unwrap_or(e))?;
-            Ok(written + 1)
+            let files = if per_paper {
+                site.papers
+                    .iter()
+                    .filter(|p| selection.paper(&p.slug))
+                    .count()
+            } else {
+                0
+            };
+            Ok(files + 1)
         })
         .collect();
     counts.into_iter().sum()

@@ -52,6 +52,13 @@ pub fn use_theme(root: &Path, name: &str) {
     fs::write(&path, switched).expect("write config.toml");
 }
 
+/// Appends TOML (tables such as `[listings]`) to the site's `config.toml`.
+pub fn append_config(root: &Path, toml: &str) {
+    let path = root.join("config.toml");
+    let config = fs::read_to_string(&path).expect("config.toml");
+    fs::write(&path, format!("{config}\n{toml}")).expect("write config.toml");
+}
+
 /// Builds the site at `root` with the library, panicking with the diagnostics on failure.
 pub fn build(root: &Path) -> scholarsite::build::Report {
     build_with(root, Overrides::default())
