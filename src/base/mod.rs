@@ -3,5 +3,6 @@
 
 pub mod date;
 pub mod diag;
+pub mod shared;
 pub mod text;
 pub mod timings;

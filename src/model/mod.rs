@@ -18,6 +18,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::base::date::Date;
+use crate::base::shared::Shared;
 use crate::load::categories::Category;
 use crate::load::content::{Asset, Kind, Links};
 use crate::load::profile::Stats;
@@ -28,7 +29,7 @@ pub use groups::group_years;
 pub use paper::TEX_PROBLEM;
 
 /// An author of a paper.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct PaperAuthor {
     /// Name as written.
     pub name: String,
@@ -51,9 +52,9 @@ pub struct Paper {
     /// URL slug, unique in the site.
     pub slug: String,
     /// Title as plain text.
-    pub title: String,
+    pub title: Shared,
     /// Title as HTML (TeX rendered).
-    pub title_html: String,
+    pub title_html: Shared,
     /// Title as written, TeX included.
     pub title_tex: String,
     /// Authors in order.
@@ -71,11 +72,11 @@ pub struct Paper {
     /// Whether the paper has public code.
     pub has_code: bool,
     /// Abstract as HTML (paragraphs, MathML).
-    pub abstract_html: String,
+    pub abstract_html: Shared,
     /// Abstract as plain text.
-    pub abstract_text: String,
+    pub abstract_text: Shared,
     /// Markdown body as HTML (empty if none).
-    pub body_html: String,
+    pub body_html: Shared,
     /// Listed under "Selected publications".
     pub selected: bool,
     /// Whether it is a draft (only built with `--drafts`).

@@ -167,15 +167,11 @@ pub(super) fn render_paper(
         })
         .collect();
     let kind = d.kind.unwrap_or_else(|| guess_kind(d.venue.as_deref()));
-    // Rendered HTML is built in generously sized buffers; a site keeps 10,000 of them.
-    let mut abstract_html = abstract_html;
-    abstract_html.shrink_to_fit();
-    let mut body_html = body_html;
-    body_html.shrink_to_fit();
+    // Rendered text is kept once, shared with the template values (the copy is exact-sized).
     let paper = Paper {
         slug: d.slug,
-        title: plain_title,
-        title_html: d.title.html,
+        title: plain_title.into(),
+        title_html: d.title.html.into(),
         title_tex: d.title_tex,
         authors,
         authors_truncated: d.truncated,
@@ -184,9 +180,9 @@ pub(super) fn render_paper(
         categories,
         date: d.date,
         has_code: d.has_code,
-        abstract_text: html_to_text(&abstract_html),
-        abstract_html,
-        body_html,
+        abstract_text: html_to_text(&abstract_html).into(),
+        abstract_html: abstract_html.into(),
+        body_html: body_html.into(),
         selected: d.selected,
         draft: d.draft,
         kind,

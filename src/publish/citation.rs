@@ -303,7 +303,7 @@ pub fn coins(p: &Paper, permalink: &str) -> String {
         ("ctx_ver", "Z39.88-2004".into()),
         ("rft_val_fmt", format!("info:ofi/fmt:kev:mtx:{fmt}")),
         ("rft.genre", genre.into()),
-        ("rft.atitle", p.title.clone()),
+        ("rft.atitle", p.title.to_string()),
     ];
     if let Some(v) = &p.venue {
         pairs.push((container, v.clone()));

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::base::diag::{Diagnostic, Location, Result};
+use crate::base::shared::Shared;
 use crate::load::settings::Settings;
 use crate::model::{Paper, Site};
 use crate::publish::citation;
@@ -209,7 +210,7 @@ impl Prepared {
 #[derive(Clone)]
 struct Cite {
     key: String,
-    bib: String,
+    bib: Shared,
     ris: Option<String>,
     csl: Option<String>,
 }
@@ -250,6 +251,7 @@ fn prepare(
 ) -> Result<Prepared> {
     let previous: Option<&RenderCache> = cache.as_deref();
     let caching = previous.is_some();
+    let shared = context::SharedValues::new(settings, site);
     // A paper found in the cache keeps its value (listing item included); the others are made.
     let made: Vec<(u64, bool, CachedPaper)> = site
         .papers
@@ -261,8 +263,8 @@ fn prepare(
                 return (id, false, hit.clone());
             }
             let permalink = settings.permalink(&p.rel());
-            let bib = citation::bibtex(p, key, &permalink);
-            let value = context::paper_value(settings, p, key, &bib);
+            let bib = Shared::from(citation::bibtex(p, key, &permalink));
+            let value = context::paper_value(settings, p, key, &bib, &shared);
             let csl = || serde_json::to_string(&citation::csl(p, key, &permalink));
             let cite = Cite {
                 ris: caching.then(|| citation::ris(p, &permalink)),
@@ -436,7 +438,7 @@ const FORMATS: [Format; 3] = [
         separator: "\n",
         close: "",
         single: |s| Cow::Borrowed(s),
-        make: |_, cite, _| Cow::Borrowed(&cite.bib),
+        make: |_, cite, _| Cow::Borrowed(cite.bib.as_str()),
     },
     Format {
         file: "cite.ris",
@@ -565,22 +567,27 @@ fn write_data_files(
             "robots.txt",
             Box::new(|| feeds::robots(settings).into_bytes()),
         ),
-        (
-            crate::render::search::REL,
-            Box::new(|| crate::render::search::index(settings, site)),
-        ),
         (".nojekyll", Box::new(Vec::new)),
     ];
     let (citations, files) = rayon::join(
         || write_citations(settings, site, cites, sink, selection),
         || -> Result<usize> {
-            makers
-                .par_iter()
-                .try_for_each(|(rel, make)| sink.write(rel, &make()))?;
+            let search = || {
+                sink.write_with(crate::render::search::REL, &mut |out| {
+                    crate::render::search::write_index(settings, site, out)
+                })
+            };
+            let (search, makers_written) = rayon::join(search, || {
+                makers
+                    .par_iter()
+                    .try_for_each(|(rel, make)| sink.write(rel, &make()))
+            });
+            search?;
+            makers_written?;
             if let Some(cname) = &settings.cname {
                 sink.write("CNAME", format!("{cname}\n").as_bytes())?;
             }
-            Ok(makers.len() + usize::from(settings.cname.is_some()))
+            Ok(makers.len() + 1 + usize::from(settings.cname.is_some()))
         },
     );
     Ok(citations? + files?)

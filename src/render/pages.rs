@@ -9,7 +9,8 @@ use crate::load::settings::Settings;
 use crate::model::{Site, YearGroup, group_years};
 use crate::render::coauthors::{self, Coauthor, coauthors_of};
 use crate::render::context::{
-    category_view, content_value, first_sentence, home_description, page_context, year_values,
+    category_view, content_value, first_sentence, home_description, page_context, paper_page_value,
+    year_values,
 };
 use crate::render::listing::{Listing, ListingPage, Shows};
 use crate::render::theme::Theme;
@@ -199,7 +200,7 @@ impl Job {
                 let description = first_sentence(&p.abstract_text);
                 let mut context =
                     page_context(settings, "paper", &p.rel(), &p.title, Some(&description));
-                context.insert_value("paper", papers[i].clone());
+                context.insert_value("paper", paper_page_value(settings, p, &papers[i]));
                 context
             }
             Subject::Categories => page_context(

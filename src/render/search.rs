@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::load::settings::Settings;
-use crate::model::Site;
+use crate::model::{Paper, Site};
 
 /// Output path of the index.
 pub const REL: &str = "search.json";
@@ -25,33 +25,45 @@ struct Entry<'a> {
     categories: Vec<&'a str>,
 }
 
-/// `{"version": 1, "papers": [...]}` in the order of the site's papers (newest first).
-pub fn index(settings: &Settings, site: &Site) -> Vec<u8> {
+/// Writes `{"version": 1, "papers": [...]}`, in the order of the site's papers (newest
+/// first), into `out` as it goes: the index of a big site is never whole in memory.
+pub fn write_index(
+    settings: &Settings,
+    site: &Site,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    /// The papers, serialized one entry at a time.
+    struct Papers<'a>(&'a Settings, &'a Site);
+    impl Serialize for Papers<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.1.papers.iter().map(|p| entry(self.0, p)))
+        }
+    }
     #[derive(Serialize)]
     struct Index<'a> {
         version: u32,
-        papers: Vec<Entry<'a>>,
+        papers: Papers<'a>,
     }
-    let papers = site
-        .papers
-        .iter()
-        .map(|p| Entry {
-            path: settings.path(&p.rel()),
-            title: &p.title,
-            authors: p
-                .authors
-                .iter()
-                .map(|a| a.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            abstract_text: &p.abstract_text,
-            year: p.year(),
-            categories: p.categories.iter().map(|c| c.code.as_str()).collect(),
-        })
-        .collect();
-    serde_json::to_vec(&Index {
+    let index = Index {
         version: VERSION,
-        papers,
-    })
-    .unwrap_or_default()
+        papers: Papers(settings, site),
+    };
+    serde_json::to_writer(out, &index).map_err(std::io::Error::other)
+}
+
+/// A paper's entry in the index.
+fn entry<'a>(settings: &Settings, p: &'a Paper) -> Entry<'a> {
+    Entry {
+        path: settings.path(&p.rel()),
+        title: &p.title,
+        authors: p
+            .authors
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        abstract_text: &p.abstract_text,
+        year: p.year(),
+        categories: p.categories.iter().map(|c| c.code.as_str()).collect(),
+    }
 }
