@@ -120,15 +120,8 @@ pub fn render_into(settings: &Settings, sink: &dyn Sink) -> Result<Rendered> {
         mut theme,
         warnings,
     } = load(settings)?;
-    let report = render::render_site(
-        settings,
-        &mut theme,
-        &site,
-        sink,
-        &render::Selection::All,
-        None,
-    )
-    .map_err(|e| e.with_warnings(warnings.clone()))?;
+    let report = render::render_site(settings, &mut theme, &site, sink)
+        .map_err(|e| e.with_warnings(warnings.clone()))?;
     Ok(Rendered {
         site,
         files: report.written,

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod names;
 mod pages;
 mod paper;
+mod patch;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use crate::load::settings::AuthorLinks;
 pub use assemble::{PaperCache, assemble};
 pub use groups::group_years;
 pub use paper::TEX_PROBLEM;
+pub use patch::{Assembly, ContentChanges};
 
 /// An author of a paper.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

@@ -472,3 +472,129 @@ fn coauthors_context(model: &Model, index: usize) -> Context {
     context.insert_value("listing", listing_value(model, listing, index));
     context
 }
+
+/// What each page shows, as one number per job (in `jobs` order): a page whose number did not
+/// change since the last render shows the same thing, so `serve` need not render it again.
+/// `keys` are the papers' output keys ([`crate::render::output_key`], in `Site::papers`
+/// order), `seed` what changes every page (the theme).
+///
+/// Everything a page's own context holds counts: a paper page is its paper, a listing page the
+/// papers it shows and where it sits in its listing. Of the site-wide context, every page
+/// counts the owner, the stats, the Markdown pages' titles, the biography and the news; only
+/// listing pages (and the home page) count the papers' numbers by year and area, and only the
+/// home page the selected papers: a theme is assumed to show those there, not on a paper's
+/// page (`site.papers`, every paper, is assumed to be shown by no page but the listings).
+pub fn fingerprints(jobs: &[Job], model: &Model, keys: &[u64], seed: u64) -> Vec<u64> {
+    use rayon::prelude::*;
+    use std::hash::{Hash, Hasher};
+    let site = model.site;
+    let mut h = std::hash::DefaultHasher::new();
+    seed.hash(&mut h);
+    format!(
+        "{:?}{:?}{:?}{:?}",
+        site.owner, site.stats, site.as_of, site.primary_category
+    )
+    .hash(&mut h);
+    for g in &site.categories {
+        (&g.category.slug, &g.category.name).hash(&mut h);
+    }
+    for p in &site.pages {
+        (&p.rel, &p.title).hash(&mut h);
+    }
+    (&site.bio_html, format!("{:?}", site.news)).hash(&mut h);
+    let paged =
+        crate::render::listing::split(site.papers.len(), model.settings.listings.max_per_page);
+    paged.hash(&mut h);
+    let every = h.finish();
+    let mut h = std::hash::DefaultHasher::new();
+    (every, site.papers.len()).hash(&mut h);
+    for g in &site.categories {
+        (&g.category.slug, g.papers.len()).hash(&mut h);
+    }
+    for g in &site.years {
+        (g.year, g.papers.len()).hash(&mut h);
+    }
+    let lists = h.finish();
+    let listings = model.listings;
+    jobs.par_iter()
+        .map(|job| {
+            let mut h = std::hash::DefaultHasher::new();
+            (&job.rel, &job.template).hash(&mut h);
+            match job.subject {
+                Subject::Home => {
+                    lists.hash(&mut h);
+                    listing_page_hash(&listings.papers, 0, keys, &mut h);
+                    keys.iter()
+                        .take(model.settings.home.recent)
+                        .for_each(|k| k.hash(&mut h));
+                    for (p, key) in site.papers.iter().zip(keys) {
+                        if p.selected {
+                            key.hash(&mut h);
+                        }
+                    }
+                }
+                Subject::Papers(i) => {
+                    lists.hash(&mut h);
+                    listing_page_hash(&listings.papers, i, keys, &mut h);
+                }
+                Subject::Paper(i) => (every, keys[i]).hash(&mut h),
+                Subject::Categories => lists.hash(&mut h),
+                Subject::Category(c, i) => {
+                    lists.hash(&mut h);
+                    listing_page_hash(&listings.categories[c], i, keys, &mut h);
+                }
+                Subject::Page(i) => {
+                    let p = &site.pages[i];
+                    every.hash(&mut h);
+                    (&p.html, &p.description, format!("{:?}", p.extra)).hash(&mut h);
+                }
+                Subject::Coauthors(i) => {
+                    lists.hash(&mut h);
+                    if let Some(listing) = &listings.coauthors {
+                        listing_page_hash(listing, i, keys, &mut h);
+                    }
+                }
+                Subject::NotFound => every.hash(&mut h),
+            }
+            h.finish()
+        })
+        .collect()
+}
+
+/// Feeds what a listing page shows into `h`: its place among the listing's pages, the years
+/// with their counts, and the output keys of its papers.
+fn listing_page_hash(
+    listing: &Listing,
+    index: usize,
+    keys: &[u64],
+    h: &mut impl std::hash::Hasher,
+) {
+    use std::hash::Hash;
+    for p in &listing.pages {
+        p.rel.hash(h);
+    }
+    for g in &listing.years {
+        (g.year, g.papers.len()).hash(h);
+    }
+    let page = &listing.pages[index];
+    (index, page.offset).hash(h);
+    let shown: &[usize] = match &page.shows {
+        Shows::Index => &[],
+        Shows::Year {
+            papers,
+            part,
+            parts,
+            ..
+        } => {
+            (part, parts).hash(h);
+            papers
+        }
+        Shows::All => {
+            for g in &listing.years {
+                g.papers.iter().for_each(|&i| keys[i].hash(h));
+            }
+            &[]
+        }
+    };
+    shown.iter().for_each(|&i| keys[i].hash(h));
+}

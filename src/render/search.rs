@@ -1,11 +1,11 @@
 //! The search index `search.json`, written at build time for the theme's instant search: per
 //! paper its path, title, authors, abstract (plain text), year and category codes. A theme's
-//! script fetches it on first use; without script the full list is in the page anyway.
+//! script fetches it on first use. Written as one entry per paper joined (`render/data.rs`).
 
 use serde::Serialize;
 
 use crate::load::settings::Settings;
-use crate::model::{Paper, Site};
+use crate::model::Paper;
 
 /// Output path of the index.
 pub const REL: &str = "search.json";
@@ -25,35 +25,16 @@ struct Entry<'a> {
     categories: Vec<&'a str>,
 }
 
-/// Writes `{"version": 1, "papers": [...]}`, in the order of the site's papers (newest
-/// first), into `out` as it goes: the index of a big site is never whole in memory.
-pub fn write_index(
-    settings: &Settings,
-    site: &Site,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    /// The papers, serialized one entry at a time.
-    struct Papers<'a>(&'a Settings, &'a Site);
-    impl Serialize for Papers<'_> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.collect_seq(self.1.papers.iter().map(|p| entry(self.0, p)))
-        }
-    }
-    #[derive(Serialize)]
-    struct Index<'a> {
-        version: u32,
-        papers: Papers<'a>,
-    }
-    let index = Index {
-        version: VERSION,
-        papers: Papers(settings, site),
-    };
-    serde_json::to_writer(out, &index).map_err(std::io::Error::other)
-}
+/// What `search.json` starts with: `{"version":1,"papers":[`, then the entries joined by
+/// commas, then [`CLOSE`].
+pub const OPEN: &str = concat!("{\"version\":", 1, ",\"papers\":[");
 
-/// A paper's entry in the index.
-fn entry<'a>(settings: &Settings, p: &'a Paper) -> Entry<'a> {
-    Entry {
+/// What `search.json` ends with.
+pub const CLOSE: &str = "]}";
+
+/// A paper's entry in the index, as JSON.
+pub fn entry_json(settings: &Settings, p: &Paper) -> String {
+    let entry = Entry {
         path: settings.path(&p.rel()),
         title: &p.title,
         authors: p
@@ -65,5 +46,17 @@ fn entry<'a>(settings: &Settings, p: &'a Paper) -> Entry<'a> {
         abstract_text: &p.abstract_text,
         year: p.year(),
         categories: p.categories.iter().map(|c| c.code.as_str()).collect(),
+    };
+    serde_json::to_string(&entry).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_opening_names_the_version() {
+        assert_eq!(
+            super::OPEN,
+            format!("{{\"version\":{},\"papers\":[", super::VERSION)
+        );
     }
 }

@@ -1,0 +1,413 @@
+//! A site model kept between rebuilds (`serve`, `build --watch`). [`Assembly`] remembers where
+//! each paper came from, so that a paper file edited in place is applied alone: its draft is
+//! made again from its profile entry and the file, rendered, and put in its place, instead of
+//! merging every paper again. Markdown pages, the biography and the news are made again on
+//! their own. Anything else (a paper file added, removed, or now naming another paper; the
+//! profile) assembles the site anew, reusing every paper whose inputs did not change. Either
+//! way the site is the one a full assembly makes (`tests` below compare them).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::assemble::{
+    Merged, PaperCache, Renderer, apply, content_pages, file_draft, file_key, merge, profile_draft,
+    site_of,
+};
+use super::groups::{group_categories, group_years};
+use super::paper::render_title;
+use super::{Paper, Site, keys};
+use crate::base::diag::{Diagnostic, Result};
+use crate::load::content::Content;
+use crate::load::profile::Profile;
+use crate::load::settings::Settings;
+
+/// Where a paper came from.
+#[derive(Debug, Clone)]
+struct Source {
+    /// Its place in merge order: papers of the same day keep it.
+    order: usize,
+    /// The line of its profile entry.
+    profile_line: Option<usize>,
+}
+
+/// A site model with what it was made from, ready to be brought up to date.
+pub struct Assembly {
+    site: Site,
+    /// Every paper rendered, with its warnings, by fingerprint.
+    cache: PaperCache,
+    /// Per paper slug.
+    sources: HashMap<String, Source>,
+    /// Content file → the slug of the paper it makes or enriches.
+    by_file: HashMap<PathBuf, String>,
+    /// Warnings of the merge (duplicate titles).
+    merge_warnings: Vec<Diagnostic>,
+    /// Warnings of the Markdown pages, biography and news.
+    content_warnings: Vec<Diagnostic>,
+}
+
+/// What changed in `content/` since an assembly.
+#[derive(Debug, Default, Clone)]
+pub struct ContentChanges {
+    /// Paper files edited in place (they were paper files and still are).
+    pub papers: Vec<PathBuf>,
+    /// Paper files added or removed, or a folder: the papers must be merged again.
+    pub remerge: bool,
+    /// Markdown pages, the biography, news or assets.
+    pub others: bool,
+}
+
+impl Assembly {
+    /// Assembles the site anew; papers rendered for `previous` are reused.
+    pub fn new(
+        settings: &Settings,
+        profile: Option<&Profile>,
+        content: &Content,
+        previous: Option<&Assembly>,
+    ) -> Result<Assembly> {
+        let Merged {
+            owner,
+            drafts,
+            warnings,
+            renderer,
+        } = merge(settings, profile, content)?;
+        let mut sources = HashMap::with_capacity(drafts.len());
+        let mut by_file = HashMap::new();
+        for (order, d) in drafts.iter().enumerate() {
+            let profile_line = d.profile.map(|(_, p)| p.line);
+            sources.insert(
+                d.slug.clone(),
+                Source {
+                    order,
+                    profile_line,
+                },
+            );
+            if let Some(f) = d.file {
+                by_file.insert(f.shown.clone(), d.slug.clone());
+            }
+        }
+        let empty = PaperCache::default();
+        let previous = previous.map_or(&empty, |a| &a.cache);
+        let (papers, cache) = renderer.render_all(drafts, Some(previous));
+        let papers = papers.into_iter().map(|(p, _)| p).collect();
+        let (site, content_warnings) =
+            site_of(settings, profile, content, &renderer, owner, papers);
+        Ok(Assembly {
+            site,
+            cache,
+            sources,
+            by_file,
+            merge_warnings: warnings,
+            content_warnings,
+        })
+    }
+
+    /// The site model.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Every warning of the site, in the order a full assembly gives them: the merge's, each
+    /// paper's (in merge order), the pages'.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        let mut papers: Vec<&Arc<Paper>> = self.site.papers.iter().collect();
+        papers.sort_by_key(|p| self.sources.get(&p.slug).map_or(usize::MAX, |s| s.order));
+        let mut warnings = self.merge_warnings.clone();
+        for p in papers {
+            if let Some((_, w)) = self.cache.papers.get(&p.fingerprint) {
+                warnings.extend(w.iter().cloned());
+            }
+        }
+        warnings.extend(self.content_warnings.iter().cloned());
+        warnings
+    }
+
+    /// How the paper files at `paths` changed between this assembly and `content` (which has
+    /// them read again): edited in place, added or removed, or not paper files at all.
+    pub fn changes(&self, content: &Content, paths: &[PathBuf]) -> ContentChanges {
+        let mut changes = ContentChanges::default();
+        for path in paths {
+            let merged = self.by_file.contains_key(path);
+            let now = content.papers.iter().any(|f| &f.shown == path);
+            match (merged, now) {
+                (true, true) => changes.papers.push(path.clone()),
+                (false, false) => changes.others = true,
+                _ => changes.remerge = true,
+            }
+        }
+        changes
+    }
+
+    /// The site brought up to date with `content` after `changes`: edited paper files are
+    /// applied one by one where they still name the same paper, else the site is assembled
+    /// anew (reusing every unchanged paper).
+    pub fn update(
+        &self,
+        settings: &Settings,
+        profile: Option<&Profile>,
+        content: &Content,
+        changes: &ContentChanges,
+    ) -> Result<Assembly> {
+        if changes.remerge {
+            return Assembly::new(settings, profile, content, Some(self));
+        }
+        let mut next = Assembly {
+            site: self.site.clone(),
+            cache: PaperCache {
+                papers: self.cache.papers.clone(),
+            },
+            sources: self.sources.clone(),
+            by_file: self.by_file.clone(),
+            merge_warnings: self.merge_warnings.clone(),
+            content_warnings: self.content_warnings.clone(),
+        };
+        let mut moved = false;
+        for path in &changes.papers {
+            match next.patch(settings, profile, content, path) {
+                Some(dated) => moved |= dated,
+                None => return Assembly::new(settings, profile, content, Some(self)),
+            }
+        }
+        if !changes.papers.is_empty() {
+            let site = &mut next.site;
+            if moved {
+                let sources = &next.sources;
+                site.papers.sort_by_cached_key(|p| {
+                    let order = sources.get(&p.slug).map_or(usize::MAX, |s| s.order);
+                    (std::cmp::Reverse(p.date), order)
+                });
+            }
+            site.categories = group_categories(&site.papers);
+            site.years = group_years(&site.papers, 0..site.papers.len());
+            site.citation_keys = keys::keys(&site.papers);
+        }
+        if changes.others {
+            let renderer = Renderer::new(settings, &next.site.owner);
+            let (pages, bio_html, news, warnings) =
+                content_pages(settings, content, &renderer.macros);
+            next.site.pages = pages;
+            next.site.bio_html = bio_html;
+            next.site.news = news;
+            next.site.assets = content.assets.clone();
+            next.content_warnings = warnings;
+        }
+        Ok(next)
+    }
+
+    /// Applies one paper file edited in place: `Some(whether the paper's date changed)`, or
+    /// `None` when it cannot be applied alone (the file now names another paper, is a draft,
+    /// or has an error a full assembly reports in context).
+    fn patch(
+        &mut self,
+        settings: &Settings,
+        profile: Option<&Profile>,
+        content: &Content,
+        path: &Path,
+    ) -> Option<bool> {
+        let slug = self.by_file.get(path)?.clone();
+        let file = content.papers.iter().find(|f| f.shown == path)?;
+        if file.matter.draft && !settings.drafts {
+            return None;
+        }
+        let renderer = Renderer::new(settings, &self.site.owner);
+        let (key, title) = file_key(file, &renderer.macros).ok()?;
+        if key != slug {
+            return None;
+        }
+        let source = self.sources.get(&slug)?;
+        let draft = match source.profile_line {
+            Some(line) => {
+                let (profile, src) = (profile?, settings.profile.as_ref()?);
+                let at = profile
+                    .papers
+                    .binary_search_by_key(&line, |p| p.line)
+                    .ok()?;
+                let paper = &profile.papers[at];
+                let base = render_title(&paper.title, &renderer.macros);
+                let mut d = profile_draft(&src.shown, paper, slug.clone(), base);
+                apply(&mut d, file, title);
+                d
+            }
+            None => file_draft(key, file.matter.title.clone()?, title, file),
+        };
+        let at = self.site.papers.iter().position(|p| p.slug == slug)?;
+        let (fp, rendered) = renderer.render(draft, Some(&self.cache));
+        let old = std::mem::replace(&mut self.site.papers[at], Arc::clone(&rendered.0));
+        if old.fingerprint != fp {
+            self.cache.papers.remove(&old.fingerprint);
+        }
+        self.cache.papers.insert(fp, rendered);
+        Some(old.date != self.site.papers[at].date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::content;
+    use crate::load::settings::Overrides;
+
+    /// The example site's settings, profile and content, from a copy in a temp folder.
+    struct Example {
+        dir: tempfile::TempDir,
+        settings: Settings,
+        profile: Profile,
+    }
+
+    impl Example {
+        fn new() -> Example {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+            for name in ["config.toml", "seeds", "content"] {
+                for entry in walkdir::WalkDir::new(repo.join(name)) {
+                    let entry = entry.expect("walk");
+                    let to = dir
+                        .path()
+                        .join(entry.path().strip_prefix(repo).expect("in"));
+                    if entry.file_type().is_dir() {
+                        std::fs::create_dir_all(&to).expect("folder");
+                    } else {
+                        std::fs::copy(entry.path(), &to).expect("copy");
+                    }
+                }
+            }
+            let settings = Settings::load(dir.path(), &Overrides::default()).expect("settings");
+            let src = settings.profile.clone().expect("a profile");
+            let (profile, _) =
+                crate::load::profile::load(&src.path, &src.shown, src.as_of).expect("profile");
+            Example {
+                dir,
+                settings,
+                profile,
+            }
+        }
+
+        fn content(&self) -> Content {
+            content::load(self.dir.path()).expect("content").0
+        }
+
+        fn paper(&self) -> PathBuf {
+            self.dir.path().join("content/papers/autorep.md")
+        }
+
+        /// Replaces `from` with `to` in autorep.md.
+        fn edit(&self, from: &str, to: &str) {
+            let text = std::fs::read_to_string(self.paper()).expect("paper");
+            assert!(text.contains(from), "{from}");
+            std::fs::write(self.paper(), text.replacen(from, to, 1)).expect("paper");
+        }
+
+        fn assemble(&self, content: &Content, previous: Option<&Assembly>) -> Assembly {
+            Assembly::new(&self.settings, Some(&self.profile), content, previous).expect("site")
+        }
+    }
+
+    /// What makes two sites the same: papers in order with what they were made from, keys,
+    /// groups.
+    fn summary(site: &Site) -> Vec<String> {
+        let mut out: Vec<String> = site
+            .papers
+            .iter()
+            .zip(&site.citation_keys)
+            .map(|(p, k)| format!("{} {} {:?} {k}", p.slug, p.fingerprint, p.date))
+            .collect();
+        out.extend(
+            site.years
+                .iter()
+                .map(|g| format!("{:?} {:?}", g.year, g.papers)),
+        );
+        out.extend(
+            site.categories
+                .iter()
+                .map(|g| format!("{} {:?}", g.category.slug, g.papers)),
+        );
+        out
+    }
+
+    #[test]
+    fn an_edit_in_place_is_patched_alone_and_equals_a_full_assembly() {
+        let ex = Example::new();
+        let before = ex.assemble(&ex.content(), None);
+        // Each edit adds to the last; the date moves the paper from the second on.
+        let edits = [
+            ("+++\n", "+++\nabstract = \"Patched 1.\"\n", false),
+            ("+++\n", "+++\ndate = 2019-05-05\n", true),
+            ("selected = true", "selected = false", true),
+        ];
+        for (from, line, dated) in edits {
+            ex.edit(from, line);
+            let content = ex.content();
+            let changes = before.changes(&content, &[ex.paper()]);
+            assert_eq!(changes.papers, [ex.paper()], "{line}");
+            assert!(!changes.remerge && !changes.others);
+            let mut patched = Assembly {
+                site: before.site.clone(),
+                cache: PaperCache {
+                    papers: before.cache.papers.clone(),
+                },
+                sources: before.sources.clone(),
+                by_file: before.by_file.clone(),
+                merge_warnings: Vec::new(),
+                content_warnings: Vec::new(),
+            };
+            let moved = patched.patch(&ex.settings, Some(&ex.profile), &content, &ex.paper());
+            assert_eq!(moved, Some(dated), "{line}: applied alone");
+            let updated = before
+                .update(&ex.settings, Some(&ex.profile), &content, &changes)
+                .expect("update");
+            let fresh = ex.assemble(&content, None);
+            assert_eq!(summary(updated.site()), summary(fresh.site()), "{line}");
+            assert_eq!(
+                format!("{:?}", updated.warnings()),
+                format!("{:?}", fresh.warnings())
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_that_names_another_paper_or_becomes_a_draft_is_merged_again() {
+        let ex = Example::new();
+        let before = ex.assemble(&ex.content(), None);
+        let text = std::fs::read_to_string(ex.paper()).expect("paper");
+        let edits = [
+            (
+                "title = \"AutoReP",
+                "slug = \"a-new-slug\"\ntitle = \"Now AutoReP",
+            ),
+            ("+++\n", "+++\ndraft = true\n"),
+        ];
+        for (from, line) in edits {
+            std::fs::write(ex.paper(), text.replacen(from, line, 1)).expect("paper");
+            let content = ex.content();
+            let mut copy = ex.assemble(&ex.content(), Some(&before));
+            copy.by_file.clone_from(&before.by_file);
+            copy.sources.clone_from(&before.sources);
+            copy.site = before.site.clone();
+            assert_eq!(
+                copy.patch(&ex.settings, Some(&ex.profile), &content, &ex.paper()),
+                None,
+                "{line}"
+            );
+            let changes = before.changes(&content, &[ex.paper()]);
+            let updated = before
+                .update(&ex.settings, Some(&ex.profile), &content, &changes)
+                .expect("update");
+            assert_eq!(
+                summary(updated.site()),
+                summary(ex.assemble(&content, None).site())
+            );
+        }
+        // Removed: merged again, the profile paper stays without what the file added.
+        std::fs::remove_file(ex.paper()).expect("remove");
+        let content = ex.content();
+        let changes = before.changes(&content, &[ex.paper()]);
+        assert!(changes.remerge);
+        let updated = before
+            .update(&ex.settings, Some(&ex.profile), &content, &changes)
+            .expect("update");
+        assert_eq!(
+            summary(updated.site()),
+            summary(ex.assemble(&content, None).site())
+        );
+    }
+}
