@@ -58,7 +58,7 @@ pub fn context(settings: &Settings, page: &str) -> Result<(String, Json)> {
             out.insert((*key).to_string(), json);
         }
     }
-    Ok((job.template.clone(), Json::Object(out)))
+    Ok((job.template.to_string(), Json::Object(out)))
 }
 
 /// `/homepage/papers/x/` (with base path `/homepage/`), `/papers/x/` or `papers/x` →

@@ -28,7 +28,7 @@ use crate::load::settings::AuthorLinks;
 pub use assemble::{PaperCache, assemble};
 pub use groups::group_years;
 pub use paper::TEX_PROBLEM;
-pub use patch::{Assembly, ContentChanges};
+pub use patch::{Assembly, ContentChanges, Undo};
 
 /// An author of a paper.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -101,7 +101,18 @@ pub struct Paper {
 impl Paper {
     /// Output path relative to the site root: `papers/<slug>/`.
     pub fn rel(&self) -> String {
-        format!("papers/{}/", self.slug)
+        self.rel_of("")
+    }
+
+    /// The output path of a file in the paper's folder: `papers/<slug>/<file>` (made without
+    /// the formatting machinery: a site asks for tens of thousands).
+    pub fn rel_of(&self, file: &str) -> String {
+        let mut rel = String::with_capacity(8 + self.slug.len() + file.len());
+        rel.push_str("papers/");
+        rel.push_str(&self.slug);
+        rel.push('/');
+        rel.push_str(file);
+        rel
     }
 
     /// The year, if dated.

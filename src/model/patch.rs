@@ -16,8 +16,9 @@ use super::assemble::{
 };
 use super::groups::{group_categories, group_years};
 use super::paper::render_title;
-use super::{Paper, Site, keys};
+use super::{CategoryGroup, NewsItem, Page, Paper, Site, YearGroup, keys};
 use crate::base::diag::{Diagnostic, Result};
+use crate::load::content::Asset;
 use crate::load::content::Content;
 use crate::load::profile::Profile;
 use crate::load::settings::Settings;
@@ -36,14 +37,91 @@ pub struct Assembly {
     site: Site,
     /// Every paper rendered, with its warnings, by fingerprint.
     cache: PaperCache,
-    /// Per paper slug.
-    sources: HashMap<String, Source>,
+    /// Per paper slug (made by a full assembly, shared by its updates).
+    sources: Arc<HashMap<String, Source>>,
     /// Content file → the slug of the paper it makes or enriches.
-    by_file: HashMap<PathBuf, String>,
+    by_file: Arc<HashMap<PathBuf, String>>,
     /// Warnings of the merge (duplicate titles).
     merge_warnings: Vec<Diagnostic>,
     /// Warnings of the Markdown pages, biography and news.
     content_warnings: Vec<Diagnostic>,
+}
+
+/// What an [`Assembly::update`] replaced, to take it back.
+pub struct Undo(Box<Before>);
+
+impl Undo {
+    /// The papers before the update.
+    pub fn papers(&self) -> &[Arc<Paper>] {
+        match &*self.0 {
+            Before::Whole(a) => &a.site.papers,
+            Before::Patched(p) => &p.papers,
+        }
+    }
+
+    /// The citation keys before the update (in the order of [`Undo::papers`]).
+    pub fn keys<'a>(&'a self, now: &'a Site) -> &'a [String] {
+        match &*self.0 {
+            Before::Whole(a) => &a.site.citation_keys,
+            Before::Patched(p) => p.keys.as_ref().unwrap_or(&now.citation_keys),
+        }
+    }
+
+    /// The content's assets before the update.
+    pub fn assets<'a>(&'a self, now: &'a Site) -> &'a [Asset] {
+        match &*self.0 {
+            Before::Whole(a) => &a.site.assets,
+            Before::Patched(p) => p.others.as_ref().map_or(&now.assets, |o| &o.3),
+        }
+    }
+}
+
+/// What was there before an update (boxed in [`Undo`]).
+#[allow(clippy::large_enum_variant)]
+enum Before {
+    /// The whole assembly (it was made anew).
+    Whole(Assembly),
+    /// Papers patched in: the site before, and the cache entries added and removed.
+    Patched(Patched),
+}
+
+/// What patching papers in replaced.
+#[derive(Default)]
+struct Patched {
+    papers: Vec<Arc<Paper>>,
+    groups: Option<(Vec<CategoryGroup>, Vec<YearGroup>)>,
+    keys: Option<Vec<String>>,
+    #[allow(clippy::type_complexity)]
+    others: Option<(
+        Vec<Page>,
+        Option<String>,
+        Vec<NewsItem>,
+        Vec<Asset>,
+        Vec<Diagnostic>,
+    )>,
+    added: Vec<u64>,
+    removed: Vec<(u64, super::assemble::RenderedPaper)>,
+}
+
+/// What a patched paper changed besides itself.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Effect {
+    /// Its date: it moves in the lists.
+    moved: bool,
+    /// Its categories: the groups by category change.
+    regrouped: bool,
+    /// What its citation key is made of.
+    rekeyed: bool,
+}
+
+impl Effect {
+    fn and(self, other: Effect) -> Effect {
+        Effect {
+            moved: self.moved || other.moved,
+            regrouped: self.regrouped || other.regrouped,
+            rekeyed: self.rekeyed || other.rekeyed,
+        }
+    }
 }
 
 /// What changed in `content/` since an assembly.
@@ -95,8 +173,8 @@ impl Assembly {
         Ok(Assembly {
             site,
             cache,
-            sources,
-            by_file,
+            sources: Arc::new(sources),
+            by_file: Arc::new(by_file),
             merge_warnings: warnings,
             content_warnings,
         })
@@ -110,10 +188,15 @@ impl Assembly {
     /// Every warning of the site, in the order a full assembly gives them: the merge's, each
     /// paper's (in merge order), the pages'.
     pub fn warnings(&self) -> Vec<Diagnostic> {
-        let mut papers: Vec<&Arc<Paper>> = self.site.papers.iter().collect();
-        papers.sort_by_key(|p| self.sources.get(&p.slug).map_or(usize::MAX, |s| s.order));
+        let mut papers: Vec<(usize, &Arc<Paper>)> = self
+            .site
+            .papers
+            .iter()
+            .map(|p| (self.sources.get(&p.slug).map_or(usize::MAX, |s| s.order), p))
+            .collect();
+        papers.sort_unstable_by_key(|(order, _)| *order);
         let mut warnings = self.merge_warnings.clone();
-        for p in papers {
+        for (_, p) in papers {
             if let Some((_, w)) = self.cache.papers.get(&p.fingerprint) {
                 warnings.extend(w.iter().cloned());
             }
@@ -138,63 +221,114 @@ impl Assembly {
         changes
     }
 
-    /// The site brought up to date with `content` after `changes`: edited paper files are
+    /// Brings the site up to date with `content` after `changes`: edited paper files are
     /// applied one by one where they still name the same paper, else the site is assembled
-    /// anew (reusing every unchanged paper).
+    /// anew (reusing every unchanged paper). On error the assembly is left as it was; on
+    /// success, what it was can be had back with [`Assembly::undo`].
     pub fn update(
-        &self,
+        &mut self,
         settings: &Settings,
         profile: Option<&Profile>,
         content: &Content,
         changes: &ContentChanges,
-    ) -> Result<Assembly> {
+    ) -> Result<Undo> {
         if changes.remerge {
-            return Assembly::new(settings, profile, content, Some(self));
+            return self.replace(settings, profile, content);
         }
-        let mut next = Assembly {
-            site: self.site.clone(),
-            cache: PaperCache {
-                papers: self.cache.papers.clone(),
-            },
-            sources: self.sources.clone(),
-            by_file: self.by_file.clone(),
-            merge_warnings: self.merge_warnings.clone(),
-            content_warnings: self.content_warnings.clone(),
+        let mut undo = Patched {
+            papers: self.site.papers.clone(),
+            ..Patched::default()
         };
-        let mut moved = false;
+        let mut effect = Effect::default();
         for path in &changes.papers {
-            match next.patch(settings, profile, content, path) {
-                Some(dated) => moved |= dated,
-                None => return Assembly::new(settings, profile, content, Some(self)),
+            match self.patch(settings, profile, content, path, &mut undo) {
+                Some(e) => effect = effect.and(e),
+                None => {
+                    self.undo(Undo(Box::new(Before::Patched(undo))));
+                    return self.replace(settings, profile, content);
+                }
             }
         }
-        if !changes.papers.is_empty() {
-            let site = &mut next.site;
-            if moved {
-                let sources = &next.sources;
-                site.papers.sort_by_cached_key(|p| {
-                    let order = sources.get(&p.slug).map_or(usize::MAX, |s| s.order);
-                    (std::cmp::Reverse(p.date), order)
-                });
-            }
-            site.categories = group_categories(&site.papers);
-            site.years = group_years(&site.papers, 0..site.papers.len());
-            site.citation_keys = keys::keys(&site.papers);
+        let site = &mut self.site;
+        if effect.moved {
+            let sources = &self.sources;
+            site.papers.sort_by_cached_key(|p| {
+                let order = sources.get(&p.slug).map_or(usize::MAX, |s| s.order);
+                (std::cmp::Reverse(p.date), order)
+            });
+        }
+        // Groups and keys are made again only when a paper moved or changed what they are
+        // made of (most edits change neither).
+        if effect.moved || effect.regrouped {
+            let categories = group_categories(&site.papers);
+            let years = group_years(&site.papers, 0..site.papers.len());
+            undo.groups = Some((
+                std::mem::replace(&mut site.categories, categories),
+                std::mem::replace(&mut site.years, years),
+            ));
+        }
+        if effect.moved || effect.rekeyed {
+            let keys = keys::keys(&site.papers);
+            undo.keys = Some(std::mem::replace(&mut site.citation_keys, keys));
         }
         if changes.others {
-            let renderer = Renderer::new(settings, &next.site.owner);
+            let renderer = Renderer::new(settings, &site.owner);
             let (pages, bio_html, news, warnings) =
                 content_pages(settings, content, &renderer.macros);
-            next.site.pages = pages;
-            next.site.bio_html = bio_html;
-            next.site.news = news;
-            next.site.assets = content.assets.clone();
-            next.content_warnings = warnings;
+            let assets = content.assets.clone();
+            undo.others = Some((
+                std::mem::replace(&mut site.pages, pages),
+                std::mem::replace(&mut site.bio_html, bio_html),
+                std::mem::replace(&mut site.news, news),
+                std::mem::replace(&mut site.assets, assets),
+                std::mem::replace(&mut self.content_warnings, warnings),
+            ));
         }
-        Ok(next)
+        Ok(Undo(Box::new(Before::Patched(undo))))
     }
 
-    /// Applies one paper file edited in place: `Some(whether the paper's date changed)`, or
+    /// Assembles anew in place of this assembly (reusing its papers).
+    fn replace(
+        &mut self,
+        settings: &Settings,
+        profile: Option<&Profile>,
+        content: &Content,
+    ) -> Result<Undo> {
+        let fresh = Assembly::new(settings, profile, content, Some(self))?;
+        let before = std::mem::replace(self, fresh);
+        Ok(Undo(Box::new(Before::Whole(before))))
+    }
+
+    /// Takes back an [`Assembly::update`].
+    pub fn undo(&mut self, undo: Undo) {
+        match *undo.0 {
+            Before::Whole(before) => *self = before,
+            Before::Patched(before) => {
+                let site = &mut self.site;
+                site.papers = before.papers;
+                if let Some((categories, years)) = before.groups {
+                    site.categories = categories;
+                    site.years = years;
+                }
+                if let Some(keys) = before.keys {
+                    site.citation_keys = keys;
+                }
+                if let Some((pages, bio, news, assets, warnings)) = before.others {
+                    site.pages = pages;
+                    site.bio_html = bio;
+                    site.news = news;
+                    site.assets = assets;
+                    self.content_warnings = warnings;
+                }
+                for fp in before.added {
+                    self.cache.papers.remove(&fp);
+                }
+                self.cache.papers.extend(before.removed);
+            }
+        }
+    }
+
+    /// Applies one paper file edited in place: `Some(what changed besides the paper)`, or
     /// `None` when it cannot be applied alone (the file now names another paper, is a draft,
     /// or has an error a full assembly reports in context).
     fn patch(
@@ -203,7 +337,8 @@ impl Assembly {
         profile: Option<&Profile>,
         content: &Content,
         path: &Path,
-    ) -> Option<bool> {
+        undo: &mut Patched,
+    ) -> Option<Effect> {
         let slug = self.by_file.get(path)?.clone();
         let file = content.papers.iter().find(|f| f.shown == path)?;
         if file.matter.draft && !settings.drafts {
@@ -233,11 +368,20 @@ impl Assembly {
         let at = self.site.papers.iter().position(|p| p.slug == slug)?;
         let (fp, rendered) = renderer.render(draft, Some(&self.cache));
         let old = std::mem::replace(&mut self.site.papers[at], Arc::clone(&rendered.0));
-        if old.fingerprint != fp {
-            self.cache.papers.remove(&old.fingerprint);
+        if old.fingerprint != fp
+            && let Some(entry) = self.cache.papers.remove(&old.fingerprint)
+        {
+            undo.removed.push((old.fingerprint, entry));
         }
-        self.cache.papers.insert(fp, rendered);
-        Some(old.date != self.site.papers[at].date)
+        if self.cache.papers.insert(fp, rendered).is_none() {
+            undo.added.push(fp);
+        }
+        let new = &self.site.papers[at];
+        Some(Effect {
+            moved: old.date != new.date,
+            regrouped: old.categories != new.categories,
+            rekeyed: keys::base_key(&old) != keys::base_key(new),
+        })
     }
 }
 
@@ -327,7 +471,8 @@ mod tests {
     #[test]
     fn an_edit_in_place_is_patched_alone_and_equals_a_full_assembly() {
         let ex = Example::new();
-        let before = ex.assemble(&ex.content(), None);
+        let original = ex.content();
+        let before = ex.assemble(&original, None);
         // Each edit adds to the last; the date moves the paper from the second on.
         let edits = [
             ("+++\n", "+++\nabstract = \"Patched 1.\"\n", false),
@@ -340,19 +485,19 @@ mod tests {
             let changes = before.changes(&content, &[ex.paper()]);
             assert_eq!(changes.papers, [ex.paper()], "{line}");
             assert!(!changes.remerge && !changes.others);
-            let mut patched = Assembly {
-                site: before.site.clone(),
-                cache: PaperCache {
-                    papers: before.cache.papers.clone(),
-                },
-                sources: before.sources.clone(),
-                by_file: before.by_file.clone(),
-                merge_warnings: Vec::new(),
-                content_warnings: Vec::new(),
-            };
-            let moved = patched.patch(&ex.settings, Some(&ex.profile), &content, &ex.paper());
-            assert_eq!(moved, Some(dated), "{line}: applied alone");
-            let updated = before
+            let mut updated = ex.assemble(&original, None);
+            let old = summary(updated.site());
+            let mut undo = Patched::default();
+            let mut patched = ex.assemble(&original, None);
+            let moved = patched.patch(
+                &ex.settings,
+                Some(&ex.profile),
+                &content,
+                &ex.paper(),
+                &mut undo,
+            );
+            assert_eq!(moved.map(|e| e.moved), Some(dated), "{line}: applied alone");
+            let taken_back = updated
                 .update(&ex.settings, Some(&ex.profile), &content, &changes)
                 .expect("update");
             let fresh = ex.assemble(&content, None);
@@ -361,13 +506,16 @@ mod tests {
                 format!("{:?}", updated.warnings()),
                 format!("{:?}", fresh.warnings())
             );
+            updated.undo(taken_back);
+            assert_eq!(summary(updated.site()), old, "undone");
         }
     }
 
     #[test]
     fn a_file_that_names_another_paper_or_becomes_a_draft_is_merged_again() {
         let ex = Example::new();
-        let before = ex.assemble(&ex.content(), None);
+        let original = ex.content();
+        let before = ex.assemble(&original, None);
         let text = std::fs::read_to_string(ex.paper()).expect("paper");
         let edits = [
             (
@@ -379,17 +527,22 @@ mod tests {
         for (from, line) in edits {
             std::fs::write(ex.paper(), text.replacen(from, line, 1)).expect("paper");
             let content = ex.content();
-            let mut copy = ex.assemble(&ex.content(), Some(&before));
-            copy.by_file.clone_from(&before.by_file);
-            copy.sources.clone_from(&before.sources);
-            copy.site = before.site.clone();
+            let mut copy = ex.assemble(&original, None);
+            let mut undo = Patched::default();
             assert_eq!(
-                copy.patch(&ex.settings, Some(&ex.profile), &content, &ex.paper()),
+                copy.patch(
+                    &ex.settings,
+                    Some(&ex.profile),
+                    &content,
+                    &ex.paper(),
+                    &mut undo
+                ),
                 None,
                 "{line}"
             );
             let changes = before.changes(&content, &[ex.paper()]);
-            let updated = before
+            let mut updated = ex.assemble(&original, None);
+            updated
                 .update(&ex.settings, Some(&ex.profile), &content, &changes)
                 .expect("update");
             assert_eq!(
@@ -402,7 +555,8 @@ mod tests {
         let content = ex.content();
         let changes = before.changes(&content, &[ex.paper()]);
         assert!(changes.remerge);
-        let updated = before
+        let mut updated = ex.assemble(&original, None);
+        updated
             .update(&ex.settings, Some(&ex.profile), &content, &changes)
             .expect("update");
         assert_eq!(

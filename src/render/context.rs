@@ -59,12 +59,18 @@ struct Slot;
 
 /// Template values that many papers share, made once: each category's, and each author's
 /// (`{name, is_owner}`; a lab's site names the same people on thousands of papers).
+#[derive(Default)]
 pub struct SharedValues {
     categories: HashMap<String, Value>,
     authors: HashMap<PaperAuthor, Value>,
 }
 
 impl SharedValues {
+    /// Whether no value is made yet.
+    pub fn is_empty(&self) -> bool {
+        self.categories.is_empty() && self.authors.is_empty()
+    }
+
     /// The values of the site's categories and authors.
     pub fn new(settings: &Settings, site: &Site) -> SharedValues {
         let categories = site
@@ -331,13 +337,38 @@ pub fn merge_tables(base: &toml::Table, over: &toml::Table) -> toml::Table {
     out
 }
 
-/// The site-wide context: `config` and `site`.
-pub fn global_context(
-    settings: &Settings,
-    theme: &Theme,
-    site: &Site,
-    papers: &[Value],
-) -> Context {
+/// The site-wide context (`config` and `site`) but for the paper values: made once per
+/// render, completed with them by [`GlobalContext::with_papers`] (before and after the listing
+/// items are added to them).
+pub struct GlobalContext {
+    config: Value,
+    site: tera::Map,
+}
+
+impl GlobalContext {
+    /// The context, with `papers` (every paper's value, in `Site::papers` order) as
+    /// `site.papers`, `site.selected` and `site.years`.
+    pub fn with_papers(&self, site: &Site, papers: &[Value]) -> Context {
+        let mut site_value = self.site.clone();
+        site_value.insert("papers".into(), Value::from(papers.to_vec()));
+        let selected: Vec<Value> = site
+            .papers
+            .iter()
+            .zip(papers)
+            .filter(|(p, _)| p.selected)
+            .map(|(_, v)| v.clone())
+            .collect();
+        site_value.insert("selected".into(), Value::from(selected));
+        site_value.insert("years".into(), year_values(&site.years, papers));
+        let mut ctx = Context::new();
+        ctx.insert_value("config", self.config.clone());
+        ctx.insert_value("site", Value::from(site_value));
+        ctx
+    }
+}
+
+/// The site-wide context: `config` and `site` (see [`GlobalContext`]).
+pub fn global_context(settings: &Settings, theme: &Theme, site: &Site) -> GlobalContext {
     #[derive(Serialize)]
     struct ConfigView<'a> {
         base_url: &'a str,
@@ -428,8 +459,7 @@ pub fn global_context(
         generator: format!("scholarsite {}", env!("CARGO_PKG_VERSION")),
         context_version: CONTEXT_VERSION,
     };
-    let mut ctx = Context::new();
-    ctx.insert("config", &config);
+    let config = Value::from_serializable(&config);
     let person = citation::person_json_ld(&site.owner, &settings.base_url, view.photo_url.clone());
     let mut site_value = Value::from_serializable(&view)
         .into_map()
@@ -438,16 +468,10 @@ pub fn global_context(
         "json_ld".into(),
         Value::safe_string(&json_for_script(&person).unwrap_or_default()),
     );
-    site_value.insert("papers".into(), Value::from(papers.to_vec()));
-    let selected: Vec<Value> = site
-        .papers
-        .iter()
-        .zip(papers)
-        .filter(|(p, _)| p.selected)
-        .map(|(_, v)| v.clone())
-        .collect();
-    site_value.insert("selected".into(), Value::from(selected));
-    site_value.insert("years".into(), year_values(&site.years, papers));
+    // Places for the paper values, in the order the contract lists them.
+    for key in ["papers", "selected", "years"] {
+        site_value.insert(key.into(), Value::none());
+    }
     site_value.insert(
         "year_pages".into(),
         Value::from(crate::render::listing::split(
@@ -456,8 +480,10 @@ pub fn global_context(
         )),
     );
     crate::render::theme_context::extend_site(&mut site_value, settings, theme, site);
-    ctx.insert_value("site", Value::from(site_value));
-    ctx
+    GlobalContext {
+        config,
+        site: site_value,
+    }
 }
 
 /// Context of a page: `page` (kind, path, permalink, title, description) plus extras.

@@ -19,11 +19,10 @@ use crate::publish::feeds;
 use crate::publish::output::Sink;
 use crate::render::search;
 
-/// A paper's citation key and BibTeX entry, made once for its page and its files; kept by
-/// `serve`, also its other fragments.
+/// A paper's BibTeX entry, made once for its page and its files; kept by `serve`, also its
+/// other fragments.
 #[derive(Clone)]
 pub(super) struct Fragments {
-    pub(super) key: String,
     pub(super) bib: Shared,
     pub(super) ris: Option<Shared>,
     pub(super) csl: Option<Shared>,
@@ -36,7 +35,6 @@ impl Fragments {
         let permalink = settings.permalink(&p.rel());
         let bib = Shared::from(citation::bibtex(p, key, &permalink));
         let mut fragments = Fragments {
-            key: key.to_string(),
             bib,
             ris: None,
             csl: None,
@@ -45,7 +43,9 @@ impl Fragments {
         if keep {
             let [_, ris, csl, search] = &FORMATS;
             let make = |f: &Format, fragments: &Fragments| {
-                Some(Shared::from((f.make)(p, fragments, settings).into_owned()))
+                Some(Shared::from(
+                    (f.make)(p, key, fragments, settings).into_owned(),
+                ))
             };
             fragments.ris = make(ris, &fragments);
             fragments.csl = make(csl, &fragments);
@@ -58,16 +58,48 @@ impl Fragments {
 /// Which papers' own citation files a write includes.
 pub(super) type PaperFilter<'a> = &'a (dyn Fn(&Paper) -> bool + Sync);
 
+/// Which site-wide files a write includes, by name.
+pub(super) type FileFilter<'a> = &'a (dyn Fn(&str) -> bool + Sync);
+
+/// What each site-wide file is made from, as one number per name: the joined files, every
+/// paper (`keys`: the papers' output keys, in order); the feed, the newest papers and the
+/// latest date; the sitemap, its pages and dates; the others, nothing that changes.
+pub(super) fn fingerprints(
+    settings: &Settings,
+    site: &Site,
+    keys: &[u64],
+    pages: &[(String, Option<String>)],
+) -> Vec<(&'static str, u64)> {
+    use std::hash::{Hash, Hasher};
+    let hash = |feed: &dyn Fn(&mut std::hash::DefaultHasher)| {
+        let mut h = std::hash::DefaultHasher::new();
+        feed(&mut h);
+        h.finish()
+    };
+    let mut out: Vec<(&'static str, u64)> = FORMATS
+        .iter()
+        .map(|f| (f.all, hash(&|h| (f.all, keys).hash(h))))
+        .collect();
+    let newest = match settings.feed_limit {
+        0 => keys.len(),
+        n => n.min(keys.len()),
+    };
+    let latest = site.papers.iter().filter_map(|p| p.date).max();
+    out.push(("atom.xml", hash(&|h| (latest, &keys[..newest]).hash(h))));
+    out.push(("sitemap.xml", hash(&|h| pages.hash(h))));
+    for name in ["robots.txt", ".nojekyll", "CNAME"] {
+        out.push((name, hash(&|h| name.hash(h))));
+    }
+    out
+}
+
 /// Output paths of everything besides pages and static files.
 pub(super) fn names(settings: &Settings, site: &Site) -> Vec<String> {
     let formats: Vec<&Format> = FORMATS.iter().filter(|f| (f.per_paper)(settings)).collect();
     let mut names: Vec<String> = site
         .papers
         .iter()
-        .flat_map(|p| {
-            let rel = p.rel();
-            formats.iter().map(move |f| format!("{rel}{}", f.file))
-        })
+        .flat_map(|p| formats.iter().map(move |f| p.rel_of(f.file)))
         .collect();
     names.extend(FORMATS.iter().map(|f| f.all.to_string()));
     names.extend(SITE_FILES.iter().map(|s| (*s).to_string()));
@@ -95,7 +127,7 @@ struct Format {
     /// Wraps one entry for its own file.
     single: for<'a> fn(&'a str) -> Cow<'a, str>,
     /// A paper's entry: kept in its [`Fragments`] (serve), or made from the paper.
-    make: for<'a> fn(&'a Paper, &'a Fragments, &Settings) -> Cow<'a, str>,
+    make: for<'a> fn(&'a Paper, &str, &'a Fragments, &Settings) -> Cow<'a, str>,
 }
 
 const FORMATS: [Format; 4] = [
@@ -107,7 +139,7 @@ const FORMATS: [Format; 4] = [
         separator: "\n",
         close: "",
         single: |s| Cow::Borrowed(s),
-        make: |_, f, _| Cow::Borrowed(f.bib.as_str()),
+        make: |_, _, f, _| Cow::Borrowed(f.bib.as_str()),
     },
     Format {
         file: "cite.ris",
@@ -117,7 +149,7 @@ const FORMATS: [Format; 4] = [
         separator: "",
         close: "",
         single: |s| Cow::Borrowed(s),
-        make: |p, f, settings| match &f.ris {
+        make: |p, _, f, settings| match &f.ris {
             Some(ris) => Cow::Borrowed(ris.as_str()),
             None => Cow::Owned(citation::ris(p, &settings.permalink(&p.rel()))),
         },
@@ -130,10 +162,10 @@ const FORMATS: [Format; 4] = [
         separator: ",\n",
         close: "]\n",
         single: |s| Cow::Owned(format!("[{s}]\n")),
-        make: |p, f, settings| match &f.csl {
+        make: |p, key, f, settings| match &f.csl {
             Some(csl) => Cow::Borrowed(csl.as_str()),
             None => {
-                let csl = citation::csl(p, &f.key, &settings.permalink(&p.rel()));
+                let csl = citation::csl(p, key, &settings.permalink(&p.rel()));
                 Cow::Owned(serde_json::to_string(&csl).unwrap_or_default())
             }
         },
@@ -146,7 +178,7 @@ const FORMATS: [Format; 4] = [
         separator: ",",
         close: search::CLOSE,
         single: |s| Cow::Borrowed(s),
-        make: |p, f, settings| match &f.search {
+        make: |p, _, f, settings| match &f.search {
             Some(entry) => Cow::Borrowed(entry.as_str()),
             None => Cow::Owned(search::entry_json(settings, p)),
         },
@@ -161,25 +193,39 @@ fn write_joined(
     site: &Site,
     fragments: &[Fragments],
     sink: &dyn Sink,
+    files: FileFilter,
     which: PaperFilter,
 ) -> Result<usize> {
     let counts: Vec<Result<usize>> = FORMATS
         .par_iter()
         .map(|format| {
-            let mut failure: Option<crate::base::diag::Error> = None;
             let per_paper = (format.per_paper)(settings);
+            if !files(format.all) {
+                // The joined file is as it was; the papers' own files may still be due.
+                if per_paper {
+                    return write_own(settings, site, fragments, format, sink, which);
+                }
+                return Ok(0);
+            }
+            let mut failure: Option<crate::base::diag::Error> = None;
             sink.write_with(format.all, &mut |out| {
                 out.write_all(format.open.as_bytes())?;
                 let mut first = true;
-                for (papers, fragments) in site.papers.chunks(CHUNK).zip(fragments.chunks(CHUNK)) {
+                let chunks = site
+                    .papers
+                    .chunks(CHUNK)
+                    .zip(site.citation_keys.chunks(CHUNK))
+                    .zip(fragments.chunks(CHUNK));
+                for ((papers, keys), fragments) in chunks {
                     let entries: Vec<Result<Cow<str>>> = papers
                         .par_iter()
+                        .zip(keys)
                         .zip(fragments)
-                        .map(|(p, f)| {
-                            let entry = (format.make)(p, f, settings);
+                        .map(|((p, key), f)| {
+                            let entry = (format.make)(p, key, f, settings);
                             if per_paper && which(p) {
                                 sink.write(
-                                    &format!("{}{}", p.rel(), format.file),
+                                    &p.rel_of(format.file),
                                     (format.single)(&entry).as_bytes(),
                                 )?;
                             }
@@ -212,17 +258,45 @@ fn write_joined(
     counts.into_iter().sum()
 }
 
+/// Writes the own files in `format` of the papers `which` accepts (their joined file is not
+/// written).
+fn write_own(
+    settings: &Settings,
+    site: &Site,
+    fragments: &[Fragments],
+    format: &Format,
+    sink: &dyn Sink,
+    which: PaperFilter,
+) -> Result<usize> {
+    let own: Vec<Result<()>> = site
+        .papers
+        .par_iter()
+        .zip(&site.citation_keys)
+        .zip(fragments)
+        .filter(|((p, _), _)| which(p))
+        .map(|((p, key), f)| {
+            let entry = (format.make)(p, key, f, settings);
+            sink.write(&p.rel_of(format.file), (format.single)(&entry).as_bytes())
+        })
+        .collect();
+    let written = own.len();
+    own.into_iter().collect::<Result<Vec<()>>>()?;
+    Ok(written)
+}
+
 /// Makes the bytes of one site-wide file.
 type FileMaker<'a> = Box<dyn Fn() -> Vec<u8> + Sync + 'a>;
 
-/// Writes the data files: every site-wide file, and the own citation files of the papers
-/// `which` accepts. `pages` are the sitemap's pages with their dates. Returns how many.
+/// Writes the data files: the site-wide files `files` accepts, and the own citation files of
+/// the papers `which` accepts. `pages` are the sitemap's pages with their dates. Returns how
+/// many.
 pub(super) fn write(
     settings: &Settings,
     site: &Site,
     fragments: &[Fragments],
     pages: &[(String, Option<String>)],
     sink: &dyn Sink,
+    files: FileFilter,
     which: PaperFilter,
 ) -> Result<usize> {
     let title = settings.title.as_deref().unwrap_or(&site.owner.name);
@@ -244,17 +318,19 @@ pub(super) fn write(
         ),
         (".nojekyll", Box::new(Vec::new)),
     ];
-    let (joined, files) = rayon::join(
-        || write_joined(settings, site, fragments, sink, which),
+    let (joined, others) = rayon::join(
+        || write_joined(settings, site, fragments, sink, files, which),
         || -> Result<usize> {
-            makers
-                .par_iter()
+            let due: Vec<&(&str, FileMaker)> =
+                makers.iter().filter(|(rel, _)| files(rel)).collect();
+            due.par_iter()
                 .try_for_each(|(rel, make)| sink.write(rel, &make()))?;
-            if let Some(cname) = &settings.cname {
+            let cname = settings.cname.as_ref().filter(|_| files("CNAME"));
+            if let Some(cname) = cname {
                 sink.write("CNAME", format!("{cname}\n").as_bytes())?;
             }
-            Ok(makers.len() + usize::from(settings.cname.is_some()))
+            Ok(due.len() + usize::from(cname.is_some()))
         },
     );
-    Ok(joined? + files?)
+    Ok(joined? + others?)
 }

@@ -65,12 +65,12 @@ pub fn render_site(
     sink: &dyn Sink,
 ) -> Result<RenderReport> {
     let mut watch = crate::base::timings::Stopwatch::start();
-    let rendering = Rendering::new(settings, theme, site, None, &mut watch)?;
+    let rendering = Rendering::new(settings, theme, site, None, &mut watch)?.plan()?;
     // Pages and data files do not depend on each other: written side by side, the cores stay
     // busy through each side's sequential stretches.
     let (pages, data) = rayon::join(
         || rendering.pages(sink, &|_| true),
-        || rendering.data_files(sink, &|_| true),
+        || rendering.data_files(sink, &|_| true, &|_| true),
     );
     watch.lap("pages and data files");
     let written = pages? + data? + rendering.statics(sink)?;
@@ -81,21 +81,20 @@ pub fn render_site(
     })
 }
 
-/// A site ready to render: paper values and listing items made, the listings split, every
-/// page listed, the theme's site-wide context set.
+/// A site ready to render papers: every paper's value and listing item made, the listings
+/// split, the theme's site-wide context set. [`Rendering::plan`] lists every page.
 pub struct Rendering<'a> {
     settings: &'a Settings,
     theme: &'a mut Theme,
     site: &'a Site,
     prepared: Prepared,
-    /// Data file names (citation files, site-wide files).
-    data: Vec<String>,
+    /// Papers whose values were made now (not found in the cache), as indices.
+    fresh: Vec<usize>,
 }
 
 impl<'a> Rendering<'a> {
     /// Prepares `site` for rendering; with a `cache` (serve), papers rendered before and
-    /// unchanged are not made again. Fails when two outputs would share a path, or a static
-    /// file would replace a page.
+    /// unchanged are not made again.
     pub fn new(
         settings: &'a Settings,
         theme: &'a mut Theme,
@@ -103,9 +102,41 @@ impl<'a> Rendering<'a> {
         cache: Option<&mut RenderCache>,
         watch: &mut crate::base::timings::Stopwatch,
     ) -> Result<Rendering<'a>> {
-        let prepared = prepare(settings, theme, site, cache, watch)?;
-        let data = data::names(settings, site);
-        let jobs = &prepared.jobs;
+        let (prepared, fresh) = prepare(settings, theme, site, cache, watch)?;
+        Ok(Rendering {
+            settings,
+            theme,
+            site,
+            prepared,
+            fresh,
+        })
+    }
+
+    /// Papers (indices into `Site::papers`) whose values were made by this rendering: with a
+    /// cache, the papers that changed.
+    pub fn fresh(&self) -> &[usize] {
+        &self.fresh
+    }
+
+    /// Renders these papers' own pages into the sink; returns their output paths.
+    pub fn paper_pages(&self, sink: &dyn Sink, papers: &[usize]) -> Result<Vec<String>> {
+        let model = self.prepared.model(self.settings, self.site);
+        let jobs: Vec<Job> = papers
+            .iter()
+            .map(|&i| crate::render::pages::paper_job(self.site, i))
+            .collect();
+        let theme: &Theme = self.theme;
+        jobs.par_iter()
+            .map(|job| render_job(theme, job, &model, sink).map(|()| job.rel.clone()))
+            .collect()
+    }
+
+    /// Lists every page and data file. Fails when two outputs would share a path, or a
+    /// static file would replace a page.
+    pub fn plan(mut self) -> Result<Planned<'a>> {
+        self.prepared.jobs = crate::render::pages::jobs(self.site, &self.prepared.listings);
+        let data = data::names(self.settings, self.site);
+        let jobs = &self.prepared.jobs;
         let generated: HashSet<&str> = jobs
             .iter()
             .map(|j| j.rel.as_str())
@@ -114,19 +145,35 @@ impl<'a> Rendering<'a> {
         if generated.len() < jobs.len() + data.len() {
             return Err(duplicate_outputs(jobs, &data).into());
         }
-        let errors = check_statics(theme, site, &generated);
+        let errors = check_statics(self.theme, self.site, &generated);
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        Ok(Rendering {
-            settings,
-            theme,
-            site,
-            prepared,
+        let sitemap = sitemap_pages(self.site, &self.prepared.jobs);
+        Ok(Planned {
+            settings: self.settings,
+            theme: self.theme,
+            site: self.site,
+            prepared: self.prepared,
             data,
+            sitemap,
         })
     }
+}
 
+/// A site ready to render, every page and data file listed.
+pub struct Planned<'a> {
+    settings: &'a Settings,
+    theme: &'a mut Theme,
+    site: &'a Site,
+    prepared: Prepared,
+    /// Data file names (citation files, site-wide files).
+    data: Vec<String>,
+    /// The sitemap's pages, with their dates.
+    sitemap: Vec<(String, Option<String>)>,
+}
+
+impl Planned<'_> {
     /// Every page, in a stable order.
     pub fn jobs(&self) -> &[Job] {
         &self.prepared.jobs
@@ -181,22 +228,36 @@ impl<'a> Rendering<'a> {
         }
     }
 
-    /// Writes every site-wide data file and the own citation files of the papers `which`
-    /// accepts. Returns how many files.
+    /// Writes the site-wide data files `files` accepts (by name), and the own citation files
+    /// of the papers `papers` accepts. Returns how many files.
     pub fn data_files(
         &self,
         sink: &dyn Sink,
-        which: &(dyn Fn(&Paper) -> bool + Sync),
+        files: &(dyn Fn(&str) -> bool + Sync),
+        papers: &(dyn Fn(&Paper) -> bool + Sync),
     ) -> Result<usize> {
-        let sitemap = sitemap_pages(self.site, &self.prepared.jobs);
         data::write(
             self.settings,
             self.site,
             &self.prepared.fragments,
-            &sitemap,
+            &self.sitemap,
             sink,
-            which,
+            files,
+            papers,
         )
+    }
+
+    /// What each site-wide data file is made from, as one number per file name: a file whose
+    /// number did not change since it was written is the same.
+    pub fn data_fingerprints(&self) -> Vec<(&'static str, u64)> {
+        let keys: Vec<u64> = self
+            .site
+            .papers
+            .iter()
+            .zip(&self.site.citation_keys)
+            .map(|(p, key)| output_key(p, key))
+            .collect();
+        data::fingerprints(self.settings, self.site, &keys, &self.sitemap)
     }
 
     /// Copies the theme's static files and the content's assets.
@@ -205,12 +266,14 @@ impl<'a> Rendering<'a> {
     }
 
     /// Every output path of the site: pages, data files, static files and assets.
-    pub fn outputs(&self) -> HashSet<String> {
-        let mut all: HashSet<String> = self.prepared.jobs.iter().map(|j| j.rel.clone()).collect();
-        all.extend(self.data.iter().cloned());
-        all.extend(self.theme.statics.iter().map(|s| s.rel.clone()));
-        all.extend(self.site.assets.iter().map(|a| a.rel.clone()));
-        all
+    pub fn outputs(&self) -> HashSet<&str> {
+        let jobs = self.prepared.jobs.iter().map(|j| j.rel.as_str());
+        let statics = self.theme.statics.iter().map(|s| s.rel.as_str());
+        let assets = self.site.assets.iter().map(|a| a.rel.as_str());
+        jobs.chain(self.data.iter().map(String::as_str))
+            .chain(statics)
+            .chain(assets)
+            .collect()
     }
 
     /// Rendering's working data, for its owner to free (or not).
@@ -259,6 +322,8 @@ struct CachedPaper {
 #[derive(Default)]
 pub struct RenderCache {
     papers: HashMap<u64, CachedPaper>,
+    /// The category and author values papers share.
+    shared: context::SharedValues,
 }
 
 /// What a paper's outputs are made from (the paper's fingerprint and its citation key), as
@@ -276,12 +341,23 @@ fn prepare(
     settings: &Settings,
     theme: &mut Theme,
     site: &Site,
-    cache: Option<&mut RenderCache>,
+    mut cache: Option<&mut RenderCache>,
     watch: &mut crate::base::timings::Stopwatch,
-) -> Result<Prepared> {
-    let previous: Option<&RenderCache> = cache.as_deref();
+) -> Result<(Prepared, Vec<usize>)> {
+    if let Some(c) = cache.as_deref_mut()
+        && c.shared.is_empty()
+    {
+        c.shared = context::SharedValues::new(settings, site);
+    }
+    let made_here;
+    let (previous, shared) = match cache.as_deref() {
+        Some(c) => (Some(&c.papers), &c.shared),
+        None => {
+            made_here = context::SharedValues::new(settings, site);
+            (None, &made_here)
+        }
+    };
     let caching = previous.is_some();
-    let shared = context::SharedValues::new(settings, site);
     // A paper found in the cache keeps its value (listing item included); the others are made.
     let made: Vec<(u64, bool, CachedPaper)> = site
         .papers
@@ -289,11 +365,11 @@ fn prepare(
         .zip(&site.citation_keys)
         .map(|(p, key)| {
             let id = output_key(p, key);
-            if let Some(hit) = previous.and_then(|c| c.papers.get(&id)) {
+            if let Some(hit) = previous.and_then(|c| c.get(&id)) {
                 return (id, false, hit.clone());
             }
             let fragments = Fragments::new(settings, p, key, caching);
-            let value = context::paper_value(settings, p, key, &fragments.bib, &shared);
+            let value = context::paper_value(settings, p, key, &fragments.bib, shared);
             (id, true, CachedPaper { value, fragments })
         })
         .collect();
@@ -308,34 +384,41 @@ fn prepare(
         papers.push(paper.value);
     }
     watch.lap("paper values");
-    *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
+    let global = context::global_context(settings, theme, site);
+    *theme.tera.global_context() = global.with_papers(site, &papers);
     if theme.tera.contains_template(ITEM_TEMPLATE) {
         papers = render_items(theme, papers, &fresh)?;
-        *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
+        *theme.tera.global_context() = global.with_papers(site, &papers);
     }
     watch.lap("listing items");
+    let fresh: Vec<usize> = (0..fresh.len()).filter(|&i| fresh[i]).collect();
     if let Some(cache) = cache {
-        cache.papers = ids
-            .into_iter()
-            .zip(papers.iter().zip(&fragments))
-            .map(|(id, (value, fragments))| {
-                let paper = CachedPaper {
-                    value: value.clone(),
-                    fragments: fragments.clone(),
-                };
-                (id, paper)
-            })
-            .collect();
+        // The changed papers are added; entries of papers gone are dropped now and then.
+        for &i in &fresh {
+            let paper = CachedPaper {
+                value: papers[i].clone(),
+                fragments: fragments[i].clone(),
+            };
+            cache.papers.insert(ids[i], paper);
+        }
+        if cache.papers.len() > ids.len() + PRUNE_AFTER {
+            let current: HashSet<u64> = ids.iter().copied().collect();
+            cache.papers.retain(|id, _| current.contains(id));
+        }
     }
     let listings = Listings::new(settings, theme, site);
-    let jobs = crate::render::pages::jobs(site, &listings);
-    Ok(Prepared {
+    let prepared = Prepared {
         fragments,
-        jobs,
+        jobs: Vec::new(),
         papers,
         listings,
-    })
+    };
+    Ok((prepared, fresh))
 }
+
+/// How many entries of papers no longer in the site a [`RenderCache`] keeps before dropping
+/// them.
+const PRUNE_AFTER: usize = 1024;
 
 /// The site-wide context, every page's job and what their contexts are made from, exactly as
 /// [`render_site`] renders them (for `scholarsite build --dump-context`).
@@ -344,13 +427,14 @@ pub fn contexts(
     theme: &mut Theme,
     site: &Site,
 ) -> Result<(Context, Prepared)> {
-    let prepared = prepare(
+    let (mut prepared, _) = prepare(
         settings,
         theme,
         site,
         None,
         &mut crate::base::timings::Stopwatch::start(),
     )?;
+    prepared.jobs = crate::render::pages::jobs(site, &prepared.listings);
     Ok((theme.tera.global_context().clone(), prepared))
 }
 
@@ -405,15 +489,14 @@ fn render_items(theme: &mut Theme, papers: Vec<Value>, fresh: &[bool]) -> Result
 /// The sitemap's pages (every `…/index.html` job, as a folder path), with a paper's date as
 /// `lastmod`.
 fn sitemap_pages(site: &Site, jobs: &[Job]) -> Vec<(String, Option<String>)> {
-    let dates: std::collections::HashMap<String, String> = site
-        .papers
-        .iter()
-        .filter_map(|p| Some((format!("{}index.html", p.rel()), p.date?.iso())))
-        .collect();
     jobs.iter()
         .filter_map(|j| {
             let folder = j.rel.strip_suffix("index.html")?;
-            Some((folder.to_string(), dates.get(&j.rel).cloned()))
+            let date = match j.subject() {
+                crate::render::pages::Subject::Paper(i) => site.papers[i].date.map(|d| d.iso()),
+                _ => None,
+            };
+            Some((folder.to_string(), date))
         })
         .collect()
 }

@@ -2,6 +2,8 @@
 //! that page is rendered, its own context. Listing every page is cheap; a rebuild that renders
 //! three pages makes three contexts, and a full build makes them in parallel.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use tera::{Context, Map, Value};
 
@@ -20,7 +22,7 @@ pub struct Job {
     /// Output path relative to the root (`papers/x/index.html`).
     pub rel: String,
     /// Template name.
-    pub template: String,
+    pub template: Cow<'static, str>,
     subject: Subject,
 }
 
@@ -95,9 +97,9 @@ pub struct Model<'a> {
 /// Every page of the site, in a stable order: home, publications, papers, research areas,
 /// Markdown pages, the theme's optional pages, 404.
 pub fn jobs(site: &Site, listings: &Listings) -> Vec<Job> {
-    let job = |rel: String, template: &str, subject| Job {
+    let job = |rel: String, template: &'static str, subject| Job {
         rel,
-        template: template.to_string(),
+        template: Cow::Borrowed(template),
         subject,
     };
     let index = |page: &ListingPage| format!("{}index.html", page.rel);
@@ -106,13 +108,7 @@ pub fn jobs(site: &Site, listings: &Listings) -> Vec<Job> {
     for (i, page) in listings.papers.pages.iter().enumerate() {
         jobs.push(job(index(page), "papers.html", Subject::Papers(i)));
     }
-    for (i, p) in site.papers.iter().enumerate() {
-        jobs.push(job(
-            format!("{}index.html", p.rel()),
-            "paper.html",
-            Subject::Paper(i),
-        ));
-    }
+    jobs.extend((0..site.papers.len()).map(|i| paper_job(site, i)));
     jobs.push(job(
         "categories/index.html".into(),
         "categories.html",
@@ -125,7 +121,11 @@ pub fn jobs(site: &Site, listings: &Listings) -> Vec<Job> {
     }
     for (i, page) in site.pages.iter().enumerate() {
         let rel = format!("{}index.html", page.rel);
-        jobs.push(job(rel, &page.template, Subject::Page(i)));
+        jobs.push(Job {
+            rel,
+            template: Cow::Owned(page.template.clone()),
+            subject: Subject::Page(i),
+        });
     }
     // A theme made before the co-authors page existed is not asked to render one.
     if let Some(listing) = &listings.coauthors {
@@ -135,6 +135,15 @@ pub fn jobs(site: &Site, listings: &Listings) -> Vec<Job> {
     }
     jobs.push(job("404.html".into(), "404.html", Subject::NotFound));
     jobs
+}
+
+/// A paper's own page.
+pub fn paper_job(site: &Site, index: usize) -> Job {
+    Job {
+        rel: site.papers[index].rel_of("index.html"),
+        template: Cow::Borrowed("paper.html"),
+        subject: Subject::Paper(index),
+    }
 }
 
 impl Job {

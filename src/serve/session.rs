@@ -18,12 +18,13 @@ use std::time::{Duration, Instant};
 
 use crate::base::diag::{Diagnostic, Result};
 use crate::base::timings::Stopwatch;
+use crate::load::content::Asset;
 use crate::load::content::{self, Content};
 use crate::load::profile::{self, Profile};
 use crate::load::settings::{Overrides, Settings};
-use crate::model::{Assembly, Site};
+use crate::model::{Assembly, Paper, Site, Undo};
 use crate::publish::output::Memory;
-use crate::render::pages::{Job, Subject};
+use crate::render::pages::Job;
 use crate::render::theme::Theme;
 use crate::render::{RenderCache, Rendering};
 
@@ -83,6 +84,8 @@ pub struct Session {
     outputs: RenderCache,
     /// What each page showed when it was last rendered, by output path.
     pages: HashMap<String, u64>,
+    /// What each site-wide data file was made from when it was last written, by name.
+    data: HashMap<&'static str, u64>,
     files: Files,
     /// Warnings about the profile itself, kept until it changes.
     profile_warnings: Vec<Diagnostic>,
@@ -120,6 +123,7 @@ impl Session {
             assembly,
             outputs: RenderCache::default(),
             pages: HashMap::new(),
+            data: HashMap::new(),
             files,
             profile_warnings,
             warnings: warnings.clone(),
@@ -206,17 +210,16 @@ impl Session {
             }
         }
         let mut watch = Stopwatch::start();
-        let (assembly, content_warnings) = self.reassemble()?;
+        let (undo, content_warnings) = self.reassemble()?;
         watch.lap("model");
-        let mut warnings = self.profile_warnings.clone();
-        warnings.extend(content_warnings);
-        warnings.extend(assembly.warnings());
-        let previous = std::mem::replace(&mut self.assembly, assembly);
         let statics = std::mem::take(&mut self.pending.theme);
-        match self.render(Some(previous.site()), statics, first) {
+        match self.render(Some(&undo), statics, first) {
             Ok(update) => {
                 watch.lap("render");
                 self.pending = Pending::default();
+                let mut warnings = self.profile_warnings.clone();
+                warnings.extend(content_warnings);
+                warnings.extend(self.assembly.warnings());
                 self.warnings = warnings.clone();
                 Ok(Update {
                     warnings,
@@ -225,7 +228,7 @@ impl Session {
                 })
             }
             Err(e) => {
-                self.assembly = previous;
+                self.assembly.undo(undo);
                 self.pending.theme |= statics;
                 Err(e)
             }
@@ -233,9 +236,9 @@ impl Session {
     }
 
     /// Loads what the pending changes touch (the profile, content files, the theme) and brings
-    /// the site model up to date. Returns the model and the content's loading warnings; the
-    /// session's model is left as it was.
-    fn reassemble(&mut self) -> Result<(Assembly, Vec<Diagnostic>)> {
+    /// the site model up to date. Returns how to take the model back, and the content's loading
+    /// warnings; on error the model is left as it was.
+    fn reassemble(&mut self) -> Result<(Undo, Vec<Diagnostic>)> {
         if self.pending.profile {
             let (profile, w) = load_profile(&self.settings)?;
             self.profile = profile;
@@ -261,33 +264,26 @@ impl Session {
             // Listing items come from the templates: nothing rendered before is valid.
             self.outputs = RenderCache::default();
         }
-        let assembly = if self.pending.profile || reloaded {
-            Assembly::new(
-                &self.settings,
-                self.profile.as_ref(),
-                &self.content,
-                Some(&self.assembly),
-            )?
-        } else {
-            let changes = self.assembly.changes(&self.content, &paths);
-            self.assembly.update(
-                &self.settings,
-                self.profile.as_ref(),
-                &self.content,
-                &changes,
-            )?
-        };
-        Ok((assembly, warnings))
+        let mut changes = self.assembly.changes(&self.content, &paths);
+        changes.remerge |= self.pending.profile || reloaded;
+        let undo = self.assembly.update(
+            &self.settings,
+            self.profile.as_ref(),
+            &self.content,
+            &changes,
+        )?;
+        Ok((undo, warnings))
     }
 
     /// Renders the pages whose fingerprint changed (all of them on the first render): the
-    /// edited papers' own pages first, published at once and reported to `first`; then the
-    /// other pages and the data files (with the static files when `statics`), published
-    /// together with the removal of outputs that no longer exist. If the second stage fails,
-    /// the first is taken back. `previous` is the site of the last render.
+    /// changed papers' own pages first (when they are a few: an edit, not a new theme),
+    /// published at once and reported to `first`; then the other pages and the data files
+    /// (with the static files when `statics`), published together with the removal of outputs
+    /// that no longer exist. If the second stage fails, the first is taken back. `previous` is
+    /// the site of the last render.
     fn render(
         &mut self,
-        previous: Option<&Site>,
+        previous: Option<&Undo>,
         statics: bool,
         first: &mut dyn FnMut(&Update),
     ) -> Result<Update> {
@@ -305,28 +301,26 @@ impl Session {
             Some(&mut self.outputs),
             &mut watch,
         )?;
-        let fingerprints = rendering.fingerprints(self.theme_generation);
-        let jobs = rendering.jobs();
-        let stale = selection(jobs, &fingerprints, &self.pages);
         let edited: HashSet<&str> = match previous {
-            Some(before) => changed_papers(before, site),
+            Some(before) => changed_papers(before.papers(), before.keys(site), site),
             None => site.papers.iter().map(|p| p.slug.as_str()).collect(),
         };
-        let (own, rest): (Vec<&Job>, Vec<&Job>) = stale
-            .iter()
-            .map(|&i| &jobs[i])
-            .partition(|j| matches!(j.subject(), Subject::Paper(_)));
-        let own_rels: HashSet<&str> = own.iter().map(|j| j.rel.as_str()).collect();
-        let rest_rels: HashSet<&str> = rest.iter().map(|j| j.rel.as_str()).collect();
 
         // First stage: the edited papers' own pages.
+        let early: Vec<usize> = if previous.is_some() && edited.len() <= FIRST_STAGE {
+            (0..site.papers.len())
+                .filter(|&i| edited.contains(site.papers[i].slug.as_str()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let memory = Memory::new();
-        rendering.pages(&memory, &|j| own_rels.contains(j.rel.as_str()))?;
+        let rendered = rendering.paper_pages(&memory, &early)?;
         let taken_back = publish(&self.files, memory.into_files(), &[]);
         let mut update = Update {
             changed: taken_back.iter().map(|(rel, _)| rel.clone()).collect(),
-            rendered: own.iter().map(|j| j.rel.clone()).collect(),
-            first: own.len(),
+            first: rendered.len(),
+            rendered,
             ..Update::default()
         };
         if !update.changed.is_empty() {
@@ -334,40 +328,72 @@ impl Session {
         }
         watch.lap("first stage (edited pages)");
 
-        // Second stage: the other pages, the data files, and what no longer exists.
-        let memory = Memory::expecting(sizes);
-        let (pages, data) = rayon::join(
-            || rendering.pages(&memory, &|j| rest_rels.contains(j.rel.as_str())),
-            || rendering.data_files(&memory, &|p| edited.contains(p.slug.as_str())),
-        );
-        let copied = if statics || previous.is_none() || assets_changed(previous, site) {
-            rendering.statics(&memory).map(|_| ())
-        } else {
-            Ok(())
+        // Second stage: the other pages whose fingerprint changed, the data files, and what no
+        // longer exists.
+        let second = rendering.plan().and_then(|rendering| {
+            let fingerprints = rendering.fingerprints(self.theme_generation);
+            let jobs = rendering.jobs();
+            let done: HashSet<&str> = update.rendered.iter().map(String::as_str).collect();
+            let stale: Vec<&str> = selection(jobs, &fingerprints, &self.pages)
+                .into_iter()
+                .map(|i| jobs[i].rel.as_str())
+                .filter(|rel| !done.contains(rel))
+                .collect();
+            let todo: HashSet<&str> = stale.iter().copied().collect();
+            let data_fingerprints = rendering.data_fingerprints();
+            let due: HashSet<&str> = data_fingerprints
+                .iter()
+                .filter(|(name, fp)| self.data.get(name) != Some(fp))
+                .map(|(name, _)| *name)
+                .collect();
+            let memory = Memory::expecting(sizes);
+            let (pages, data) = rayon::join(
+                || rendering.pages(&memory, &|j| todo.contains(j.rel.as_str())),
+                || {
+                    rendering.data_files(&memory, &|name| due.contains(name), &|p| {
+                        edited.contains(p.slug.as_str())
+                    })
+                },
+            );
+            pages?;
+            data?;
+            let assets = previous.map(|before| before.assets(site));
+            if statics || assets.is_none_or(|before| assets_changed(before, &site.assets)) {
+                rendering.statics(&memory)?;
+            }
+            let outputs = rendering.outputs();
+            let gone: Vec<String> = read(&self.files)
+                .keys()
+                .filter(|rel| !outputs.contains(rel.as_str()))
+                .cloned()
+                .collect();
+            let stale: Vec<String> = stale.into_iter().map(str::to_string).collect();
+            let pages: HashMap<String, u64> = jobs
+                .iter()
+                .zip(fingerprints)
+                .map(|(j, fp)| (j.rel.clone(), fp))
+                .collect();
+            let data: HashMap<&'static str, u64> = data_fingerprints.into_iter().collect();
+            Ok((memory.into_files(), gone, stale, (pages, data), rendering))
+        });
+        let (written, gone, stale, (pages, data), rendering) = match second {
+            Ok(done) => done,
+            Err(e) => {
+                restore(&self.files, taken_back);
+                return Err(e);
+            }
         };
-        if let Err(e) = pages.and(data).and(copied) {
-            restore(&self.files, taken_back);
-            return Err(e);
-        }
-        let outputs = rendering.outputs();
-        let gone: Vec<String> = read(&self.files)
-            .keys()
-            .filter(|rel| !outputs.contains(*rel))
-            .cloned()
-            .collect();
-        let changed = publish(&self.files, memory.into_files(), &gone);
+        let changed = publish(&self.files, written, &gone);
         update
             .changed
             .extend(changed.into_iter().map(|(rel, _)| rel));
-        update.rendered.extend(rest.iter().map(|j| j.rel.clone()));
-        self.pages = jobs
-            .iter()
-            .zip(fingerprints)
-            .map(|(j, fp)| (j.rel.clone(), fp))
-            .collect();
+        update.rendered.extend(stale);
+        self.pages = pages;
+        self.data = data;
         watch.lap("second stage (listings, data files)");
-        // What rendering built goes now, not while the browser waits for the pages.
-        drop(rendering.finish());
+        // What rendering built is freed on the side: the browser waits for none of it.
+        let retained = rendering.finish();
+        std::thread::spawn(move || drop(retained));
         Ok(update)
     }
 
@@ -443,6 +469,9 @@ impl Pending {
     }
 }
 
+/// At most how many edited papers have their pages published before the rest.
+const FIRST_STAGE: usize = 64;
+
 /// The pages to render (indices into `jobs`): those whose fingerprint differs from the one
 /// they had when last rendered, and new ones.
 fn selection(jobs: &[Job], fingerprints: &[u64], last: &HashMap<String, u64>) -> Vec<usize> {
@@ -455,11 +484,11 @@ fn selection(jobs: &[Job], fingerprints: &[u64], last: &HashMap<String, u64>) ->
 }
 
 /// Slugs of the papers of `after` that are new or rendered differently than in `before`.
-fn changed_papers<'a>(before: &Site, after: &'a Site) -> HashSet<&'a str> {
+/// (Their citation files depend on both the paper and its key.)
+fn changed_papers<'a>(before: &[Arc<Paper>], keys: &[String], after: &'a Site) -> HashSet<&'a str> {
     let old: HashMap<&str, (u64, &str)> = before
-        .papers
         .iter()
-        .zip(&before.citation_keys)
+        .zip(keys)
         .map(|(p, k)| (p.slug.as_str(), (p.fingerprint, k.as_str())))
         .collect();
     after
@@ -472,14 +501,12 @@ fn changed_papers<'a>(before: &Site, after: &'a Site) -> HashSet<&'a str> {
 }
 
 /// Whether the content's assets (files copied as they are) changed.
-fn assets_changed(before: Option<&Site>, after: &Site) -> bool {
-    let list = |s: &Site| -> Vec<(String, PathBuf)> {
-        s.assets
+fn assets_changed(before: &[Asset], after: &[Asset]) -> bool {
+    before.len() != after.len()
+        || before
             .iter()
-            .map(|a| (a.rel.clone(), a.path.clone()))
-            .collect()
-    };
-    before.is_none_or(|b| list(b) != list(after))
+            .zip(after)
+            .any(|(a, b)| a.rel != b.rel || a.path != b.path)
 }
 
 fn read(files: &Files) -> std::sync::RwLockReadGuard<'_, BTreeMap<String, Arc<Vec<u8>>>> {
@@ -645,6 +672,7 @@ mod tests {
                 None,
                 &mut Stopwatch::start(),
             )
+            .and_then(Rendering::plan)
             .expect("rendering");
             let fps = rendering.fingerprints(0);
             let rels: Vec<String> = rendering.jobs().iter().map(|j| j.rel.clone()).collect();
@@ -665,6 +693,7 @@ mod tests {
             None,
             &mut Stopwatch::start(),
         )
+        .and_then(Rendering::plan)
         .expect("rendering");
         let fps = rendering.fingerprints(0);
         let jobs = rendering.jobs();
