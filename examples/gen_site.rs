@@ -1,9 +1,12 @@
 //! Generates a large researcher site for benchmarks, from the seed profile's real abstracts:
 //! a profile in the scraped format (varied titles, dates over many years, categories, inline
-//! math), per-paper Markdown for a third of the papers, and optionally the equivalent Hugo site.
+//! math), per-paper Markdown for a third of the papers, and optionally the equivalent Hugo site
+//! and a bibliography of the same papers (`--bib`: `papers.bib` listed under `[sources]`, one
+//! entry per paper with the full author list, DOI, venue, pages, as Google Scholar and DBLP
+//! export them).
 //!
 //! ```sh
-//! cargo run --release --example gen_site -- --papers 10000 --out /dev/shm/site [--hugo /dev/shm/hugo]
+//! cargo run --release --example gen_site -- --papers 10000 --out /dev/shm/site [--hugo /dev/shm/hugo] [--bib]
 //! ```
 
 use std::fmt::Write as _;
@@ -52,6 +55,7 @@ struct Args {
     out: PathBuf,
     hugo: Option<PathBuf>,
     seed: PathBuf,
+    bib: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -59,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
     let mut out = None;
     let mut hugo = None;
     let mut seed = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/profile.txt"));
+    let mut bib = false;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or(format!("{a} needs a value"));
@@ -67,9 +72,11 @@ fn parse_args() -> Result<Args, String> {
             "--out" => out = Some(PathBuf::from(value()?)),
             "--hugo" => hugo = Some(PathBuf::from(value()?)),
             "--seed" => seed = PathBuf::from(value()?),
+            "--bib" => bib = true,
             "-h" | "--help" => {
                 return Err(
-                    "usage: gen_site --papers N --out DIR [--hugo DIR] [--seed PROFILE]".into(),
+                    "usage: gen_site --papers N --out DIR [--hugo DIR] [--seed PROFILE] [--bib]"
+                        .into(),
                 );
             }
             other => return Err(format!("unknown argument {other}")),
@@ -80,6 +87,7 @@ fn parse_args() -> Result<Args, String> {
         out: out.ok_or("--out DIR is required")?,
         hugo,
         seed,
+        bib,
     })
 }
 
@@ -219,6 +227,63 @@ fn write_scholarsite(out: &Path, papers: &[Paper]) -> Result<(), String> {
     Ok(())
 }
 
+/// `papers.bib`: every paper again, with the whole author list and what a `.bib` adds (DOI,
+/// venue, pages), listed under `[sources]`; every fifth entry has its abstract.
+fn write_bib(out: &Path, papers: &[Paper]) -> Result<(), String> {
+    const EXTRA: &[&str] = &[
+        "M{\\\"u}ller, J{\\\"o}rg",
+        "van der Berg, Pieter",
+        "King, Jr., Martin Luther",
+        "Ch{\\'a}vez, Jos{\\'e}",
+    ];
+    let mut bib = String::from("@string{procs = \"Proceedings of the \"}\n\n");
+    for (i, p) in papers.iter().enumerate() {
+        let authors: Vec<String> = p
+            .authors
+            .split(" · ")
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(" et al.")
+            .split(", ")
+            .map(str::to_string)
+            .chain(EXTRA.iter().take(1 + i % 4).map(|a| (*a).to_string()))
+            .collect();
+        let venue = if i % 2 == 0 {
+            format!("booktitle = procs # {{Benchmark Conference {}}}", p.year)
+        } else {
+            format!(
+                "journal = {{Journal of Benchmarks}},\n  volume = {{{}}},\n  number = {{{}}}",
+                i % 40,
+                i % 12 + 1
+            )
+        };
+        let kind = if i % 2 == 0 {
+            "inproceedings"
+        } else {
+            "article"
+        };
+        let _ = write!(
+            bib,
+            "@{kind}{{bench{i},\n  title = {{{}}},\n  author = {{{}}},\n  {venue},\n  pages = {{{}--{}}},\n  year = {{{}}},\n  month = {},\n  doi = {{10.5555/bench.{i}}},\n",
+            p.title,
+            authors.join(" and "),
+            i % 900 + 1,
+            i % 900 + 12,
+            p.year,
+            MONTHS[p.month].to_ascii_lowercase(),
+        );
+        if i % 5 == 0 {
+            let _ = writeln!(bib, "  abstract = {{{}}},", p.abstract_tex);
+        }
+        bib.push_str("}\n\n");
+    }
+    write(&out.join("papers.bib"), &bib)?;
+    let config = out.join("config.toml");
+    let mut text = fs::read_to_string(&config).map_err(|e| format!("{}: {e}", config.display()))?;
+    text.push_str("\n[sources]\nfiles = [\"papers.bib\"]\n");
+    write(&config, &text)
+}
+
 /// The equivalent Hugo site: one Markdown file per paper (title, date, authors, category,
 /// abstract as body), and minimal templates doing the same work (a page per paper, a home page
 /// grouped by year, a page per category).
@@ -281,6 +346,9 @@ fn main() -> ExitCode {
         let papers = generate(&seed, args.papers);
         let _ = fs::remove_dir_all(&args.out);
         write_scholarsite(&args.out, &papers)?;
+        if args.bib {
+            write_bib(&args.out, &papers)?;
+        }
         if let Some(hugo) = &args.hugo {
             let _ = fs::remove_dir_all(hugo);
             write_hugo(hugo, &papers)?;

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::base::diag::{Diagnostic, Result};
+use crate::base::progress::Progress;
 use crate::load::content;
 use crate::load::profile;
 use crate::load::settings::{CONFIG_FILE, Settings, key_location};
+use crate::load::sources;
 use crate::model::{self, Site};
 use crate::publish::output::{Sink, Staging};
 use crate::render;
@@ -82,9 +84,15 @@ pub struct Rendered {
 
 /// Builds the site described by `settings` into `settings.output_dir`, atomically.
 pub fn build(settings: &Settings) -> Result<Report> {
+    build_with(settings, &Progress::hidden())
+}
+
+/// [`build`], reporting its stages and files written to `progress`.
+pub fn build_with(settings: &Settings, progress: &Progress) -> Result<Report> {
     let start = Instant::now();
     let staging = Staging::new(&settings.output_dir)?;
-    let rendered = render_into(settings, &staging)?;
+    let rendered = render_into_with(settings, &staging, progress)?;
+    progress.stage("replacing the previous output");
     let mut watch = crate::base::timings::Stopwatch::start();
     staging
         .commit()
@@ -115,12 +123,22 @@ pub struct Loaded {
 
 /// Loads everything and renders the site into `sink`.
 pub fn render_into(settings: &Settings, sink: &dyn Sink) -> Result<Rendered> {
+    render_into_with(settings, sink, &Progress::hidden())
+}
+
+/// [`render_into`], reporting its stages and files written to `progress`.
+pub fn render_into_with(
+    settings: &Settings,
+    sink: &dyn Sink,
+    progress: &Progress,
+) -> Result<Rendered> {
     let Loaded {
         site,
         mut theme,
         warnings,
-    } = load(settings)?;
-    let report = render::render_site(settings, &mut theme, &site, sink)
+    } = load_with(settings, progress)?;
+    progress.stage("writing pages");
+    let report = render::render_site(settings, &mut theme, &site, &Counted { sink, progress })
         .map_err(|e| e.with_warnings(warnings.clone()))?;
     Ok(Rendered {
         site,
@@ -132,20 +150,28 @@ pub fn render_into(settings: &Settings, sink: &dyn Sink) -> Result<Rendered> {
 
 /// Loads the profile, content and theme (in parallel) and assembles the site model.
 pub fn load(settings: &Settings) -> Result<Loaded> {
+    load_with(settings, &Progress::hidden())
+}
+
+fn load_with(settings: &Settings, progress: &Progress) -> Result<Loaded> {
+    progress.stage("reading the sources");
     let mut watch = crate::base::timings::Stopwatch::start();
-    let (profile, (content, theme)) = rayon::join(
-        || load_profile(settings),
+    let ((profile, bib), (content, theme)) = rayon::join(
+        || rayon::join(|| load_profile(settings), || sources::load(settings)),
         || rayon::join(|| content::load(&settings.root), || Theme::load(settings)),
     );
     let mut warnings = Vec::new();
     let profile = collect(profile, &mut warnings)?;
+    let bib = collect(bib, &mut warnings)?;
     let content = collect(content, &mut warnings)?;
     let theme = theme.map_err(|e| e.with_warnings(warnings.clone()))?;
     check_page_templates(&content, &theme).map_err(|e| e.with_warnings(warnings.clone()))?;
     watch.lap("load");
-    let (site, w, _) = model::assemble(settings, profile.as_ref(), &content, None)
+    progress.stage("rendering papers");
+    let (site, w, _) = model::assemble(settings, profile.as_ref(), &bib, &content, None)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.extend(w);
+    warnings.extend(render::lint::check(settings, &theme, &site));
     watch.lap("assemble");
     Ok(Loaded {
         site,
@@ -196,6 +222,36 @@ fn check_page_templates(content: &content::Content, theme: &Theme) -> Result<()>
         Ok(())
     } else {
         Err(errors.into())
+    }
+}
+
+/// A sink that tells `progress` about every file it passes on.
+struct Counted<'a> {
+    sink: &'a dyn Sink,
+    progress: &'a Progress,
+}
+
+impl Sink for Counted<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.sink.write(rel, bytes)?;
+        self.progress.file_written();
+        Ok(())
+    }
+
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        self.sink.write_with(rel, fill)?;
+        self.progress.file_written();
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()> {
+        self.sink.copy(rel, from)?;
+        self.progress.file_written();
+        Ok(())
     }
 }
 

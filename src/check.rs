@@ -9,9 +9,10 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use crate::base::diag::{Diagnostic, Location, Result, Severity};
+use crate::base::progress::Progress;
 use crate::build;
-use crate::load::settings::Settings;
-use crate::model::{Site, TEX_PROBLEM};
+use crate::load::settings::{CONFIG_FILE, Settings};
+use crate::model::{INCOMPLETE_PAPER, SAMPLE_PAPER, Site, TEX_PROBLEM};
 use crate::publish::output::Memory;
 
 /// What `check` found.
@@ -56,22 +57,23 @@ struct Reference {
     is_image: bool,
 }
 
-/// Checks the site; errors that stop the build are returned as `Err`.
-pub fn check(settings: &Settings, external: bool) -> Result<CheckReport> {
+/// Checks the site; errors that stop the build are returned as `Err`. Its stages are reported
+/// to `progress`.
+pub fn check(settings: &Settings, external: bool, progress: &Progress) -> Result<CheckReport> {
     let memory = Memory::new();
-    let rendered = build::render_into(settings, &memory)?;
+    let rendered = build::render_into_with(settings, &memory, progress)?;
+    progress.stage("checking links");
     let files = memory.into_files();
     let mut diagnostics: Vec<Diagnostic> = rendered
         .warnings
         .into_iter()
         .map(|mut d| {
-            if d.code == Some(TEX_PROBLEM) {
+            if matches!(d.code, Some(TEX_PROBLEM | INCOMPLETE_PAPER | SAMPLE_PAPER)) {
                 d.severity = Severity::Error;
             }
             d
         })
         .collect();
-    diagnostics.extend(paper_problems(&rendered.site));
 
     let pages: BTreeMap<&str, Scan> = files
         .par_iter()
@@ -90,11 +92,17 @@ pub fn check(settings: &Settings, external: bool) -> Result<CheckReport> {
         .collect();
     let sources = SourceIndex::new(settings, &rendered.site);
     let mut external_urls: BTreeSet<&str> = BTreeSet::new();
+    // A broken link that a setting or a template puts on every page is one problem, not one
+    // per page: grouped by URL and problem, reported once with the pages it is on.
+    let mut shared: BTreeMap<(&str, String), Vec<&Reference>> = BTreeMap::new();
     for r in &references {
         match classify(settings, &r.page, &r.url) {
             Target::Internal { rel, fragment } => {
                 if let Some(problem) = resolve(&files, &pages, &r.page, &rel, fragment.as_deref()) {
-                    diagnostics.push(reference_problem(r, &problem, &sources));
+                    match sources.locate(&r.page, &r.url) {
+                        Some(_) => diagnostics.push(reference_problem(&[r], &problem, &sources)),
+                        None => shared.entry((&r.url, problem)).or_default().push(r),
+                    }
                 }
             }
             Target::External(url) => {
@@ -103,7 +111,11 @@ pub fn check(settings: &Settings, external: bool) -> Result<CheckReport> {
             Target::Other => {}
         }
     }
+    for ((_, problem), refs) in &shared {
+        diagnostics.push(reference_problem(refs, problem, &sources));
+    }
     if external {
+        progress.stage("checking external links");
         diagnostics.extend(check_external(&external_urls, &references, &sources));
     }
     Ok(CheckReport {
@@ -111,39 +123,6 @@ pub fn check(settings: &Settings, external: bool) -> Result<CheckReport> {
         pages: pages.len(),
         links: references.len(),
     })
-}
-
-/// Papers without a date or without authors.
-fn paper_problems(site: &Site) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for p in &site.papers {
-        let at = if p.origin.line > 0 {
-            Location {
-                file: p.origin.file.clone(),
-                line: p.origin.line,
-                col: 1,
-                text: String::new(),
-                len: 0,
-            }
-        } else {
-            Location::file(&p.origin.file)
-        };
-        if p.date.is_none() {
-            out.push(
-                Diagnostic::error(format!("paper “{}” has no date", p.title))
-                    .at(at.clone())
-                    .hint("add `date = YYYY-MM-DD` to its front matter"),
-            );
-        }
-        if p.authors.is_empty() {
-            out.push(
-                Diagnostic::error(format!("paper “{}” has no authors", p.title))
-                    .at(at)
-                    .hint("add `authors = [\"…\"]` to its front matter"),
-            );
-        }
-    }
-    out
 }
 
 /// Where a reference points.
@@ -254,10 +233,15 @@ fn resolve(
     }
 }
 
-/// Finds where a URL is written in the Markdown sources, to point at the line.
+/// Finds where a URL is written in the Markdown sources or in config.toml, to point at the
+/// line.
 struct SourceIndex {
     /// Source text by page (rel path of the generated HTML).
     by_page: HashMap<String, (std::path::PathBuf, String)>,
+    /// config.toml and its text: settings such as `photo` and `css` become links on every page.
+    config: (std::path::PathBuf, String),
+    /// The site's base path (`/repo/`), which links carry and settings do not.
+    base_path: String,
 }
 
 impl SourceIndex {
@@ -283,7 +267,34 @@ impl SourceIndex {
         if let Some(bio) = bio {
             add("index.html".into(), &bio);
         }
-        SourceIndex { by_page }
+        let config = settings.root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&config).unwrap_or_default();
+        SourceIndex {
+            by_page,
+            config: (config, text),
+            base_path: settings.base_path.clone(),
+        }
+    }
+
+    /// The location of `url` in config.toml, written as a setting: the URL itself, or the
+    /// site file it points at (`/repo/me.jpg` from `photo = "me.jpg"`).
+    fn locate_setting(&self, url: &str) -> Option<Location> {
+        let (file, text) = &self.config;
+        let rel = url.strip_prefix(&self.base_path).unwrap_or(url);
+        [
+            url.to_string(),
+            format!("\"{rel}\""),
+            format!("\"/{rel}\""),
+            format!("\"static/{rel}\""),
+        ]
+        .iter()
+        .filter(|needle| !needle.is_empty() && needle.as_str() != "\"\"")
+        .find_map(|needle| {
+            let offset = text.find(needle.as_str())?;
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+            Some(Location::at(file, text, line_start, line_end - line_start))
+        })
     }
 
     /// The location of `url` in the source of `page`, if it is written there.
@@ -294,11 +305,22 @@ impl SourceIndex {
     }
 }
 
-fn reference_problem(r: &Reference, problem: &str, sources: &SourceIndex) -> Diagnostic {
+/// The problem of a link (or image) on one page or more (`refs`, all with the same URL).
+fn reference_problem(refs: &[&Reference], problem: &str, sources: &SourceIndex) -> Diagnostic {
+    let r = refs[0];
     let what = if r.is_image { "image" } else { "link" };
-    let d = Diagnostic::error(format!("{what} `{}` on `/{}` {problem}", r.url, r.page));
-    match sources.locate(&r.page, &r.url) {
-        Some(loc) => d.at(loc).hint("fix the link in this file"),
+    let on = match refs.len() {
+        1 => format!("`/{}`", r.page),
+        n => format!("{n} pages (`/{}`, …)", r.page),
+    };
+    let d = Diagnostic::error(format!("{what} `{}` on {on} {problem}", r.url));
+    if let Some(loc) = sources.locate(&r.page, &r.url) {
+        return d.at(loc).hint("fix the link in this file");
+    }
+    match sources.locate_setting(&r.url) {
+        Some(loc) => d
+            .at(loc)
+            .hint("this setting of config.toml names a file the site does not have"),
         None => d.hint("the link comes from a template: check the theme or your templates/"),
     }
 }
@@ -338,7 +360,7 @@ fn check_external(
         .into_iter()
         .filter_map(|(url, problem)| {
             let r = references.iter().find(|r| r.url == url)?;
-            let mut d = reference_problem(r, &problem, sources);
+            let mut d = reference_problem(&[r], &problem, sources);
             d.severity = Severity::Warning;
             Some(d)
         })

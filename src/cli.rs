@@ -1,12 +1,16 @@
-//! The command line (clap): `init`, `build`, with flags named as in Zola.
+//! The command line (clap): `init`, `build`, `check`, `serve`, `new`, with flags named as in
+//! Zola; `completions` and `man` for the shell and the manual; `--color` and `NO_COLOR`.
 
-use std::io::Write;
+use std::ffi::OsString;
+use std::io::{IsTerminal as _, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::PossibleValuesParser;
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
 use crate::base::diag::{Diagnostic, Error, print_diagnostics};
+use crate::base::progress::Progress;
 use crate::load::settings::{Overrides, Settings};
 
 /// Turn a researcher's profile and papers into a fast, beautiful static homepage.
@@ -20,6 +24,10 @@ pub struct Cli {
     /// The site folder (where config.toml is).
     #[arg(short, long, global = true, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
+    /// When to colour messages: auto (when stderr is a terminal and NO_COLOR is not set),
+    /// always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -28,7 +36,8 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a new site in DIR that builds at once (config, a small profile, one paper).
+    /// Create a new site in DIR that builds at once: from your scraped profile (--profile FILE),
+    /// or a sample (a small profile and one paper).
     Init(InitArgs),
     /// Build the site into the output folder (public/ unless config.toml or -o says otherwise).
     ///
@@ -44,6 +53,96 @@ pub enum Command {
     /// Build the site in memory and report broken links and anchors, missing images, formulas
     /// that did not render, and papers without a date or authors. Exits 1 on errors.
     Check(CheckArgs),
+    /// Create a content file: `scholarsite new paper "Title"` writes content/papers/<slug>.md.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Print a completion script for SHELL (bash, zsh, fish, powershell, elvish).
+    ///
+    /// bash: `scholarsite completions bash > ~/.local/share/bash-completion/completions/scholarsite`;
+    /// zsh: into a folder of your `$fpath` as `_scholarsite`; fish:
+    /// `~/.config/fish/completions/scholarsite.fish`; PowerShell: add
+    /// `scholarsite completions powershell | Out-String | Invoke-Expression` to your profile.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) of scholarsite, or of one command.
+    ///
+    /// `scholarsite man > ~/.local/share/man/man1/scholarsite.1`, and
+    /// `scholarsite man build > ~/.local/share/man/man1/scholarsite-build.1`.
+    Man(ManArgs),
+    /// Write one Markdown file per paper of bibliography files (BibTeX, CSL-JSON, arXiv Atom,
+    /// ORCID JSON) into content/papers/, never overwriting a file you changed.
+    Import(ImportArgs),
+}
+
+/// When messages are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// When stderr is a terminal and NO_COLOR is not set (or empty).
+    Auto,
+    /// Always, even into a pipe or with NO_COLOR set.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `scholarsite new`.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Write content/papers/<slug>.md for a paper, with the front matter README documents.
+    ///
+    /// If the profile has a paper of this title, the file enriches it; otherwise it is a new
+    /// paper, dated today. An existing file is never overwritten.
+    Paper(NewPaperArgs),
+}
+
+/// `scholarsite new paper`.
+#[derive(Debug, Args)]
+pub struct NewPaperArgs {
+    /// The paper's title (TeX allowed, as in the profile).
+    #[arg(value_name = "TITLE")]
+    pub title: String,
+    /// The file name and URL slug, when the title has no letters or digits to make one from
+    /// (`a-z 0-9 - _`).
+    #[arg(long, value_name = "SLUG")]
+    pub slug: Option<String>,
+}
+
+/// `scholarsite completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// The commands that have a manual page of their own.
+const MAN_PAGES: [&str; 8] = [
+    "init",
+    "build",
+    "serve",
+    "check",
+    "new",
+    "completions",
+    "man",
+    "import",
+];
+
+/// `scholarsite man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (without one: the page of scholarsite itself).
+    #[arg(value_name = "COMMAND", value_parser = PossibleValuesParser::new(MAN_PAGES))]
+    pub command: Option<String>,
+}
+
+/// `scholarsite import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Bibliography files to import.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The folder to write into (default: content/papers/ of the site).
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
 }
 
 /// `scholarsite serve`.
@@ -69,6 +168,9 @@ pub struct ServeArgs {
 /// `scholarsite check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// Check the site as it will be at URL instead of base_url from config.toml (as `build -u`).
+    #[arg(short = 'u', long, value_name = "URL")]
+    pub base_url: Option<String>,
     /// Also check external links (needs the network; off by default).
     #[arg(long)]
     pub external: bool,
@@ -86,6 +188,14 @@ pub struct InitArgs {
     /// Write into a folder that is not empty, overwriting files of the same names.
     #[arg(long)]
     pub force: bool,
+    /// Start from your scraped profile: FILE is copied to seeds/profile.txt, and the site's
+    /// title, description and author come from it (no sample paper is written).
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Start from a bibliography file (BibTeX, CSL-JSON, arXiv Atom, ORCID JSON) instead of a
+    /// scraped profile: it is copied into the site and listed under [sources].
+    #[arg(long, value_name = "FILE", conflicts_with = "profile")]
+    pub from: Option<PathBuf>,
 }
 
 /// `scholarsite build`.
@@ -110,6 +220,10 @@ pub struct BuildArgs {
     /// `/papers/<slug>/`) as JSON, for theme authors, and write nothing.
     #[arg(long, value_name = "PAGE", conflicts_with = "watch")]
     pub dump_context: Option<String>,
+    /// Print where each field of the paper SLUG came from (front matter, a bibliography
+    /// entry, the profile), and write nothing.
+    #[arg(long, value_name = "SLUG", conflicts_with_all = ["watch", "dump_context"])]
+    pub explain: Option<String>,
 }
 
 /// Parses the command line, runs it, prints diagnostics and returns the exit code:
@@ -144,11 +258,45 @@ fn internal_error(payload: &(dyn std::any::Any + Send), at: Option<(&str, u32)>)
 }
 
 fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    // clap's own messages (usage errors, help) follow `--color` too, so it is read first.
+    let when = color_in_args(&args).unwrap_or(ColorWhen::Auto);
+    let command = Cli::command().color(match when {
+        ColorWhen::Auto => clap::ColorChoice::Auto,
+        ColorWhen::Always => clap::ColorChoice::Always,
+        ColorWhen::Never => clap::ColorChoice::Never,
+    });
+    let cli = match command
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    crate::base::diag::set_color(use_color(
+        cli.color,
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::io::stderr().is_terminal(),
+    ));
     let result = match &cli.command {
-        Command::Init(args) => crate::init::init(&args.dir, args.force).map(|msg| {
+        Command::Init(args) => crate::init::init(&crate::init::Options {
+            dir: &args.dir,
+            force: args.force,
+            profile: args.profile.as_deref(),
+            from: args.from.as_deref(),
+        })
+        .map(|(msg, warnings)| {
+            print_diagnostics(&warnings);
             println!("{msg}");
         }),
+        Command::Import(args) => {
+            crate::import::import(&site_root(&cli), &args.files, args.into.as_deref()).map(
+                |report| {
+                    print_diagnostics(&report.warnings);
+                    println!("{}", report.summary());
+                },
+            )
+        }
         Command::Build(args) => run_build(&cli, args),
         Command::Check(args) => run_check(&cli, args),
         Command::Serve(args) => crate::serve::serve(&crate::serve::ServeOptions {
@@ -160,6 +308,18 @@ fn run() -> ExitCode {
             drafts: args.drafts,
             poll: args.poll,
         }),
+        Command::New(NewCommand::Paper(args)) => {
+            crate::new::paper(&site_root(&cli), &args.title, args.slug.as_deref()).map(|msg| {
+                println!("{msg}");
+            })
+        }
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "scholarsite", &mut script);
+            print_bytes(&script);
+            Ok(())
+        }
+        Command::Man(args) => man_page(args.command.as_deref()).map(|page| print_bytes(&page)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -182,7 +342,64 @@ fn command_name(c: &Command) -> &'static str {
         Command::Build(_) => "build",
         Command::Check(_) => "check",
         Command::Serve(_) => "serve",
+        Command::New(_) => "new",
+        Command::Completions(_) => "completions",
+        Command::Man(_) => "man",
+        Command::Import(_) => "import",
     }
+}
+
+/// The `--color` value given on the command line, read before clap parses it (so that clap's
+/// own messages follow it too); `None` when absent or not a valid value.
+fn color_in_args(args: &[OsString]) -> Option<ColorWhen> {
+    let mut found = None;
+    let mut iter = args.iter().skip(1).map(|a| a.to_str());
+    while let Some(arg) = iter.next() {
+        let value = match arg {
+            Some("--") => break,
+            Some("--color") => iter.next().flatten(),
+            Some(a) => a.strip_prefix("--color="),
+            None => None,
+        };
+        if let Some(v) = value {
+            found = ColorWhen::from_str(v, false).ok();
+        }
+    }
+    found
+}
+
+/// Whether messages are coloured: `always` and `never` decide; `auto` colours a terminal unless
+/// `NO_COLOR` is set to something (<https://no-color.org>).
+fn use_color(when: ColorWhen, no_color: Option<&std::ffi::OsStr>, terminal: bool) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// The manual page of scholarsite (`None`) or of one of its commands, as roff.
+fn man_page(command: Option<&str>) -> Result<Vec<u8>, Error> {
+    let mut cli = Cli::command();
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => cli
+            .find_subcommand(name)
+            .cloned()
+            .ok_or_else(|| Diagnostic::error(format!("no command is called `{name}`")))?,
+    };
+    let mut out = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut out)
+        .map_err(|e| Diagnostic::error(format!("cannot write the manual page: {e}")))?;
+    Ok(out)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth reporting.
+fn print_bytes(bytes: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(bytes).and_then(|()| out.flush());
 }
 
 /// The site root as given; `.` becomes the empty path so that messages say `content/x.md`
@@ -208,7 +425,14 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
     if let Some(page) = &args.dump_context {
         return dump_context(&settings, page);
     }
-    let report = crate::build::build(&settings)?;
+    if let Some(slug) = &args.explain {
+        print!("{}", crate::explain::explain(&settings, slug)?);
+        return Ok(());
+    }
+    let progress = Progress::on_terminal("Building");
+    let report = crate::build::build_with(&settings, &progress);
+    drop(progress);
+    let report = report?;
     print_diagnostics(&report.warnings);
     println!("{}", report.summary());
     report.exit_without_freeing();
@@ -228,11 +452,15 @@ fn dump_context(settings: &Settings, page: &str) -> Result<(), Error> {
 
 fn run_check(cli: &Cli, args: &CheckArgs) -> Result<(), Error> {
     let overrides = Overrides {
+        base_url: args.base_url.clone(),
         drafts: args.drafts,
         ..Overrides::default()
     };
     let settings = Settings::load(&site_root(cli), &overrides)?;
-    let report = crate::check::check(&settings, args.external)?;
+    let progress = Progress::on_terminal("Checking");
+    let report = crate::check::check(&settings, args.external, &progress);
+    drop(progress);
+    let report = report?;
     println!("{}", report.summary());
     if report.errors() > 0 {
         return Err(Error::from(report.diagnostics));
@@ -244,6 +472,57 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn color_is_read_before_parsing() {
+        let read = |list: &[&str]| color_in_args(&args(list));
+        assert_eq!(read(&["s", "build"]), None);
+        assert_eq!(
+            read(&["s", "--color", "never", "build"]),
+            Some(ColorWhen::Never)
+        );
+        assert_eq!(
+            read(&["s", "build", "--color=always"]),
+            Some(ColorWhen::Always)
+        );
+        assert_eq!(read(&["s", "--color=sometimes"]), None);
+        assert_eq!(read(&["s", "new", "paper", "--", "--color=always"]), None);
+    }
+
+    #[test]
+    fn no_color_wins_only_over_auto() {
+        let set = Some(std::ffi::OsStr::new("1"));
+        let empty = Some(std::ffi::OsStr::new(""));
+        assert!(use_color(ColorWhen::Auto, None, true));
+        assert!(use_color(ColorWhen::Auto, empty, true));
+        assert!(!use_color(ColorWhen::Auto, set, true));
+        assert!(!use_color(ColorWhen::Auto, None, false));
+        assert!(use_color(ColorWhen::Always, set, false));
+        assert!(!use_color(ColorWhen::Never, None, true));
+    }
+
+    #[test]
+    fn every_command_has_a_manual_page() {
+        let names: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .filter(|n| n != "help")
+            .collect();
+        assert_eq!(names, MAN_PAGES);
+        for name in MAN_PAGES {
+            let page = String::from_utf8(man_page(Some(name)).unwrap()).unwrap();
+            assert!(page.contains(&format!("scholarsite\\-{name}")), "{page}");
+        }
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
 
     #[test]
     fn a_panic_becomes_exit_code_101() {

@@ -174,7 +174,7 @@ fn setup(name: &str, site: &Path) -> Run {
             };
             fs::write(
                 site.join("content/papers/deep.md"),
-                format!("+++\ntitle = \"Deep\"\nabstract = 'A formula: ${formula}$.'\n+++\n"),
+                format!("+++\ntitle = \"Deep\"\nabstract = 'A formula: ${formula}$.'\ndate = 2024-01-02\nauthors = [\"Jane Doe\"]\n+++\n"),
             )
             .unwrap();
             Run::default()
@@ -383,6 +383,7 @@ cases! {
     math_unknown_command,
     math_nested_braces,
     math_nested_braces_unclosed,
+    math_unbalanced_dollar_markdown,
     output_public_is_a_file,
     output_not_writable,
     usage_unknown_flag,
@@ -392,6 +393,14 @@ cases! {
     config_missing,
     config_no_base_url,
     config_javascript_author_link,
+    config_tex_eaten_by_toml,
+    profile_authors_line_missing,
+    mistake_ids_as_urls,
+    mistake_id_neither,
+    mistake_title_one_word_off,
+    mistake_new_paper_incomplete,
+    mistake_photo_missing,
+    mistake_extra_settings,
 }
 
 #[test]

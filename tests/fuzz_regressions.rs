@@ -47,3 +47,21 @@ fn latex_inputs() {
     assert!(run_all("seeds", "latex", checks::check_latex) > 10);
     run_all("regressions", "latex", checks::check_latex);
 }
+
+#[test]
+fn bibtex_inputs() {
+    assert!(run_all("seeds", "bibtex", checks::check_bibtex) > 10);
+    run_all("regressions", "bibtex", checks::check_bibtex);
+}
+
+#[test]
+fn csl_json_inputs() {
+    assert!(run_all("seeds", "csl_json", checks::check_csl_json) > 5);
+    run_all("regressions", "csl_json", checks::check_csl_json);
+}
+
+#[test]
+fn arxiv_atom_inputs() {
+    assert!(run_all("seeds", "arxiv_atom", checks::check_arxiv_atom) > 5);
+    run_all("regressions", "arxiv_atom", checks::check_arxiv_atom);
+}

@@ -28,7 +28,7 @@ fn wait_for(port: u16, path: &str, text: &str) -> Duration {
 fn serves_pages_with_types_index_and_404() {
     let site = example_site();
     let server = start_server(site.path(), &[]);
-    let (status, head, body) = http(server.port, "GET", "/");
+    let (status, head, body) = http(server.port, "GET", &server.url("/"));
     assert_eq!(status, 200);
     assert!(
         head.to_ascii_lowercase()
@@ -40,42 +40,66 @@ fn serves_pages_with_types_index_and_404() {
         html.contains("<script src=\"/__scholarsite/live.js\" data-version=\"0\"></script></body>"),
         "live reload injected"
     );
-    // base_url (with its /homepage/ sub-path) is rewritten to the local address.
+    // base_url is rewritten to the local address, and its /homepage/ sub-path kept, as
+    // GitHub Pages serves a project site: `/` leads there, other paths are not the site.
+    assert_eq!(server.path, "/homepage/");
     assert!(
-        html.contains("href=\"/papers/\""),
-        "links point at the local root"
+        html.contains("href=\"/homepage/papers/\""),
+        "links keep the base path"
     );
-    assert!(!html.contains("/homepage/"));
-    let (status, head, _) = http(server.port, "GET", "/style.css");
+    assert!(!html.contains("scholarsite.github.io"));
+    let (status, head, _) = http(server.port, "GET", "/");
+    assert_eq!(status, 302);
+    assert!(
+        head.to_ascii_lowercase().contains("location: /homepage/"),
+        "{head}"
+    );
+    let (status, _, body) = http(server.port, "GET", "/papers/");
+    assert_eq!(
+        status, 404,
+        "a link that forgets the base path breaks, as on Pages"
+    );
+    assert!(String::from_utf8_lossy(&body).contains("served under /homepage/"));
+    let (status, head, _) = http(server.port, "GET", &server.url("/style.css"));
     assert_eq!(status, 200);
     assert!(head.to_ascii_lowercase().contains("content-type: text/css"));
-    let (status, head, _) = http(server.port, "GET", "/math/font/latinmodern-math.woff2");
+    let (status, head, _) = http(
+        server.port,
+        "GET",
+        &server.url("/math/font/latinmodern-math.woff2"),
+    );
     assert_eq!(status, 200);
     assert!(
         head.to_ascii_lowercase()
             .contains("content-type: font/woff2")
     );
-    let (status, _, body) = http(server.port, "GET", "/no/such/page/");
+    let (status, _, body) = http(server.port, "GET", &server.url("/no/such/page/"));
     assert_eq!(status, 404);
     assert!(
         String::from_utf8_lossy(&body).contains("Page not found"),
         "the site's own 404 page"
     );
-    let (status, head, _) = http(server.port, "GET", "/papers");
+    let (status, head, _) = http(server.port, "GET", &server.url("/papers"));
     assert_eq!(status, 301);
-    assert!(head.to_ascii_lowercase().contains("location: /papers/"));
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("location: /homepage/papers/")
+    );
 }
 
 #[test]
 fn only_get_and_head_and_never_outside_the_site() {
     let site = example_site();
     let server = start_server(site.path(), &[]);
-    let (status, head, body) = http(server.port, "HEAD", "/");
+    let (status, head, body) = http(server.port, "HEAD", &server.url("/"));
     assert_eq!(status, 200);
     assert!(body.is_empty());
     assert!(head.to_ascii_lowercase().contains("content-length:"));
-    assert_eq!(http(server.port, "POST", "/").0, 405);
-    assert_eq!(http(server.port, "DELETE", "/index.html").0, 405);
+    assert_eq!(http(server.port, "POST", &server.url("/")).0, 405);
+    assert_eq!(
+        http(server.port, "DELETE", &server.url("/index.html")).0,
+        405
+    );
     for attack in [
         "/../config.toml",
         "/%2e%2e/config.toml",
@@ -84,7 +108,7 @@ fn only_get_and_head_and_never_outside_the_site() {
         "//etc/passwd",
         "/%5c..%5cconfig.toml",
     ] {
-        let (status, _, body) = http(server.port, "GET", attack);
+        let (status, _, body) = http(server.port, "GET", &server.url(attack));
         assert!(status == 403 || status == 404, "{attack}: {status}");
         assert!(
             !String::from_utf8_lossy(&body).contains("base_url"),
@@ -92,7 +116,7 @@ fn only_get_and_head_and_never_outside_the_site() {
         );
     }
     assert_eq!(
-        http(server.port, "GET", "/config.toml").0,
+        http(server.port, "GET", &server.url("/config.toml")).0,
         404,
         "only the built site is served"
     );
@@ -103,7 +127,7 @@ fn build_output_has_no_reload_script_and_serve_writes_nothing() {
     let site = example_site();
     {
         let server = start_server(site.path(), &[]);
-        assert_eq!(http(server.port, "GET", "/").0, 200);
+        assert_eq!(http(server.port, "GET", &server.url("/")).0, 200);
         assert!(
             !site.path().join("public").exists(),
             "serve does not write public/"
@@ -132,31 +156,35 @@ fn edits_rebuild_only_what_changed_and_errors_keep_the_last_good_site() {
     fs::write(&paper, format!("{original}\nA fresh sentence 1234.\n")).unwrap();
     wait_for(
         server.port,
-        &format!("/{AUTOREP}"),
+        &server.url(&format!("/{AUTOREP}")),
         "A fresh sentence 1234.",
     );
     // A new paper appears on the home page and in its category.
     fs::write(site.path().join("content/papers/new.md"), "+++\ntitle = \"Brand New Result\"\ndate = 2026-11-01\nauthors = [\"Shaoyi Huang\"]\ncategories = [\"CV\"]\n+++\n").unwrap();
-    wait_for(server.port, "/", "Brand New Result");
-    wait_for(server.port, "/categories/cv/", "Brand New Result");
+    wait_for(server.port, &server.url("/"), "Brand New Result");
+    wait_for(
+        server.port,
+        &server.url("/categories/cv/"),
+        "Brand New Result",
+    );
     // News and co-authors follow too.
     fs::write(
         site.path().join("content/news/2026-11-20-talk.md"),
         "+++\ndate = 2026-11-20\ntitle = \"Keynote 8675309\"\n+++\nA talk.\n",
     )
     .unwrap();
-    wait_for(server.port, "/", "Keynote 8675309");
+    wait_for(server.port, &server.url("/"), "Keynote 8675309");
     let with_coauthor = format!("{original}\nA fresh sentence 1234.\n").replacen(
         "+++\n",
         "+++\nauthors = [\"Hongwu Peng\", \"Shaoyi Huang\", \"Zed Newcoauthor\"]\n",
         1,
     );
     fs::write(&paper, &with_coauthor).unwrap();
-    wait_for(server.port, "/coauthors/", "Zed Newcoauthor");
+    wait_for(server.port, &server.url("/coauthors/"), "Zed Newcoauthor");
     // A broken file: the last good site stays.
     fs::write(&paper, "+++\ntitle = [\n+++\n").unwrap();
     std::thread::sleep(Duration::from_millis(400));
-    let (status, _, body) = http(server.port, "GET", &format!("/{AUTOREP}"));
+    let (status, _, body) = http(server.port, "GET", &server.url(&format!("/{AUTOREP}")));
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("A fresh sentence 1234."));
     // Fixed: back to normal; a deleted paper disappears.
@@ -164,7 +192,7 @@ fn edits_rebuild_only_what_changed_and_errors_keep_the_last_good_site() {
     fs::remove_file(site.path().join("content/papers/new.md")).unwrap();
     let start = Instant::now();
     loop {
-        let (_, _, body) = http(server.port, "GET", "/");
+        let (_, _, body) = http(server.port, "GET", &server.url("/"));
         if !String::from_utf8_lossy(&body).contains("Brand New Result") {
             break;
         }
@@ -174,18 +202,21 @@ fn edits_rebuild_only_what_changed_and_errors_keep_the_last_good_site() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(http(server.port, "GET", "/papers/brand-new-result/").0, 404);
+    assert_eq!(
+        http(server.port, "GET", &server.url("/papers/brand-new-result/")).0,
+        404
+    );
     // Templates and config are watched too.
     fs::create_dir_all(site.path().join("templates")).unwrap();
     fs::write(site.path().join("templates/404.html"), "{% extends \"default/templates/404.html\" %}{% block main %}<h1>Custom 404 5150</h1>{% endblock main %}").unwrap();
-    wait_for(server.port, "/404.html", "Custom 404 5150");
+    wait_for(server.port, &server.url("/404.html"), "Custom 404 5150");
     let config = fs::read_to_string(site.path().join("config.toml")).unwrap();
     fs::write(
         site.path().join("config.toml"),
         config.replace("title = \"Shaoyi Huang\"", "title = \"Renamed Site 77\""),
     )
     .unwrap();
-    wait_for(server.port, "/", "Renamed Site 77");
+    wait_for(server.port, &server.url("/"), "Renamed Site 77");
 }
 
 /// The server's report of a rebuild: its "Rebuilt …" line after the first `after` lines.
@@ -247,7 +278,11 @@ fn polling_picks_up_changes() {
         fs::read_to_string(&paper).unwrap() + "\nPolled change 99.\n",
     )
     .unwrap();
-    wait_for(server.port, &format!("/{AUTOREP}"), "Polled change 99.");
+    wait_for(
+        server.port,
+        &server.url(&format!("/{AUTOREP}")),
+        "Polled change 99.",
+    );
 }
 
 #[test]

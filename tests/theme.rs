@@ -159,7 +159,7 @@ fn the_classic_theme_is_one_line_away_and_older_themes_need_no_coauthors_page() 
         0,
         "classic has no script"
     );
-    assert_eq!(home.select(&sel(".pubs li")).count(), 30);
+    assert_eq!(home.select(&sel("ol.pubs li")).count(), 30);
     assert!(public.join("coauthors/index.html").is_file());
     assert!(
         !public.join("style.css").exists(),

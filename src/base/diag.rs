@@ -7,6 +7,7 @@
 use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,11 +166,34 @@ fn io_reason(err: &std::io::Error) -> String {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        self.write(f, false)
+    }
+}
+
+impl Diagnostic {
+    /// The diagnostic as text, its labels and caret in colour when `color` (see [`set_color`]).
+    pub fn render(&self, color: bool) -> String {
+        struct Colored<'a>(&'a Diagnostic);
+        impl fmt::Display for Colored<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write(f, true)
+            }
+        }
+        if color {
+            Colored(self).to_string()
+        } else {
+            self.to_string()
+        }
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, color: bool) -> fmt::Result {
+        let (label, style) = match self.severity {
+            Severity::Error => ("error", ERROR_STYLE),
+            Severity::Warning => ("warning", WARNING_STYLE),
         };
-        write!(f, "{label}: {}", self.message)?;
+        let paint = |style: anstyle::Style| if color { style } else { anstyle::Style::new() };
+        let (label_style, hint_style) = (paint(style), paint(HINT_STYLE));
+        write!(f, "{label_style}{label}:{label_style:#} {}", self.message)?;
         if let Some(loc) = &self.location {
             if loc.line == 0 {
                 write!(f, " in {}", loc.file.display())?;
@@ -180,14 +204,45 @@ impl fmt::Display for Diagnostic {
                 let shown = shorten(&loc.text, loc.col);
                 write!(f, "\n {num} | {}", shown.text)?;
                 let under = "^".repeat(loc.len.min(shown.room.max(1)));
-                write!(f, "\n {pad} | {}{under}", " ".repeat(shown.col - 1))?;
+                write!(
+                    f,
+                    "\n {pad} | {}{label_style}{under}{label_style:#}",
+                    " ".repeat(shown.col - 1)
+                )?;
             }
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n   = hint: {hint}")?;
+            write!(f, "\n   = {hint_style}hint:{hint_style:#} {hint}")?;
         }
         Ok(())
     }
+}
+
+/// `error:` and the caret under an error: bold red.
+const ERROR_STYLE: anstyle::Style = anstyle::Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
+/// `warning:` and the caret under a warning: bold yellow.
+const WARNING_STYLE: anstyle::Style = anstyle::Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
+/// `hint:`: bold cyan.
+const HINT_STYLE: anstyle::Style = anstyle::Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Cyan)));
+
+/// Whether [`print_diagnostics`] colours its output; off until [`set_color`] turns it on.
+static COLOR: AtomicBool = AtomicBool::new(false);
+
+/// Turns colour on or off for everything printed with [`print_diagnostics`] (the command line
+/// decides from `--color`, `NO_COLOR` and whether stderr is a terminal).
+pub fn set_color(on: bool) {
+    COLOR.store(on, Ordering::Relaxed);
+}
+
+/// Whether diagnostics are printed in colour.
+pub fn color() -> bool {
+    COLOR.load(Ordering::Relaxed)
 }
 
 /// A line cut down to a readable width around the column of interest.
@@ -322,12 +377,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
-/// Prints diagnostics to stderr, a blank line between them.
+/// Prints diagnostics to stderr, a blank line between them, in colour if [`set_color`] said so.
 pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let color = color();
     let mut err = std::io::stderr().lock();
     for d in diagnostics {
         // A closed stderr is not worth a panic.
-        let _ = writeln!(err, "{d}\n");
+        let _ = writeln!(err, "{}\n", d.render(color));
     }
 }
 
@@ -354,6 +410,49 @@ mod tests {
             d.to_string(),
             "error: unknown key `venu` at x.md:2:1\n 2 | venu = 2\n   | ^^^^\n   = hint: did you mean `venue`?"
         );
+    }
+
+    #[test]
+    fn colour_marks_the_labels_and_caret_only() {
+        let src = "a = 1\nvenu = 2\n";
+        let d = Diagnostic::warning("unknown key `venu`")
+            .at(Location::at(Path::new("x.md"), src, 6, 4))
+            .hint("did you mean `venue`?");
+        let colored = d.render(true);
+        assert!(
+            colored.starts_with("\x1b[1m\x1b[33mwarning:\x1b[0m unknown key"),
+            "{colored:?}"
+        );
+        assert!(
+            colored.contains("= \x1b[1m\x1b[36mhint:\x1b[0m did"),
+            "{colored:?}"
+        );
+        assert!(
+            colored.contains("| \x1b[1m\x1b[33m^^^^\x1b[0m"),
+            "{colored:?}"
+        );
+        let plain: String = strip_ansi(&colored);
+        assert_eq!(plain, d.to_string());
+        assert_eq!(d.render(false), d.to_string());
+        assert!(!d.to_string().contains('\x1b'));
+    }
+
+    /// `s` without its ANSI escape sequences.
+    fn strip_ansi(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
     }
 
     #[test]

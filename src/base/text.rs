@@ -1,4 +1,4 @@
-//! Small text helpers shared by every stage: slugs and HTML escaping.
+//! Small text helpers shared by every stage: slugs, HTML escaping, TOML strings, digit groups.
 
 /// A URL slug: ASCII transliteration, lowercase, words joined by `-`.
 /// `Héllo Wörld: a paper` → `hello-world-a-paper`. Never contains `/`, `.` or `..`.
@@ -16,6 +16,29 @@ pub fn slugify(s: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// `1084000` → `1,084,000` with `sep` = `,`.
+pub fn group_digits(n: u64, sep: &str) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * sep.len());
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `s` as a TOML string: a literal `'…'` string when it holds backslashes (TeX reads as
+/// written), else a basic `"…"` string, escaped as TOML needs.
+pub fn toml_string(s: &str) -> String {
+    if s.contains('\\') && !s.contains('\'') && !s.chars().any(char::is_control) {
+        format!("'{s}'")
+    } else {
+        toml::Value::String(s.to_string()).to_string()
+    }
 }
 
 /// Whether `s` is acceptable as a slug given by hand: lowercase ASCII letters, digits, `-`
@@ -66,6 +89,18 @@ pub fn is_safe_url(url: &str) -> bool {
     !["javascript:", "vbscript:", "data:"]
         .iter()
         .any(|scheme| cleaned.starts_with(scheme))
+}
+
+/// A file of the site as a setting names it, relative to the site root: `photo.jpg`,
+/// `/photo.jpg` and `static/photo.jpg` (files in `static/` are published at the root) are all
+/// `photo.jpg`. Addresses of other sites (`https://…`, `//cdn…`) are returned as they are.
+pub fn site_file(value: &str) -> &str {
+    let value = value.trim();
+    if value.contains("://") || value.starts_with("//") {
+        return value;
+    }
+    let rel = value.trim_start_matches('/');
+    rel.strip_prefix("static/").unwrap_or(rel)
 }
 
 /// The visible text of an HTML fragment (tags removed, entities decoded, whitespace collapsed),
@@ -253,6 +288,23 @@ pub fn percent_decode(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn toml_strings_round_trip() {
+        for s in [
+            "Plain",
+            "Attention in $O(n \\log n)$",
+            "It's \"quoted\" and \\ back",
+            "tab\there",
+            "é ü 中文",
+        ] {
+            let text = format!("x = {}", toml_string(s));
+            let table: toml::Table =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(table["x"].as_str(), Some(s), "{text}");
+        }
+        assert_eq!(toml_string("a \\alpha"), "'a \\alpha'");
+    }
 
     #[test]
     fn slugs() {

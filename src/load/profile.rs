@@ -250,8 +250,27 @@ impl<'a> ProfileParser<'a> {
                     .into());
             }
         };
-        let (authors, truncated, org) = parse_authors(authors_line.text);
-        if authors.is_empty() {
+        let (mut authors, mut truncated, mut org) = parse_authors(authors_line.text);
+        if !could_be_authors(authors_line.text, &authors) {
+            self.warnings.push(
+                Diagnostic::warning(
+                    "paper entry has no authors line: the line after the title reads like the \
+                     abstract",
+                )
+                .at(Location::line(
+                    self.file,
+                    authors_line.num,
+                    authors_line.text,
+                ))
+                .hint(
+                    "put the authors (`A. Author, B. Author et al. · org`) between the title and \
+                     the abstract; until then the paper is shown without authors",
+                ),
+            );
+            // The line belongs to the abstract.
+            self.pos = authors_line.num - 1;
+            (authors, truncated, org) = (Vec::new(), false, None);
+        } else if authors.is_empty() {
             return Err(self
                 .error_at(authors_line, "authors line names no author")
                 .into());
@@ -468,6 +487,58 @@ fn header_shape(t: &str) -> Option<Shape<'_>> {
     })
 }
 
+/// Whether a line parsed as `names` can be a list of authors. Prose cannot: a "name" of six or
+/// more words, or, in a line with capitals, three lowercase words of four letters or more
+/// (particles such as `van`, `della` aside) or two of prose's small words (`the`, `of`, `we`).
+/// Collaborations (`for the CB-ELSA collaboration`, `the Suzaku team`) are names, not prose.
+fn could_be_authors(line: &str, names: &[String]) -> bool {
+    const PARTICLES: &[&str] = &[
+        "van", "von", "der", "den", "della", "dos", "del", "ten", "ter",
+    ];
+    const PROSE: &[&str] = &[
+        "the", "of", "we", "our", "is", "are", "this", "that", "with", "for", "to", "in", "on",
+        "by", "from", "an", "which", "these", "its",
+    ];
+    const GROUPS: &[&str] = &[
+        "collaboration",
+        "collaborations",
+        "team",
+        "group",
+        "consortium",
+        "collaborators",
+    ];
+    if !line.chars().any(char::is_uppercase) {
+        return true;
+    }
+    let is_group = |n: &str| {
+        let lower = n.to_lowercase();
+        let last = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .rfind(|w| !w.is_empty());
+        lower.starts_with("for the ")
+            || lower.starts_with("on behalf of ")
+            || last.is_some_and(|w| GROUPS.contains(&w))
+    };
+    let people = names.iter().filter(|n| !is_group(n));
+    let mut long = 0;
+    let mut prose = 0;
+    for name in people {
+        if name.split_whitespace().count() >= 6 {
+            return false;
+        }
+        // Words of prose: lowercase letters only, once punctuation around them is trimmed.
+        for w in name.split_whitespace() {
+            let w = w.trim_matches(|c: char| c.is_ascii_punctuation());
+            if w.is_empty() || !w.chars().all(char::is_lowercase) {
+                continue;
+            }
+            long += usize::from(w.chars().count() >= 4 && !PARTICLES.contains(&w));
+            prose += usize::from(PROSE.contains(&w));
+        }
+    }
+    long < 3 && prose < 2
+}
+
 /// `A, B, C et al. · org` → (authors, truncated, org).
 fn parse_authors(line: &str) -> (Vec<String>, bool, Option<String>) {
     let (names, org) = match line.rsplit_once('·') {
@@ -569,6 +640,55 @@ mod tests {
         assert_eq!(
             parse_authors("A and B").0,
             vec!["A".to_string(), "B".to_string()]
+        );
+    }
+
+    #[test]
+    fn prose_is_not_an_authors_line() {
+        let names = |l: &str| could_be_authors(l, &parse_authors(l).0);
+        for authors in [
+            "Hongwu Peng, Shaoyi Huang, Shiyang Chen et al. · deepmind",
+            "Johannes van der Waals, Maria della Valle, Juan de la Cruz",
+            "hongwu peng, shaoyi huang",
+            "Jean-Pierre Serre and Alexander Grothendieck",
+            "王小明, 李华 et al.",
+            "A. N. Kolmogorov",
+            "J. Junkersfeld, for the CB-ELSA collaboration",
+            "Kenji Hamaguchi, the Suzaku Eta Carinae team, the Carinae D-1 team",
+            "Francesco Piscitelli, for the ILL/ESS/LiU collaboration for the development of the B10 detector technology",
+        ] {
+            assert!(names(authors), "{authors}");
+        }
+        for prose in [
+            "Transformers are considered one of the most important deep learning models since 2018, in part because it establishes records.",
+            "We study the problem of learning halfspaces with Massart noise.",
+            "Deep networks generalize, which is surprising given their capacity.",
+        ] {
+            assert!(!names(prose), "{prose}");
+        }
+    }
+
+    #[test]
+    fn an_entry_without_its_authors_line_keeps_its_abstract() {
+        let text = "Jane Doe\n\nLGAug 7, 2022\nA Title\n\nWe study the problem of learning halfspaces with noise.\nMore text.\n\nLGAug 8, 2022\nNext\n\nA. Author\n\nAbstract.\n";
+        let (p, w) = parse_ok(text);
+        assert_eq!(p.papers.len(), 2);
+        assert!(p.papers[0].authors.is_empty());
+        assert!(
+            p.papers[0].abstract_tex.starts_with("We study the problem"),
+            "{}",
+            p.papers[0].abstract_tex
+        );
+        assert_eq!(p.papers[0].abstract_line, 6);
+        assert_eq!(p.papers[1].authors, vec!["A. Author".to_string()]);
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].to_string().starts_with(
+                "warning: paper entry has no authors line: the line after the title reads like \
+                 the abstract at p.txt:6:1"
+            ),
+            "{}",
+            w[0]
         );
     }
 

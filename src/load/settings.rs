@@ -32,6 +32,7 @@ struct ConfigFile {
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
     profile: Option<ProfileSection>,
+    sources: Option<SourcesSection>,
     #[serde(default)]
     author: Author,
     #[serde(default)]
@@ -134,6 +135,22 @@ struct ProfileSection {
     as_of: toml::value::Datetime,
 }
 
+/// `[sources]`: bibliography files read beside the profile.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcesSection {
+    files: Vec<String>,
+}
+
+/// A bibliography file listed under `[sources] files`.
+#[derive(Debug, Clone)]
+pub struct SourcePath {
+    /// Root-joined path.
+    pub path: PathBuf,
+    /// The same, for messages.
+    pub shown: PathBuf,
+}
+
 /// The site owner, as configured under `[author]` (all optional; the profile gives the name).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -227,6 +244,8 @@ pub struct Settings {
     pub feed_limit: usize,
     /// The scraped profile, if the site has one.
     pub profile: Option<ProfileSource>,
+    /// Bibliography files (`[sources] files`), in precedence order.
+    pub sources: Vec<SourcePath>,
     /// The owner.
     pub author: Author,
     /// Category name overrides (`LG = "ML"`).
@@ -267,6 +286,7 @@ impl Settings {
     /// Parses config text (`path` is used in messages).
     pub fn parse(root: &Path, path: &Path, src: &str, overrides: &Overrides) -> Result<Settings> {
         let raw: ConfigFile = toml::from_str(src).map_err(|e| toml_error(path, src, &e))?;
+        check_strings(path, src)?;
         let base_url = overrides.base_url.clone().unwrap_or(raw.base_url);
         let (base_url, base_path) = normalize_base_url(&base_url).ok_or_else(|| {
             Diagnostic::error(format!("base_url `{base_url}` is not an http(s) URL"))
@@ -322,6 +342,16 @@ impl Settings {
                 .map(|c| c.trim().to_string())
                 .filter(|c| !c.is_empty()),
             profile,
+            sources: raw
+                .sources
+                .map(|s| s.files)
+                .unwrap_or_default()
+                .iter()
+                .map(|f| SourcePath {
+                    path: root.join(f),
+                    shown: root.join(f),
+                })
+                .collect(),
             author: raw.author,
             categories: raw.categories,
             math: raw.math,
@@ -340,6 +370,37 @@ impl Settings {
     /// The root-relative URL of a site path given relative to the root (`/repo/papers/x/`).
     pub fn path(&self, rel: &str) -> String {
         format!("{}{}", self.base_path, rel)
+    }
+}
+
+/// Every string in config.toml, as every front-matter string, is refused when it holds a
+/// character HTML forbids or TeX that a TOML escape ate (`"\ell"` is ESC and `ll`): it would
+/// reach every page.
+fn check_strings(path: &Path, src: &str) -> Result<()> {
+    fn walk<'a>(value: &'a toml::Value, key: &'a str, out: &mut Vec<(&'a str, &'a str)>) {
+        match value {
+            toml::Value::String(s) => out.push((key, s)),
+            toml::Value::Array(items) => items.iter().for_each(|v| walk(v, key, out)),
+            toml::Value::Table(t) => t.iter().for_each(|(k, v)| walk(v, k, out)),
+            _ => {}
+        }
+    }
+    let Ok(table) = src.parse::<toml::Table>() else {
+        return Ok(());
+    };
+    let mut strings = Vec::new();
+    table.iter().for_each(|(k, v)| walk(v, k, &mut strings));
+    let errors: Vec<Diagnostic> = strings
+        .into_iter()
+        .filter_map(|(key, value)| {
+            crate::load::source::toml_string_problem(key, value, src)
+                .map(|d| d.at(key_location(path, src, key)))
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
     }
 }
 
@@ -410,6 +471,7 @@ pub fn toml_error(path: &Path, src: &str, err: &toml::de::Error) -> Diagnostic {
                 "base_url" => "base_url = \"https://name.github.io/\"".to_string(),
                 "source" => "source = \"seeds/profile.txt\"".to_string(),
                 "as_of" => "as_of = 2026-11-28".to_string(),
+                "files" => "files = [\"papers.bib\"]".to_string(),
                 _ => format!("{key} = …"),
             };
             (

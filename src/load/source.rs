@@ -39,6 +39,57 @@ pub fn is_forbidden_char(c: char) -> bool {
         || u & 0xFFFE == 0xFFFE
 }
 
+/// The error for a string value from TOML (`raw` is the TOML it was read from) that holds a
+/// character HTML forbids, or TeX that a TOML escape ate: in `"\frac"`, `\f` is a form feed
+/// and the value reads `<FF>rac`. The caller adds the location.
+pub fn toml_string_problem(key: &str, value: &str, raw: &str) -> Option<Diagnostic> {
+    if let Some((c, escape)) = eaten_tex(value, raw) {
+        return Some(
+            Diagnostic::error(format!(
+                "`{key}` holds the control character U+{:04X}: in a \"…\" string `{escape}` is \
+                 an escape, not TeX",
+                u32::from(c)
+            ))
+            .hint(format!(
+                "double the backslash (`\\{escape}`), or use a literal string in single quotes: \
+                 {key} = '…'"
+            )),
+        );
+    }
+    let c = value.chars().find(|&c| is_forbidden_char(c))?;
+    Some(
+        Diagnostic::error(format!(
+            "`{key}` holds the {}, which HTML does not allow",
+            describe_char(c)
+        ))
+        .hint("remove the `\\u` escape that makes it"),
+    )
+}
+
+/// The control character, and the escape that made it, if a TOML escape ate the start of a
+/// TeX command: `"\frac"` is a form feed and `rac`, `"\beta"` a backspace and `eta`,
+/// `"\times"` a tab and `imes`. A tab or carriage return counts only if `raw`, the front
+/// matter as written, has the escape (`\t` then that letter): a typed tab is fine.
+fn eaten_tex(value: &str, raw: &str) -> Option<(char, &'static str)> {
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let written = |escape: &str| {
+            next.is_some_and(|n| n.is_ascii_alphabetic() && raw.contains(&format!("{escape}{n}")))
+        };
+        let escape = match c {
+            '\u{8}' => "\\b",
+            '\u{c}' => "\\f",
+            '\u{1b}' => "\\e",
+            '\t' if written("\\t") => "\\t",
+            '\r' if written("\\r") => "\\r",
+            _ => continue,
+        };
+        return Some((c, escape));
+    }
+    None
+}
+
 /// `control character U+0001` or `noncharacter U+FFFE`.
 pub fn describe_char(c: char) -> String {
     let kind = if c.is_control() {

@@ -1,8 +1,10 @@
-//! Merging: profile papers and `content/papers/` files become one list of paper drafts, each
-//! rendered (in parallel, or reused from a [`PaperCache`]) and grouped into the [`Site`].
+//! Assembly: profile papers and bibliography records (merged in `merge.rs`) and
+//! `content/papers/` files become one list of paper drafts, each rendered (in parallel, or
+//! reused from a [`PaperCache`]) and grouped into the [`Site`].
 //!
-//! A content file enriches the profile paper whose slug it matches (its fields win); a file that
-//! matches none is a paper of its own. Nothing is dropped: duplicate titles both get a page.
+//! A content file enriches the paper whose slug it matches, or else the paper with its DOI or
+//! arXiv id (its fields win); a file that matches none is a paper of its own. Nothing is
+//! dropped: duplicate titles both get a page.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,16 +13,20 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::groups::{group_categories, group_years, sort_newest_first};
+use super::links::SourceLinks;
+use super::merge::{ProfileDraft, merge};
 use super::names::owner_names;
 use super::pages::{render_markdown, render_news, render_pages};
 use super::paper::{Draft, Title, render_paper, render_title};
-use super::{NewsItem, Owner, Page, Paper, Site, keys};
-use crate::base::diag::{Diagnostic, Location, Result};
-use crate::base::text::{html_to_words, slugify};
+use super::{Origin, Owner, Paper, Provenance, Site, SourceKind, checks, keys};
+use crate::base::diag::{Diagnostic, Location, Result, Severity};
+use crate::base::text::{html_to_words, site_file, slugify};
 use crate::load::categories::Resolver;
 use crate::load::content::{Content, Links, PaperFile};
+use crate::load::ids;
 use crate::load::profile::{Profile, ProfilePaper};
 use crate::load::settings::Settings;
+use crate::load::sources::Bibliography;
 use crate::tex;
 
 /// Papers rendered by an earlier assembly, by the fingerprint of everything they were rendered
@@ -33,12 +39,13 @@ pub struct PaperCache {
 /// A paper rendered, with the warnings its rendering gave.
 pub(super) type RenderedPaper = (Arc<Paper>, Vec<Diagnostic>);
 
-/// Merges the profile and content into the site model, rendering all text. With a `cache`
-/// (serve, watch), papers found in it are reused and the cache of this assembly is returned;
-/// without one (a build), nothing is fingerprinted or kept.
+/// Merges the profile, the bibliography files and content into the site model, rendering all
+/// text. With a `cache` (serve, watch), papers found in it are reused and the cache of this
+/// assembly is returned; without one (a build), nothing is fingerprinted or kept.
 pub fn assemble(
     settings: &Settings,
     profile: Option<&Profile>,
+    bib: &Bibliography,
     content: &Content,
     cache: Option<&PaperCache>,
 ) -> Result<(Site, Vec<Diagnostic>, PaperCache)> {
@@ -47,7 +54,8 @@ pub fn assemble(
         drafts,
         mut warnings,
         renderer,
-    } = merge(settings, profile, content)?;
+        ..
+    } = merge_all(settings, profile, bib, content)?;
     let (papers, next_cache) = renderer.render_all(drafts, cache);
     let mut list = Vec::with_capacity(papers.len());
     for (paper, w) in papers {
@@ -56,17 +64,32 @@ pub fn assemble(
     }
     let (site, w) = site_of(settings, profile, content, &renderer, owner, list);
     warnings.extend(w);
+    let warnings = fail_on_errors(warnings)?;
     Ok((site, warnings, next_cache))
 }
 
-/// Profile papers and content files merged into drafts, in merge order (the profile's papers,
-/// then new papers by file path), with what rendering them needs.
+/// Broken `@/` links are errors among the warnings: the site is not built with them.
+pub(super) fn fail_on_errors(warnings: Vec<Diagnostic>) -> Result<Vec<Diagnostic>> {
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = warnings
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    if errors.is_empty() {
+        Ok(warnings)
+    } else {
+        Err(crate::base::diag::Error::from(errors).with_warnings(warnings))
+    }
+}
+
+/// The profile's papers, the bibliography's records and the content files merged into drafts,
+/// in merge order, with what rendering them needs.
 pub(super) struct Merged<'a> {
     pub(super) owner: Owner,
     pub(super) drafts: Vec<Draft<'a>>,
-    /// Warnings of the merge itself (duplicate titles).
+    /// Warnings of the merge and its checks.
     pub(super) warnings: Vec<Diagnostic>,
     pub(super) renderer: Renderer,
+    /// DOI or arXiv id (lowercase) → the slug of the first paper with it.
+    pub(super) by_id: HashMap<String, String>,
 }
 
 /// What rendering a paper needs besides its draft.
@@ -74,18 +97,10 @@ pub(super) struct Renderer {
     pub(super) macros: tex::Macros,
     resolver: Resolver,
     owner_names: Vec<String>,
+    links: SourceLinks,
 }
 
 impl Renderer {
-    /// For the site described by `settings`, owned by `owner`.
-    pub(super) fn new(settings: &Settings, owner: &Owner) -> Renderer {
-        Renderer {
-            macros: tex::Macros::new(&settings.math.macros),
-            resolver: Resolver::new(&settings.categories),
-            owner_names: owner_names(&owner.name, &settings.author.aliases),
-        }
-    }
-
     /// Renders drafts (in parallel), each from `cache` when its fingerprint is there; returns
     /// the papers with their warnings, in the drafts' order, and (with a cache) the cache of
     /// these.
@@ -113,16 +128,17 @@ impl Renderer {
 
     /// One draft rendered, or found in `cache` by its fingerprint (0 without a cache).
     pub(super) fn render(&self, d: Draft, cache: Option<&PaperCache>) -> (u64, RenderedPaper) {
+        let (resolver, names, macros, links) =
+            (&self.resolver, &self.owner_names, &self.macros, &self.links);
         let Some(cache) = cache else {
-            let (paper, w) = render_paper(d, &self.resolver, &self.owner_names, &self.macros);
+            let (paper, w) = render_paper(d, resolver, names, macros, links);
             return (0, (Arc::new(paper), w));
         };
-        let fp = d.fingerprint(&self.owner_names);
+        let fp = d.fingerprint(names, links);
         match cache.papers.get(&fp) {
             Some(hit) => (fp, hit.clone()),
             None => {
-                let (mut paper, w) =
-                    render_paper(d, &self.resolver, &self.owner_names, &self.macros);
+                let (mut paper, w) = render_paper(d, resolver, names, macros, links);
                 paper.fingerprint = fp;
                 (fp, (Arc::new(paper), w))
             }
@@ -130,48 +146,112 @@ impl Renderer {
     }
 }
 
-/// Merges the profile and the content files into drafts; all merge errors are collected.
-pub(super) fn merge<'a>(
+/// Merges the profile, the bibliography and the content files into drafts, and checks them;
+/// all merge errors are collected.
+pub(super) fn merge_all<'a>(
     settings: &'a Settings,
     profile: Option<&'a Profile>,
+    bib: &'a Bibliography,
     content: &'a Content,
 ) -> Result<Merged<'a>> {
     let mut warnings = Vec::new();
     let owner = owner(settings, profile)?;
-    let renderer = Renderer::new(settings, &owner);
-    let macros = &renderer.macros;
-    let mut drafts: Vec<Draft> = Vec::new();
-    let mut by_slug: HashMap<String, usize> = HashMap::new();
-    if let (Some(profile), Some(src)) = (profile, &settings.profile) {
+    let macros = tex::Macros::new(&settings.math.macros);
+    let profile_file = settings.profile.as_ref().map(|p| p.shown.as_path());
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut profile_drafts = Vec::new();
+    if let (Some(profile), Some(file)) = (profile, profile_file) {
         for paper in &profile.papers {
-            add_profile_paper(
-                &mut drafts,
-                &mut by_slug,
-                &src.shown,
+            profile_drafts.push(profile_draft(
+                &mut used,
+                file,
                 paper,
-                macros,
+                &macros,
                 &mut warnings,
-            );
+            ));
         }
     }
+    let mut slug_warnings = Vec::new();
+    let slug_of = |title: &Title, r: &crate::load::sources::Record| {
+        let base = slugify(&html_to_words(&title.html));
+        let slug = unique_slug(&used, &base);
+        if slug != base {
+            slug_warnings.push(
+                Diagnostic::warning(format!(
+                    "two papers are titled “{}”; both are kept, the later as `{slug}`",
+                    crate::base::text::html_to_text(&title.html)
+                ))
+                .at(r.location(&bib.files))
+                .hint(format!(
+                    "{} is not the same paper (DOI, arXiv id or year differ); remove it if it is a duplicate",
+                    r.describe(&bib.files)
+                )),
+            );
+        }
+        used.insert(slug.clone(), 0);
+        slug
+    };
+    let mut drafts: Vec<Draft> = merge(profile_drafts, bib, &macros, slug_of, &mut warnings);
+    warnings.append(&mut slug_warnings);
+    let mut by_slug: HashMap<String, usize> = HashMap::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for (i, d) in drafts.iter().enumerate() {
+        by_slug.insert(d.slug.clone(), i);
+        for id in [&d.links.doi, &d.links.arxiv].into_iter().flatten() {
+            by_id.entry(id.to_ascii_lowercase()).or_insert(i);
+        }
+    }
+    let known = drafts.len();
     let mut errors = Vec::new();
     let mut enriched_by: HashMap<usize, &Path> = HashMap::new();
     for file in &content.papers {
         if file.matter.draft && !settings.drafts {
             continue;
         }
-        if let Err(e) = merge_file(&mut drafts, &mut by_slug, &mut enriched_by, file, macros) {
-            errors.extend(e.diagnostics);
+        match merge_file(
+            &mut drafts,
+            &mut by_slug,
+            &by_id,
+            &mut enriched_by,
+            file,
+            &macros,
+        ) {
+            Ok(true) if file.matter.sample => warnings.push(checks::sample(file)),
+            Ok(_) => {}
+            Err(e) => errors.extend(e.diagnostics),
         }
     }
     if !errors.is_empty() {
         return Err(crate::base::diag::Error::from(errors).with_warnings(warnings));
     }
+    for d in &mut drafts {
+        if let Some(file) = d.file {
+            checks::normalise_ids(&mut d.links, file, &mut warnings);
+        }
+    }
+    warnings.extend(checks::near_misses(&drafts, known));
+    warnings.extend(checks::incomplete(&drafts));
+    let resolver = Resolver::new(&settings.categories);
+    let owner_names = owner_names(&owner.name, &settings.author.aliases);
+    let paper_files = drafts
+        .iter()
+        .filter_map(|d| Some((d.file?.shown.as_path(), d.slug.as_str())));
+    let links = SourceLinks::new(&settings.root, &settings.base_path, content, paper_files);
+    let by_id = by_id
+        .into_iter()
+        .map(|(id, i)| (id, drafts[i].slug.clone()))
+        .collect();
     Ok(Merged {
         owner,
         drafts,
         warnings,
-        renderer,
+        renderer: Renderer {
+            macros,
+            resolver,
+            owner_names,
+            links,
+        },
+        by_id,
     })
 }
 
@@ -186,7 +266,14 @@ pub(super) fn site_of(
     mut papers: Vec<Arc<Paper>>,
 ) -> (Site, Vec<Diagnostic>) {
     sort_newest_first(&mut papers);
-    let (pages, bio_html, news, warnings) = content_pages(settings, content, &renderer.macros);
+    let mut warnings = Vec::new();
+    let with = (&renderer.macros, &renderer.links);
+    let pages = render_pages(&content.pages, settings.drafts, with, &mut warnings);
+    let bio_html = content
+        .bio
+        .as_ref()
+        .map(|bio| render_markdown(bio, "the biography", with, &mut warnings));
+    let news = render_news(settings, &content.news, with, &mut warnings);
     let site = Site {
         owner,
         stats: profile.map(|p| p.stats.clone()).unwrap_or_default(),
@@ -206,23 +293,7 @@ pub(super) fn site_of(
     (site, warnings)
 }
 
-/// The content that is not papers, rendered: pages, the biography, news; with their warnings.
-pub(super) fn content_pages(
-    settings: &Settings,
-    content: &Content,
-    macros: &tex::Macros,
-) -> (Vec<Page>, Option<String>, Vec<NewsItem>, Vec<Diagnostic>) {
-    let mut warnings = Vec::new();
-    let pages = render_pages(&content.pages, settings.drafts, macros, &mut warnings);
-    let bio_html = content
-        .bio
-        .as_ref()
-        .map(|bio| render_markdown(bio, "the biography", macros, &mut warnings));
-    let news = render_news(settings, &content.news, macros, &mut warnings);
-    (pages, bio_html, news, warnings)
-}
-
-pub(super) fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {
+fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {
     let a = &settings.author;
     let name = a
         .name
@@ -235,12 +306,19 @@ pub(super) fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Ow
         })?;
     Ok(Owner {
         name,
-        photo: a.photo.clone(),
+        photo: a.photo.as_deref().map(|p| site_file(p).to_string()),
         position: a.position.clone(),
         affiliation: a.affiliation.clone(),
         email: a.email.clone(),
         links: a.links.clone(),
     })
+}
+
+/// The slug a paper of this title (TeX rendered first) gets, and by which a content file of
+/// this title finds its profile paper: `Sparse Attention in $O(n \log n)$` →
+/// `sparse-attention-in-o-n-log-n`. Empty when the title has no letters or digits.
+pub fn title_slug(title_tex: &str, macros: &tex::Macros) -> String {
+    slugify(&html_to_words(&render_title(title_tex, macros).html))
 }
 
 /// Unique slug: `x`, then `x-2`, `x-3` …
@@ -255,17 +333,17 @@ fn unique_slug(by_slug: &HashMap<String, usize>, base: &str) -> String {
         .unwrap_or_else(|| base.to_string())
 }
 
-fn add_profile_paper<'a>(
-    drafts: &mut Vec<Draft<'a>>,
-    by_slug: &mut HashMap<String, usize>,
+/// A profile paper's draft: its title rendered, its slug chosen (`-2` for a repeated title).
+fn profile_draft<'a>(
+    used: &mut HashMap<String, usize>,
     file: &'a Path,
     paper: &'a ProfilePaper,
     macros: &tex::Macros,
     warnings: &mut Vec<Diagnostic>,
-) {
+) -> ProfileDraft<'a> {
     let title = render_title(&paper.title, macros);
     let base = slugify(&html_to_words(&title.html));
-    let slug = unique_slug(by_slug, &base);
+    let slug = unique_slug(used, &base);
     if slug != base {
         warnings.push(
             Diagnostic::warning(format!(
@@ -276,53 +354,37 @@ fn add_profile_paper<'a>(
             .hint("they may be duplicates; remove one from the profile if so"),
         );
     }
-    by_slug.insert(slug.clone(), drafts.len());
-    drafts.push(profile_draft(file, paper, slug, title));
-}
-
-/// A profile paper's draft, before any content file enriches it.
-pub(super) fn profile_draft<'a>(
-    file: &'a Path,
-    paper: &'a ProfilePaper,
-    slug: String,
-    title: Title,
-) -> Draft<'a> {
-    Draft {
+    used.insert(slug.clone(), 0);
+    ProfileDraft {
         slug,
-        title_tex: paper.title.clone(),
         title,
-        authors: paper.authors.clone(),
-        truncated: paper.truncated,
-        org: paper.org.clone(),
-        venue: None,
-        categories: vec![paper.category.clone()],
-        date: Some(paper.date),
-        has_code: paper.has_code,
-        abstract_tex: paper.abstract_tex.clone(),
-        selected: false,
-        draft: false,
-        kind: None,
-        bibtex: None,
-        links: Links::default(),
-        extra: toml::Table::new(),
-        profile: Some((file, paper)),
-        file: None,
+        file,
+        paper,
     }
 }
 
-/// Applies a content file: enriches the matching profile paper or adds a new paper.
+/// Applies a content file: enriches the matching profile paper or adds a new paper. Returns
+/// whether the file is a new paper.
 fn merge_file<'a>(
     drafts: &mut Vec<Draft<'a>>,
     by_slug: &mut HashMap<String, usize>,
+    by_id: &HashMap<String, usize>,
     enriched_by: &mut HashMap<usize, &'a Path>,
     file: &'a PaperFile,
     macros: &tex::Macros,
-) -> Result<()> {
+) -> Result<bool> {
     let m = &file.matter;
     let (key, title) = file_key(file, macros)?;
-    if let Some(&i) = by_slug.get(&key) {
+    let found = match &m.slug {
+        Some(_) => by_slug.get(&key).copied(),
+        None => by_slug
+            .get(&key)
+            .copied()
+            .or_else(|| file_ids(file).find_map(|id| by_id.get(&id).copied())),
+    };
+    if let Some(i) = found {
         if let Some(first) = enriched_by.insert(i, &file.shown) {
-            let what = if drafts[i].profile.is_some() {
+            let what = if drafts[i].from_profile {
                 "enrich the same profile paper"
             } else {
                 "have the same slug"
@@ -336,7 +398,7 @@ fn merge_file<'a>(
             .into());
         }
         apply(&mut drafts[i], file, title);
-        return Ok(());
+        return Ok(false);
     }
     let Some(title_tex) = m.title.clone() else {
         return Err(Diagnostic::error(format!(
@@ -349,18 +411,7 @@ fn merge_file<'a>(
     let index = drafts.len();
     by_slug.insert(key.clone(), index);
     enriched_by.insert(index, &file.shown);
-    drafts.push(file_draft(key, title_tex, title, file));
-    Ok(())
-}
-
-/// A new paper's draft, made by a content file alone.
-pub(super) fn file_draft(
-    key: String,
-    title_tex: String,
-    title: Option<Title>,
-    file: &PaperFile,
-) -> Draft<'_> {
-    let mut d = Draft {
+    drafts.push(Draft {
         slug: key,
         title_tex,
         title: title.unwrap_or(Title {
@@ -379,13 +430,22 @@ pub(super) fn file_draft(
         draft: false,
         kind: None,
         bibtex: None,
+        biblio: Default::default(),
         links: Links::default(),
         extra: toml::Table::new(),
-        profile: None,
+        from_profile: false,
+        title_at: None,
+        abstract_at: None,
+        origin: Origin {
+            file: file.shown.clone(),
+            line: 1,
+        },
+        provenance: Provenance::default(),
+        sources: Vec::new(),
         file: None,
-    };
-    apply(&mut d, file, None);
-    d
+    });
+    apply(&mut drafts[index], file, None);
+    Ok(true)
 }
 
 /// The slug a paper file matches or makes (its `slug`, else its title's, else its name's),
@@ -416,6 +476,18 @@ pub(super) fn file_key(file: &PaperFile, macros: &tex::Macros) -> Result<(String
     Ok((key, title))
 }
 
+/// The DOI and arXiv id a paper file names (lowercase), by which it finds a paper when its
+/// slug finds none.
+pub(super) fn file_ids(file: &PaperFile) -> impl Iterator<Item = String> + '_ {
+    let m = &file.matter;
+    let doi = m.links.doi.as_deref().and_then(ids::find_doi);
+    let arxiv = m.links.arxiv.as_deref().and_then(ids::find_arxiv);
+    [doi, arxiv]
+        .into_iter()
+        .flatten()
+        .map(|id| id.to_ascii_lowercase())
+}
+
 /// `content/papers/x.md` → `x`; `content/papers/x/index.md` → `x`.
 fn file_stem(path: &Path) -> String {
     let stem = path
@@ -432,16 +504,54 @@ fn file_stem(path: &Path) -> String {
     }
 }
 
-/// Front-matter fields win over the profile's.
+/// Front-matter fields win over the bibliography's and the profile's.
 pub(super) fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Title>) {
     let m = &file.matter;
+    // Front matter comes first: it wins over every other source.
+    d.provenance.sources.insert(
+        0,
+        (SourceKind::FrontMatter, file.shown.display().to_string()),
+    );
+    for (_, i) in &mut d.provenance.fields {
+        *i += 1;
+    }
+    let s = 0;
+    let mut from_file = |field: &'static str, given: bool| {
+        if given {
+            d.provenance.set(field, s);
+        }
+    };
+    from_file("title", m.title.is_some());
+    from_file("authors", m.authors.is_some());
+    from_file("org", m.org.is_some());
+    from_file("venue", m.venue.is_some());
+    from_file("categories", m.categories.is_some());
+    from_file("date", file.date().is_some());
+    from_file("abstract", m.abstract_tex.is_some());
+    from_file("kind", m.kind.is_some());
+    from_file("code", m.links.code.is_some());
+    for (name, value) in file.biblio().entries() {
+        from_file(name, value.is_some());
+    }
+    for (name, value) in [
+        ("doi", &m.links.doi),
+        ("arxiv", &m.links.arxiv),
+        ("url", &m.links.html),
+        ("pdf", &m.links.pdf),
+    ] {
+        from_file(name, value.is_some());
+    }
     if let (Some(t), Some(rendered)) = (&m.title, title) {
         d.title_tex = t.clone();
         d.title = rendered;
     }
     if let Some(a) = &m.authors {
+        // BibTeX's `others` at the end: the list is truncated ("et al.").
+        d.truncated = a.last().is_some_and(|l| l.trim() == "others");
         d.authors = a.clone();
-        d.truncated = false;
+        if d.truncated {
+            d.authors.pop();
+        }
     }
     d.org = m.org.clone().or(d.org.take());
     d.venue = m.venue.clone().or(d.venue.take());
@@ -454,10 +564,43 @@ pub(super) fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Ti
     }
     d.selected = m.selected.unwrap_or(d.selected);
     d.draft = m.draft;
+    // A venue of the author's own says what kind of paper it is, unless `kind` says otherwise.
+    if m.venue.is_some() && m.kind.is_none() {
+        d.kind = None;
+        d.provenance.fields.retain(|(f, _)| *f != "kind");
+    }
     d.kind = m.kind.or(d.kind);
     d.bibtex = m.bibtex.clone().or(d.bibtex.take());
     d.has_code = d.has_code || m.links.code.is_some();
-    d.links = m.links.clone();
+    for ((_, mine), (_, given)) in d
+        .biblio
+        .entries_mut()
+        .into_iter()
+        .zip(file.biblio().entries())
+    {
+        if given.is_some() {
+            mine.clone_from(given);
+        }
+    }
+    let given = &m.links;
+    let links = &mut d.links;
+    for (mine, theirs) in [
+        (&mut links.pdf, &given.pdf),
+        (&mut links.code, &given.code),
+        (&mut links.arxiv, &given.arxiv),
+        (&mut links.doi, &given.doi),
+        (&mut links.html, &given.html),
+        (&mut links.slides, &given.slides),
+        (&mut links.video, &given.video),
+        (&mut links.poster, &given.poster),
+        (&mut links.project, &given.project),
+        (&mut links.data, &given.data),
+        (&mut links.blog, &given.blog),
+    ] {
+        if theirs.is_some() {
+            mine.clone_from(theirs);
+        }
+    }
     d.extra = m.extra.clone();
     d.file = Some(file);
 }

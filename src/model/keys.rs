@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use super::Paper;
-use super::names::split_name;
 
 /// Words skipped when choosing the title word of a key.
 const STOPWORDS: &[&str] = &[
@@ -27,7 +26,7 @@ pub(super) fn base_key(p: &Paper) -> String {
     let family = p
         .authors
         .first()
-        .map(|a| ascii_letters(&split_name(&a.name).1))
+        .map(|a| ascii_letters(&a.family))
         .unwrap_or_default();
     let family = if family.is_empty() {
         "anon".to_string()

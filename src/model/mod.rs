@@ -3,11 +3,15 @@
 //!
 //! This file holds the model's nouns; [`assemble()`] merges (`assemble.rs`), `paper.rs` renders
 //! one paper's TeX and Markdown, `pages.rs` the Markdown pages, biography and news, `groups.rs`
-//! sorts and groups, [`keys`] makes citation keys and [`names`] splits people's names.
+//! sorts and groups, `merge.rs` merges the profile's papers with the bibliography files'
+//! records, [`keys`] makes citation keys and [`names`] finds the owner in author lists.
 
 mod assemble;
+mod checks;
 mod groups;
 pub mod keys;
+mod links;
+mod merge;
 pub mod names;
 mod pages;
 mod paper;
@@ -21,26 +25,89 @@ use serde::Serialize;
 use crate::base::date::Date;
 use crate::base::shared::Shared;
 use crate::load::categories::Category;
-use crate::load::content::{Asset, Kind, Links};
+use crate::load::content::{Asset, Biblio, Kind, Links};
 use crate::load::profile::Stats;
 use crate::load::settings::AuthorLinks;
 
-pub use assemble::{PaperCache, assemble};
+pub use assemble::{PaperCache, assemble, title_slug};
+pub use checks::{INCOMPLETE_PAPER, SAMPLE_PAPER};
 pub use groups::group_years;
+pub use merge::title_key;
 pub use paper::TEX_PROBLEM;
-pub use patch::{Assembly, ContentChanges, Undo};
+pub use patch::{Assembly, ContentChanges, Inputs, Undo};
 
 /// An author of a paper.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct PaperAuthor {
-    /// Name as written.
+    /// Name as shown: `Given Family Suffix`.
     pub name: String,
+    /// Given names.
+    pub given: String,
+    /// Family name, particles included (`van der Waals`).
+    pub family: String,
+    /// Suffix (`Jr.`), usually empty.
+    pub suffix: String,
     /// Whether this is the site owner (highlighted).
     pub is_owner: bool,
 }
 
+/// What kind of source a paper's field came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// The scraped profile.
+    Profile,
+    /// A bibliography file under `[sources]`.
+    Bibliography,
+    /// A paper's front matter in `content/papers/`.
+    FrontMatter,
+}
+
+/// Where each field of a paper came from (`build --explain`): the sources, described
+/// (`papers.bib:12 (\`huang2022\`)`, `content/papers/x.md`), and per field the index of its
+/// source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Provenance {
+    /// The sources, described, in precedence order (front matter first, the profile last).
+    pub sources: Vec<(SourceKind, String)>,
+    /// (field, index into `sources`), in the order fields were first set.
+    pub fields: Vec<(&'static str, usize)>,
+}
+
+impl Provenance {
+    /// The index of a source, added if new.
+    pub fn source(&mut self, kind: SourceKind, described: String) -> usize {
+        match self
+            .sources
+            .iter()
+            .position(|(k, s)| *k == kind && *s == described)
+        {
+            Some(i) => i,
+            None => {
+                self.sources.push((kind, described));
+                self.sources.len() - 1
+            }
+        }
+    }
+
+    /// Records that `field` came from source `source`.
+    pub fn set(&mut self, field: &'static str, source: usize) {
+        match self.fields.iter_mut().find(|(f, _)| *f == field) {
+            Some(entry) => entry.1 = source,
+            None => self.fields.push((field, source)),
+        }
+    }
+
+    /// Where `field` came from, if it is set.
+    pub fn of(&self, field: &str) -> Option<&(SourceKind, String)> {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .and_then(|(_, i)| self.sources.get(*i))
+    }
+}
+
 /// Where a paper came from, for messages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Origin {
     /// The profile or the content file.
     pub file: PathBuf,
@@ -77,6 +144,8 @@ pub struct Paper {
     pub abstract_html: Shared,
     /// Abstract as plain text.
     pub abstract_text: Shared,
+    /// Abstract as written, TeX included.
+    pub abstract_tex: String,
     /// Markdown body as HTML (empty if none).
     pub body_html: Shared,
     /// Listed under "Selected publications".
@@ -87,12 +156,17 @@ pub struct Paper {
     pub kind: Kind,
     /// A hand-written BibTeX entry that replaces the generated one.
     pub bibtex: Option<String>,
+    /// Volume, number, pages, publisher, institution.
+    pub biblio: Biblio,
     /// Links.
     pub links: Links,
     /// Free values from front matter.
     pub extra: toml::Table,
     /// Where it came from.
     pub origin: Origin,
+    /// Where each of its fields came from.
+    #[serde(skip)]
+    pub provenance: Provenance,
     /// A hash of everything it was rendered from (equal fingerprints: equal papers).
     #[serde(skip)]
     pub fingerprint: u64,

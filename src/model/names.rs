@@ -1,30 +1,5 @@
-//! People's names as papers list them: `Given Names Family`, with the particles (`van der`)
-//! that belong to the family name.
-
-/// Name particles that belong to the family name (`van der Waals`).
-const PARTICLES: &[&str] = &[
-    "van", "von", "der", "den", "de", "da", "di", "du", "le", "la", "dos", "del", "della", "ter",
-    "ten",
-];
-
-/// (given, family) of a name written `Given Names Family`.
-pub fn split_name(name: &str) -> (String, String) {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let Some((last, rest)) = words.split_last() else {
-        return (String::new(), String::new());
-    };
-    let mut cut = rest.len();
-    while cut > 0 && PARTICLES.contains(&rest[cut - 1]) {
-        cut -= 1;
-    }
-    let family = rest[cut..]
-        .iter()
-        .chain(std::iter::once(last))
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ");
-    (rest[..cut].join(" "), family)
-}
+//! Whose name is whose: the owner's name and aliases normalised, to mark the owner in author
+//! lists. The parts of a name (given, family with particles, suffix) are [`crate::base::name`].
 
 /// Normalised forms of the owner's name and aliases.
 pub(super) fn owner_names(name: &str, aliases: &[String]) -> Vec<String> {
@@ -47,19 +22,6 @@ pub(super) fn normalize_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_split_with_particles() {
-        assert_eq!(
-            split_name("Grace Li Zhang"),
-            ("Grace Li".into(), "Zhang".into())
-        );
-        assert_eq!(
-            split_name("Johannes van der Waals"),
-            ("Johannes".into(), "van der Waals".into())
-        );
-        assert_eq!(split_name("Plato"), ("".into(), "Plato".into()));
-    }
 
     #[test]
     fn names_normalise() {

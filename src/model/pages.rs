@@ -1,6 +1,7 @@
 //! The Markdown that is not a paper: pages (`content/cv.md` → `/cv/`), the biography and the
 //! news items.
 
+use super::links::SourceLinks;
 use super::paper::{located, tex_warning};
 use super::{NewsItem, Page};
 use crate::base::diag::Diagnostic;
@@ -9,10 +10,11 @@ use crate::load::content::Document;
 use crate::load::settings::Settings;
 use crate::tex::{self, markdown};
 
+/// Markdown to HTML, its TeX problems as warnings and its broken `@/` links as errors.
 pub(super) fn render_markdown<M>(
     doc: &Document<M>,
     what: &str,
-    macros: &tex::Macros,
+    (macros, links): (&tex::Macros, &SourceLinks),
     warnings: &mut Vec<Diagnostic>,
 ) -> String {
     let mut problems = Vec::new();
@@ -21,19 +23,19 @@ pub(super) fn render_markdown<M>(
         let loc = located(&doc.shown, doc.body(), doc.body_line, &p);
         warnings.push(tex_warning(&p, what, loc));
     }
-    html
+    links.resolve(html, &doc.shown, &doc.src, warnings)
 }
 
 pub(super) fn render_pages(
     files: &[crate::load::content::PageFile],
     drafts: bool,
-    macros: &tex::Macros,
+    with: (&tex::Macros, &SourceLinks),
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Page> {
     let mut pages = Vec::new();
     for f in files.iter().filter(|f| drafts || !f.doc.matter.draft) {
         let doc = &f.doc;
-        let html = render_markdown(doc, &f.rel, macros, warnings);
+        let html = render_markdown(doc, &f.rel, with, warnings);
         let title = doc
             .matter
             .title
@@ -61,7 +63,7 @@ pub(super) fn render_pages(
 pub(super) fn render_news(
     settings: &Settings,
     files: &[crate::load::content::NewsFile],
-    macros: &tex::Macros,
+    with: (&tex::Macros, &SourceLinks),
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<NewsItem> {
     let mut news: Vec<NewsItem> = files
@@ -71,7 +73,7 @@ pub(super) fn render_news(
             Some(NewsItem {
                 date: f.date()?,
                 title: f.matter.title.clone(),
-                html: render_markdown(f, "a news item", macros, warnings),
+                html: render_markdown(f, "a news item", with, warnings),
             })
         })
         .collect();

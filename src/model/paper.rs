@@ -2,18 +2,38 @@
 //! and MathML, its authors marked, its kind guessed from the venue, and every TeX problem
 //! turned into a located warning.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::links::SourceLinks;
 use super::names::normalize_name;
-use super::{Origin, Paper, PaperAuthor};
+use super::{Origin, Paper, PaperAuthor, Provenance};
 use crate::base::date::Date;
 use crate::base::diag::{Diagnostic, Location};
+use crate::base::name::Name;
 use crate::base::text::html_to_text;
 use crate::load::categories::{Category, Resolver};
-use crate::load::content::{Kind, Links, PaperFile};
-use crate::load::profile::ProfilePaper;
+use crate::load::content::{Biblio, Kind, Links, PaperFile};
 use crate::tex::markdown;
 use crate::tex::{self, Layout, TexProblem};
+
+/// Where a TeX text was written, to locate its problems: `text` starts at 1-based `line` of
+/// `file` (0: the line is unknown, the file is named).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct TextAt<'a> {
+    pub(super) file: &'a Path,
+    pub(super) text: &'a str,
+    pub(super) line: usize,
+}
+
+impl TextAt<'_> {
+    fn locate(&self, p: &TexProblem) -> Location {
+        if self.line > 0 {
+            located(self.file, self.text, self.line, p)
+        } else {
+            Location::file(self.file)
+        }
+    }
+}
 
 /// A paper before rendering: the merged raw fields.
 pub(super) struct Draft<'a> {
@@ -32,15 +52,33 @@ pub(super) struct Draft<'a> {
     pub(super) draft: bool,
     pub(super) kind: Option<Kind>,
     pub(super) bibtex: Option<String>,
+    pub(super) biblio: Biblio,
     pub(super) links: Links,
     pub(super) extra: toml::Table,
-    pub(super) profile: Option<(&'a Path, &'a ProfilePaper)>,
+    /// Whether a profile paper is among its sources.
+    pub(super) from_profile: bool,
+    pub(super) title_at: Option<TextAt<'a>>,
+    pub(super) abstract_at: Option<TextAt<'a>>,
+    /// Its main source (before a content file's).
+    pub(super) origin: Origin,
+    pub(super) provenance: Provenance,
+    /// Its sources before a content file's: profile papers and bibliography records.
+    pub(super) sources: Vec<SourceId>,
     pub(super) file: Option<&'a PaperFile>,
+}
+
+/// A source of a paper: a profile paper or a bibliography record, by its index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SourceId {
+    /// An index into the profile's papers.
+    Profile(usize),
+    /// An index into the bibliography's records.
+    Record(usize),
 }
 
 impl Draft<'_> {
     /// A hash of everything the rendered paper depends on.
-    pub(super) fn fingerprint(&self, owner_names: &[String]) -> u64 {
+    pub(super) fn fingerprint(&self, owner_names: &[String], links: &SourceLinks) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
         (
@@ -67,12 +105,16 @@ impl Draft<'_> {
         )
             .hash(&mut h);
         format!("{:?}{:?}", self.links, self.extra).hash(&mut h);
+        (&self.biblio, &self.origin, &self.provenance).hash(&mut h);
         owner_names.hash(&mut h);
-        if let Some((file, p)) = self.profile {
-            (file, p.line, p.abstract_line).hash(&mut h);
+        for at in [self.title_at, self.abstract_at].into_iter().flatten() {
+            (at.file, at.line).hash(&mut h);
         }
         if let Some(f) = self.file {
             (&f.shown, &f.src).hash(&mut h);
+            if f.body().contains("@/") {
+                links.digest().hash(&mut h);
+            }
         }
         h.finish()
     }
@@ -93,11 +135,13 @@ pub(super) fn render_title(tex: &str, macros: &tex::Macros) -> Title {
 /// The diagnostic code of TeX that could not be rendered (`check` makes these errors).
 pub const TEX_PROBLEM: &str = "tex";
 
+/// Renders a draft; broken `@/` links in its body come back among the diagnostics as errors.
 pub(super) fn render_paper(
     d: Draft,
     resolver: &Resolver,
     owner_names: &[String],
     site_macros: &tex::Macros,
+    links: &SourceLinks,
 ) -> (Paper, Vec<Diagnostic>) {
     let mut warnings = Vec::new();
     let macros = match d.file {
@@ -106,10 +150,10 @@ pub(super) fn render_paper(
     };
     let mut problems = Vec::new();
     let plain_title = html_to_text(&d.title.html);
-    let title_loc = |p: &TexProblem| match (d.profile, d.file) {
+    let title_loc = |p: &TexProblem| match (d.title_at, d.file) {
         (_, Some(f)) if f.matter.title.is_some() => f.key_location("title"),
-        (Some((file, pp)), _) => located(file, &pp.title, pp.line + 1, p),
-        (_, Some(f)) => Location::file(&f.shown),
+        (Some(at), _) => at.locate(p),
+        (None, Some(f)) => Location::file(&f.shown),
         (None, None) => Location::file(Path::new("")),
     };
     for p in &d.title.problems {
@@ -118,10 +162,10 @@ pub(super) fn render_paper(
     let abstract_html =
         tex::text_to_html_with(&d.abstract_tex, Layout::Block, &macros, &mut problems);
     for p in problems.drain(..) {
-        let loc = match (d.profile, d.file) {
+        let loc = match (d.abstract_at, d.file) {
             (_, Some(f)) if f.matter.abstract_tex.is_some() => f.key_location("abstract"),
-            (Some((file, pp)), _) => located(file, &pp.abstract_tex, pp.abstract_line, &p),
-            (_, Some(f)) => Location::file(&f.shown),
+            (Some(at), _) => at.locate(&p),
+            (None, Some(f)) => Location::file(&f.shown),
             (None, None) => Location::file(Path::new("")),
         };
         warnings.push(tex_warning(&p, &plain_title, loc));
@@ -133,23 +177,16 @@ pub(super) fn render_paper(
                 let loc = located(&f.shown, f.body(), f.body_line, &p);
                 warnings.push(tex_warning(&p, &plain_title, loc));
             }
-            html
+            links.resolve(html, &f.shown, &f.src, &mut warnings)
         }
         None => String::new(),
     };
-    let origin = match (d.file, d.profile) {
-        (Some(f), _) => Origin {
+    let origin = match d.file {
+        Some(f) => Origin {
             file: f.shown.clone(),
             line: 1,
         },
-        (None, Some((file, pp))) => Origin {
-            file: file.to_path_buf(),
-            line: pp.line,
-        },
-        (None, None) => Origin {
-            file: PathBuf::new(),
-            line: 0,
-        },
+        None => d.origin,
     };
     let mut categories: Vec<Category> = Vec::new();
     for c in &d.categories {
@@ -161,9 +198,16 @@ pub(super) fn render_paper(
     let authors = d
         .authors
         .iter()
-        .map(|name| PaperAuthor {
-            is_owner: owner_names.contains(&normalize_name(name)),
-            name: name.clone(),
+        .map(|written| {
+            let n = Name::parse(written);
+            let name = n.display();
+            PaperAuthor {
+                is_owner: owner_names.contains(&normalize_name(&name)),
+                name,
+                given: n.given,
+                family: n.family,
+                suffix: n.suffix,
+            }
         })
         .collect();
     let kind = d.kind.unwrap_or_else(|| guess_kind(d.venue.as_deref()));
@@ -181,15 +225,18 @@ pub(super) fn render_paper(
         date: d.date,
         has_code: d.has_code,
         abstract_text: html_to_text(&abstract_html).into(),
+        abstract_tex: d.abstract_tex,
         abstract_html: abstract_html.into(),
         body_html: body_html.into(),
         selected: d.selected,
         draft: d.draft,
         kind,
         bibtex: d.bibtex,
+        biblio: d.biblio,
         links: d.links,
         extra: d.extra,
         origin,
+        provenance: d.provenance,
         fingerprint: 0,
     };
     (paper, warnings)

@@ -1,35 +1,38 @@
 //! A site model kept between rebuilds (`serve`, `build --watch`). [`Assembly`] remembers where
-//! each paper came from, so that a paper file edited in place is applied alone: its draft is
-//! made again from its profile entry and the file, rendered, and put in its place, instead of
-//! merging every paper again. Markdown pages, the biography and the news are made again on
-//! their own. Anything else (a paper file added, removed, or now naming another paper; the
-//! profile) assembles the site anew, reusing every paper whose inputs did not change. Either
-//! way the site is the one a full assembly makes (`tests` below compare them).
+//! each paper came from (its profile paper and bibliography records, its content file), so
+//! that a paper file edited in place is applied alone: the paper's draft is made again from
+//! its sources and the file, rendered, and put in its place, instead of merging every paper
+//! again. Anything else (a paper file added, removed, or now naming another paper; a file that
+//! is a paper of its own; the profile, the bibliography, pages and news) assembles the site
+//! anew, reusing every paper whose inputs did not change. Either way the site is the one a
+//! full assembly makes (`tests` below compare them).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::assemble::{
-    Merged, PaperCache, Renderer, apply, content_pages, file_draft, file_key, merge, profile_draft,
-    site_of,
+    Merged, PaperCache, RenderedPaper, Renderer, apply, fail_on_errors, file_ids, file_key,
+    merge_all, site_of,
 };
 use super::groups::{group_categories, group_years};
-use super::paper::render_title;
-use super::{CategoryGroup, NewsItem, Page, Paper, Site, YearGroup, keys};
-use crate::base::diag::{Diagnostic, Result};
-use crate::load::content::Asset;
-use crate::load::content::Content;
+use super::merge::draft_of;
+use super::paper::SourceId;
+use super::{CategoryGroup, Paper, Site, YearGroup, checks, keys};
+use crate::base::diag::{Diagnostic, Result, Severity};
+use crate::load::content::{Asset, Content};
 use crate::load::profile::Profile;
 use crate::load::settings::Settings;
+use crate::load::sources::Bibliography;
 
 /// Where a paper came from.
 #[derive(Debug, Clone)]
 struct Source {
     /// Its place in merge order: papers of the same day keep it.
     order: usize,
-    /// The line of its profile entry.
-    profile_line: Option<usize>,
+    /// Its profile paper and bibliography records, in precedence order (none: a paper of its
+    /// own, made by a content file).
+    ids: Vec<SourceId>,
 }
 
 /// A site model with what it was made from, ready to be brought up to date.
@@ -41,7 +44,11 @@ pub struct Assembly {
     sources: Arc<HashMap<String, Source>>,
     /// Content file → the slug of the paper it makes or enriches.
     by_file: Arc<HashMap<PathBuf, String>>,
-    /// Warnings of the merge (duplicate titles).
+    /// DOI or arXiv id (lowercase) → the slug of the first paper with it.
+    by_id: Arc<HashMap<String, String>>,
+    /// What rendering a paper needs.
+    renderer: Arc<Renderer>,
+    /// Warnings of the merge and its checks.
     merge_warnings: Vec<Diagnostic>,
     /// Warnings of the Markdown pages, biography and news.
     content_warnings: Vec<Diagnostic>,
@@ -71,7 +78,7 @@ impl Undo {
     pub fn assets<'a>(&'a self, now: &'a Site) -> &'a [Asset] {
         match &*self.0 {
             Before::Whole(a) => &a.site.assets,
-            Before::Patched(p) => p.others.as_ref().map_or(&now.assets, |o| &o.3),
+            Before::Patched(_) => &now.assets,
         }
     }
 }
@@ -81,7 +88,7 @@ impl Undo {
 enum Before {
     /// The whole assembly (it was made anew).
     Whole(Assembly),
-    /// Papers patched in: the site before, and the cache entries added and removed.
+    /// Papers patched in.
     Patched(Patched),
 }
 
@@ -91,16 +98,9 @@ struct Patched {
     papers: Vec<Arc<Paper>>,
     groups: Option<(Vec<CategoryGroup>, Vec<YearGroup>)>,
     keys: Option<Vec<String>>,
-    #[allow(clippy::type_complexity)]
-    others: Option<(
-        Vec<Page>,
-        Option<String>,
-        Vec<NewsItem>,
-        Vec<Asset>,
-        Vec<Diagnostic>,
-    )>,
+    merge_warnings: Vec<Diagnostic>,
     added: Vec<u64>,
-    removed: Vec<(u64, super::assemble::RenderedPaper)>,
+    removed: Vec<(u64, RenderedPaper)>,
 }
 
 /// What a patched paper changed besides itself.
@@ -129,37 +129,46 @@ impl Effect {
 pub struct ContentChanges {
     /// Paper files edited in place (they were paper files and still are).
     pub papers: Vec<PathBuf>,
-    /// Paper files added or removed, or a folder: the papers must be merged again.
+    /// Everything must be merged again: paper files added or removed, a folder, pages, the
+    /// biography, news or assets (their paths are link targets), the profile or the
+    /// bibliography.
     pub remerge: bool,
-    /// Markdown pages, the biography, news or assets.
-    pub others: bool,
+}
+
+/// The sources a site is assembled from.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The settings in force.
+    pub settings: &'a Settings,
+    /// The scraped profile.
+    pub profile: Option<&'a Profile>,
+    /// The bibliography files' records.
+    pub bib: &'a Bibliography,
+    /// `content/`.
+    pub content: &'a Content,
 }
 
 impl Assembly {
     /// Assembles the site anew; papers rendered for `previous` are reused.
-    pub fn new(
-        settings: &Settings,
-        profile: Option<&Profile>,
-        content: &Content,
-        previous: Option<&Assembly>,
-    ) -> Result<Assembly> {
+    pub fn new(inputs: Inputs, previous: Option<&Assembly>) -> Result<Assembly> {
+        let Inputs {
+            settings,
+            profile,
+            bib,
+            content,
+        } = inputs;
         let Merged {
             owner,
             drafts,
             warnings,
             renderer,
-        } = merge(settings, profile, content)?;
+            by_id,
+        } = merge_all(settings, profile, bib, content)?;
         let mut sources = HashMap::with_capacity(drafts.len());
         let mut by_file = HashMap::new();
         for (order, d) in drafts.iter().enumerate() {
-            let profile_line = d.profile.map(|(_, p)| p.line);
-            sources.insert(
-                d.slug.clone(),
-                Source {
-                    order,
-                    profile_line,
-                },
-            );
+            let ids = d.sources.clone();
+            sources.insert(d.slug.clone(), Source { order, ids });
             if let Some(f) = d.file {
                 by_file.insert(f.shown.clone(), d.slug.clone());
             }
@@ -167,14 +176,31 @@ impl Assembly {
         let empty = PaperCache::default();
         let previous = previous.map_or(&empty, |a| &a.cache);
         let (papers, cache) = renderer.render_all(drafts, Some(previous));
-        let papers = papers.into_iter().map(|(p, _)| p).collect();
+        let mut rendering_warnings = Vec::new();
+        let papers = papers
+            .into_iter()
+            .map(|(p, w)| {
+                rendering_warnings.extend(w);
+                p
+            })
+            .collect();
         let (site, content_warnings) =
             site_of(settings, profile, content, &renderer, owner, papers);
+        // Broken `@/` links are errors: the site is not built with them.
+        let all: Vec<Diagnostic> = warnings
+            .iter()
+            .chain(&rendering_warnings)
+            .chain(&content_warnings)
+            .cloned()
+            .collect();
+        fail_on_errors(all)?;
         Ok(Assembly {
             site,
             cache,
             sources: Arc::new(sources),
             by_file: Arc::new(by_file),
+            by_id: Arc::new(by_id),
+            renderer: Arc::new(renderer),
             merge_warnings: warnings,
             content_warnings,
         })
@@ -185,8 +211,7 @@ impl Assembly {
         &self.site
     }
 
-    /// Every warning of the site, in the order a full assembly gives them: the merge's, each
-    /// paper's (in merge order), the pages'.
+    /// Every warning of the site: the merge's, each paper's (in merge order), the pages'.
     pub fn warnings(&self) -> Vec<Diagnostic> {
         let mut papers: Vec<(usize, &Arc<Paper>)> = self
             .site
@@ -205,47 +230,42 @@ impl Assembly {
         warnings
     }
 
-    /// How the paper files at `paths` changed between this assembly and `content` (which has
-    /// them read again): edited in place, added or removed, or not paper files at all.
+    /// How the files at `paths` changed between this assembly and `content` (which has them
+    /// read again): paper files edited in place, or anything that needs a new merge.
     pub fn changes(&self, content: &Content, paths: &[PathBuf]) -> ContentChanges {
         let mut changes = ContentChanges::default();
         for path in paths {
             let merged = self.by_file.contains_key(path);
             let now = content.papers.iter().any(|f| &f.shown == path);
-            match (merged, now) {
-                (true, true) => changes.papers.push(path.clone()),
-                (false, false) => changes.others = true,
-                _ => changes.remerge = true,
+            if merged && now {
+                changes.papers.push(path.clone());
+            } else {
+                changes.remerge = true;
             }
         }
         changes
     }
 
-    /// Brings the site up to date with `content` after `changes`: edited paper files are
-    /// applied one by one where they still name the same paper, else the site is assembled
-    /// anew (reusing every unchanged paper). On error the assembly is left as it was; on
-    /// success, what it was can be had back with [`Assembly::undo`].
-    pub fn update(
-        &mut self,
-        settings: &Settings,
-        profile: Option<&Profile>,
-        content: &Content,
-        changes: &ContentChanges,
-    ) -> Result<Undo> {
+    /// Brings the site up to date after `changes`: edited paper files are applied one by
+    /// one where they still name the same paper, else the site is assembled anew (reusing
+    /// every unchanged paper). On error the assembly is left as it was; on success, what it
+    /// was can be had back with [`Assembly::undo`].
+    pub fn update(&mut self, inputs: Inputs, changes: &ContentChanges) -> Result<Undo> {
         if changes.remerge {
-            return self.replace(settings, profile, content);
+            return self.replace(inputs);
         }
         let mut undo = Patched {
             papers: self.site.papers.clone(),
+            merge_warnings: self.merge_warnings.clone(),
             ..Patched::default()
         };
         let mut effect = Effect::default();
         for path in &changes.papers {
-            match self.patch(settings, profile, content, path, &mut undo) {
+            match self.patch(inputs, path, &mut undo) {
                 Some(e) => effect = effect.and(e),
                 None => {
                     self.undo(Undo(Box::new(Before::Patched(undo))));
-                    return self.replace(settings, profile, content);
+                    return self.replace(inputs);
                 }
             }
         }
@@ -271,30 +291,12 @@ impl Assembly {
             let keys = keys::keys(&site.papers);
             undo.keys = Some(std::mem::replace(&mut site.citation_keys, keys));
         }
-        if changes.others {
-            let renderer = Renderer::new(settings, &site.owner);
-            let (pages, bio_html, news, warnings) =
-                content_pages(settings, content, &renderer.macros);
-            let assets = content.assets.clone();
-            undo.others = Some((
-                std::mem::replace(&mut site.pages, pages),
-                std::mem::replace(&mut site.bio_html, bio_html),
-                std::mem::replace(&mut site.news, news),
-                std::mem::replace(&mut site.assets, assets),
-                std::mem::replace(&mut self.content_warnings, warnings),
-            ));
-        }
         Ok(Undo(Box::new(Before::Patched(undo))))
     }
 
     /// Assembles anew in place of this assembly (reusing its papers).
-    fn replace(
-        &mut self,
-        settings: &Settings,
-        profile: Option<&Profile>,
-        content: &Content,
-    ) -> Result<Undo> {
-        let fresh = Assembly::new(settings, profile, content, Some(self))?;
+    fn replace(&mut self, inputs: Inputs) -> Result<Undo> {
+        let fresh = Assembly::new(inputs, Some(self))?;
         let before = std::mem::replace(self, fresh);
         Ok(Undo(Box::new(Before::Whole(before))))
     }
@@ -313,13 +315,7 @@ impl Assembly {
                 if let Some(keys) = before.keys {
                     site.citation_keys = keys;
                 }
-                if let Some((pages, bio, news, assets, warnings)) = before.others {
-                    site.pages = pages;
-                    site.bio_html = bio;
-                    site.news = news;
-                    site.assets = assets;
-                    self.content_warnings = warnings;
-                }
+                self.merge_warnings = before.merge_warnings;
                 for fp in before.added {
                     self.cache.papers.remove(&fp);
                 }
@@ -329,44 +325,54 @@ impl Assembly {
     }
 
     /// Applies one paper file edited in place: `Some(what changed besides the paper)`, or
-    /// `None` when it cannot be applied alone (the file now names another paper, is a draft,
-    /// or has an error a full assembly reports in context).
-    fn patch(
-        &mut self,
-        settings: &Settings,
-        profile: Option<&Profile>,
-        content: &Content,
-        path: &Path,
-        undo: &mut Patched,
-    ) -> Option<Effect> {
+    /// `None` when it cannot be applied alone (the file is a paper of its own, now names
+    /// another paper, is a draft, or has an error a full assembly reports in context).
+    fn patch(&mut self, inputs: Inputs, path: &Path, undo: &mut Patched) -> Option<Effect> {
+        let Inputs {
+            settings,
+            profile,
+            bib,
+            content,
+        } = inputs;
         let slug = self.by_file.get(path)?.clone();
         let file = content.papers.iter().find(|f| f.shown == path)?;
         if file.matter.draft && !settings.drafts {
             return None;
         }
-        let renderer = Renderer::new(settings, &self.site.owner);
-        let (key, title) = file_key(file, &renderer.macros).ok()?;
-        if key != slug {
+        let source = self.sources.get(&slug)?;
+        if source.ids.is_empty() {
             return None;
         }
-        let source = self.sources.get(&slug)?;
-        let draft = match source.profile_line {
-            Some(line) => {
-                let (profile, src) = (profile?, settings.profile.as_ref()?);
-                let at = profile
-                    .papers
-                    .binary_search_by_key(&line, |p| p.line)
-                    .ok()?;
-                let paper = &profile.papers[at];
-                let base = render_title(&paper.title, &renderer.macros);
-                let mut d = profile_draft(&src.shown, paper, slug.clone(), base);
-                apply(&mut d, file, title);
-                d
-            }
-            None => file_draft(key, file.matter.title.clone()?, title, file),
+        let renderer = Arc::clone(&self.renderer);
+        let (key, title) = file_key(file, &renderer.macros).ok()?;
+        // The file must still find this paper: by its slug, or by an id when its key is no
+        // paper's slug.
+        let by_id = || {
+            file.matter.slug.is_none()
+                && !self.sources.contains_key(&key)
+                && file_ids(file)
+                    .find_map(|id| self.by_id.get(&id))
+                    .is_some_and(|s| *s == slug)
         };
-        let at = self.site.papers.iter().position(|p| p.slug == slug)?;
+        if key != slug && !by_id() {
+            return None;
+        }
+        let profile = profile.zip(settings.profile.as_ref().map(|p| p.shown.as_path()));
+        let profile = profile.map(|(p, shown)| (shown, p));
+        let mut draft = draft_of(&source.ids, profile, bib, &renderer.macros, slug.clone())?;
+        apply(&mut draft, file, title);
+        let mut checked = Vec::new();
+        checks::normalise_ids(&mut draft.links, file, &mut checked);
+        checked.extend(checks::incomplete(std::slice::from_ref(&draft)));
         let (fp, rendered) = renderer.render(draft, Some(&self.cache));
+        if rendered.1.iter().any(|d| d.severity == Severity::Error) {
+            return None;
+        }
+        let at = self.site.papers.iter().position(|p| p.slug == slug)?;
+        // The file's own warnings (its ids, what it lacks) are made again.
+        let about_file = |d: &Diagnostic| d.location.as_ref().is_some_and(|l| l.file == path);
+        self.merge_warnings.retain(|d| !about_file(d));
+        self.merge_warnings.extend(checked);
         let old = std::mem::replace(&mut self.site.papers[at], Arc::clone(&rendered.0));
         if old.fingerprint != fp
             && let Some(entry) = self.cache.papers.remove(&old.fingerprint)
@@ -396,6 +402,7 @@ mod tests {
         dir: tempfile::TempDir,
         settings: Settings,
         profile: Profile,
+        bib: Bibliography,
     }
 
     impl Example {
@@ -419,10 +426,12 @@ mod tests {
             let src = settings.profile.clone().expect("a profile");
             let (profile, _) =
                 crate::load::profile::load(&src.path, &src.shown, src.as_of).expect("profile");
+            let (bib, _) = crate::load::sources::load(&settings).expect("bibliography");
             Example {
                 dir,
                 settings,
                 profile,
+                bib,
             }
         }
 
@@ -441,8 +450,17 @@ mod tests {
             std::fs::write(self.paper(), text.replacen(from, to, 1)).expect("paper");
         }
 
+        fn inputs<'a>(&'a self, content: &'a Content) -> Inputs<'a> {
+            Inputs {
+                settings: &self.settings,
+                profile: Some(&self.profile),
+                bib: &self.bib,
+                content,
+            }
+        }
+
         fn assemble(&self, content: &Content, previous: Option<&Assembly>) -> Assembly {
-            Assembly::new(&self.settings, Some(&self.profile), content, previous).expect("site")
+            Assembly::new(self.inputs(content), previous).expect("site")
         }
     }
 
@@ -484,28 +502,24 @@ mod tests {
             let content = ex.content();
             let changes = before.changes(&content, &[ex.paper()]);
             assert_eq!(changes.papers, [ex.paper()], "{line}");
-            assert!(!changes.remerge && !changes.others);
+            assert!(!changes.remerge);
             let mut updated = ex.assemble(&original, None);
             let old = summary(updated.site());
             let mut undo = Patched::default();
             let mut patched = ex.assemble(&original, None);
-            let moved = patched.patch(
-                &ex.settings,
-                Some(&ex.profile),
-                &content,
-                &ex.paper(),
-                &mut undo,
-            );
+            let moved = patched.patch(ex.inputs(&content), &ex.paper(), &mut undo);
             assert_eq!(moved.map(|e| e.moved), Some(dated), "{line}: applied alone");
             let taken_back = updated
-                .update(&ex.settings, Some(&ex.profile), &content, &changes)
+                .update(ex.inputs(&content), &changes)
                 .expect("update");
             let fresh = ex.assemble(&content, None);
             assert_eq!(summary(updated.site()), summary(fresh.site()), "{line}");
-            assert_eq!(
-                format!("{:?}", updated.warnings()),
-                format!("{:?}", fresh.warnings())
-            );
+            let sorted = |a: &Assembly| {
+                let mut w: Vec<String> = a.warnings().iter().map(|d| format!("{d:?}")).collect();
+                w.sort();
+                w
+            };
+            assert_eq!(sorted(&updated), sorted(&fresh), "the same warnings");
             updated.undo(taken_back);
             assert_eq!(summary(updated.site()), old, "undone");
         }
@@ -530,20 +544,14 @@ mod tests {
             let mut copy = ex.assemble(&original, None);
             let mut undo = Patched::default();
             assert_eq!(
-                copy.patch(
-                    &ex.settings,
-                    Some(&ex.profile),
-                    &content,
-                    &ex.paper(),
-                    &mut undo
-                ),
+                copy.patch(ex.inputs(&content), &ex.paper(), &mut undo),
                 None,
                 "{line}"
             );
             let changes = before.changes(&content, &[ex.paper()]);
             let mut updated = ex.assemble(&original, None);
             updated
-                .update(&ex.settings, Some(&ex.profile), &content, &changes)
+                .update(ex.inputs(&content), &changes)
                 .expect("update");
             assert_eq!(
                 summary(updated.site()),
@@ -557,7 +565,7 @@ mod tests {
         assert!(changes.remerge);
         let mut updated = ex.assemble(&original, None);
         updated
-            .update(&ex.settings, Some(&ex.profile), &content, &changes)
+            .update(ex.inputs(&content), &changes)
             .expect("update");
         assert_eq!(
             summary(updated.site()),

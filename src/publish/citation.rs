@@ -6,8 +6,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::load::content::Kind;
-use crate::model::Paper;
-use crate::model::names::split_name;
+use crate::model::{Paper, PaperAuthor};
 
 /// Escapes BibTeX's special characters in plain text.
 fn bib_escape(s: &str) -> String {
@@ -87,6 +86,35 @@ fn paper_url(p: &Paper, permalink: &str) -> String {
     }
 }
 
+/// `1–10` → (`1`, `10`); `e1234` → (`e1234`, none).
+pub fn page_range(pages: &str) -> (String, Option<String>) {
+    let mut parts = pages
+        .split(['-', '–', '—'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let first = parts.next().unwrap_or_default().to_string();
+    (first, parts.next_back().map(str::to_string))
+}
+
+/// `Family, Given` (`Family, Jr., Given`), braced where BibTeX would split the family name.
+fn bib_name(a: &PaperAuthor) -> String {
+    let family = if a.family.contains(' ') {
+        format!("{{{}}}", bib_escape(&a.family))
+    } else {
+        bib_escape(&a.family)
+    };
+    match (a.given.is_empty(), a.suffix.is_empty()) {
+        (true, true) => family,
+        (true, false) => format!("{family}, {}, ", bib_escape(&a.suffix)),
+        (false, true) => format!("{family}, {}", bib_escape(&a.given)),
+        (false, false) => format!(
+            "{family}, {}, {}",
+            bib_escape(&a.suffix),
+            bib_escape(&a.given)
+        ),
+    }
+}
+
 /// The BibTeX entry (the paper's own `bibtex` if it has one).
 pub fn bibtex(p: &Paper, key: &str, permalink: &str) -> String {
     if let Some(own) = &p.bibtex {
@@ -96,24 +124,12 @@ pub fn bibtex(p: &Paper, key: &str, permalink: &str) -> String {
         Kind::Conference => "inproceedings",
         Kind::Journal => "article",
         Kind::Preprint => "misc",
+        Kind::Thesis => "phdthesis",
+        Kind::Book => "book",
+        Kind::Chapter => "incollection",
+        Kind::Report => "techreport",
     };
-    let mut authors: Vec<String> = p
-        .authors
-        .iter()
-        .map(|a| {
-            let (given, family) = split_name(&a.name);
-            let family = if family.contains(' ') {
-                format!("{{{}}}", bib_escape(&family))
-            } else {
-                bib_escape(&family)
-            };
-            if given.is_empty() {
-                family
-            } else {
-                format!("{family}, {}", bib_escape(&given))
-            }
-        })
-        .collect();
+    let mut authors: Vec<String> = p.authors.iter().map(bib_name).collect();
     if p.authors_truncated {
         authors.push("others".into());
     }
@@ -122,14 +138,43 @@ pub fn bibtex(p: &Paper, key: &str, permalink: &str) -> String {
         fields.push(("author", authors.join(" and ")));
     }
     match (p.kind, &p.venue) {
-        (Kind::Conference, Some(v)) => fields.push(("booktitle", bib_escape(v))),
+        (Kind::Conference | Kind::Chapter, Some(v)) => fields.push(("booktitle", bib_escape(v))),
         (Kind::Journal, Some(v)) => fields.push(("journal", bib_escape(v))),
+        (_, Some(v)) => fields.push(("howpublished", bib_escape(v))),
         _ => {}
+    }
+    let b = &p.biblio;
+    let institution = if p.kind == Kind::Thesis {
+        "school"
+    } else {
+        "institution"
+    };
+    for (name, value) in [
+        ("volume", &b.volume),
+        ("number", &b.number),
+        ("pages", &b.pages),
+        ("publisher", &b.publisher),
+        (institution, &b.institution),
+    ] {
+        if let Some(v) = value {
+            let v = if name == "pages" {
+                v.replace(['–', '—'], "--")
+            } else {
+                v.clone()
+            };
+            fields.push((name, bib_escape(&v)));
+        }
     }
     if let Some(d) = p.date {
         fields.push(("year", d.year.to_string()));
-        fields.push(("month", d.month_name()[..3].to_ascii_lowercase()));
+        if d.month != 0 {
+            fields.push(("month", d.month_name()[..3].to_ascii_lowercase()));
+        }
+        if d.is_full() {
+            fields.push(("date", d.iso()));
+        }
     }
+
     if let Some(id) = &p.links.arxiv {
         fields.push(("eprint", bib_escape(id.trim())));
         fields.push(("archivePrefix", "arXiv".into()));
@@ -160,6 +205,10 @@ pub fn ris(p: &Paper, permalink: &str) -> String {
         Kind::Conference => "CPAPER",
         Kind::Journal => "JOUR",
         Kind::Preprint => "UNPB",
+        Kind::Thesis => "THES",
+        Kind::Book => "BOOK",
+        Kind::Chapter => "CHAP",
+        Kind::Report => "RPRT",
     };
     let mut out = String::with_capacity(256 + p.abstract_text.len());
     // One field per line: line breaks inside a value would start a new (bogus) field.
@@ -176,15 +225,46 @@ pub fn ris(p: &Paper, permalink: &str) -> String {
     field("TY", ty);
     field("TI", &p.title);
     for a in &p.authors {
-        let (given, family) = split_name(&a.name);
-        field("AU", &format!("{family}, {given}"));
+        let name = match (a.given.is_empty(), a.suffix.is_empty()) {
+            (_, false) => format!("{}, {}, {}", a.family, a.given, a.suffix),
+            (true, true) => a.family.clone(),
+            (false, true) => format!("{}, {}", a.family, a.given),
+        };
+        field("AU", &name);
     }
     if let Some(d) = p.date {
         field("PY", &d.year.to_string());
-        field("DA", &format!("{:04}/{:02}/{:02}", d.year, d.month, d.day));
+        let part = |n: u8| {
+            if n == 0 {
+                String::new()
+            } else {
+                format!("{n:02}")
+            }
+        };
+        field(
+            "DA",
+            &format!("{:04}/{}/{}/", d.year, part(d.month), part(d.day)),
+        );
     }
     if let Some(v) = &p.venue {
         field("T2", v);
+    }
+    let b = &p.biblio;
+    if let Some(v) = &b.volume {
+        field("VL", v);
+    }
+    if let Some(n) = &b.number {
+        field("IS", n);
+    }
+    if let Some(pages) = &b.pages {
+        let (first, last) = page_range(pages);
+        field("SP", &first);
+        if let Some(last) = last {
+            field("EP", &last);
+        }
+    }
+    if let Some(publisher) = b.publisher.as_ref().or(b.institution.as_ref()) {
+        field("PB", publisher);
     }
     if !p.abstract_text.is_empty() {
         field("AB", &p.abstract_text);
@@ -210,7 +290,7 @@ pub struct CslItem<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     title: &'a str,
-    author: Vec<CslName>,
+    author: Vec<CslName<'a>>,
     #[serde(rename = "URL")]
     url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -224,21 +304,29 @@ pub struct CslItem<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    publisher: Option<&'static str>,
+    publisher: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    volume: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issue: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<&'a str>,
 }
 
 /// A CSL name.
 #[derive(Debug, Serialize)]
-struct CslName {
-    family: String,
-    given: String,
+struct CslName<'a> {
+    family: &'a str,
+    given: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    suffix: &'a str,
 }
 
-/// A CSL date: `{"date-parts": [[y, m, d]]}`.
+/// A CSL date: `{"date-parts": [[y, m, d]]}` (`[[y]]`, `[[y, m]]` when that is all known).
 #[derive(Debug, Serialize)]
 struct CslDate {
     #[serde(rename = "date-parts")]
-    date_parts: [[i32; 3]; 1],
+    date_parts: [Vec<i32>; 1],
 }
 
 /// The CSL-JSON item.
@@ -247,7 +335,19 @@ pub fn csl<'a>(p: &'a Paper, key: &'a str, permalink: &str) -> CslItem<'a> {
         Kind::Conference => "paper-conference",
         Kind::Journal => "article-journal",
         Kind::Preprint => "article",
+        Kind::Thesis => "thesis",
+        Kind::Book => "book",
+        Kind::Chapter => "chapter",
+        Kind::Report => "report",
     };
+    let b = &p.biblio;
+    // Reports and theses name their institution as the publisher, and a report its number.
+    let institutional = matches!(p.kind, Kind::Report | Kind::Thesis);
+    let arxiv_number = p
+        .links
+        .arxiv
+        .as_ref()
+        .map(|id| format!("arXiv:{}", id.trim()));
     CslItem {
         id: key,
         kind,
@@ -255,24 +355,43 @@ pub fn csl<'a>(p: &'a Paper, key: &'a str, permalink: &str) -> CslItem<'a> {
         author: p
             .authors
             .iter()
-            .map(|a| {
-                let (given, family) = split_name(&a.name);
-                CslName { family, given }
+            .map(|a| CslName {
+                family: &a.family,
+                given: &a.given,
+                suffix: &a.suffix,
             })
             .collect(),
         url: paper_url(p, permalink),
-        issued: p.date.map(|d| CslDate {
-            date_parts: [[d.year, i32::from(d.month), i32::from(d.day)]],
+        issued: p.date.map(|d| {
+            let mut parts = vec![d.year];
+            parts.extend((d.month != 0).then_some(i32::from(d.month)));
+            parts.extend((d.day != 0).then_some(i32::from(d.day)));
+            CslDate {
+                date_parts: [parts],
+            }
         }),
         container_title: p.venue.as_deref(),
         abstract_text: &p.abstract_text,
         doi: p.links.doi.as_deref().map(str::trim),
-        number: p
-            .links
-            .arxiv
-            .as_ref()
-            .map(|id| format!("arXiv:{}", id.trim())),
-        publisher: p.links.arxiv.as_ref().map(|_| "arXiv"),
+        number: if institutional && b.number.is_some() {
+            b.number.clone()
+        } else {
+            arxiv_number
+        },
+        publisher: if institutional {
+            b.institution.as_deref().or(b.publisher.as_deref())
+        } else {
+            b.publisher
+                .as_deref()
+                .or(p.links.arxiv.as_ref().map(|_| "arXiv"))
+        },
+        volume: b.volume.as_deref(),
+        issue: if institutional {
+            None
+        } else {
+            b.number.as_deref()
+        },
+        page: b.pages.as_deref(),
     }
 }
 
@@ -294,19 +413,38 @@ fn url_encode(s: &str) -> String {
 
 /// The COinS `title` of a `<span class="Z3988">` (an OpenURL ContextObject).
 pub fn coins(p: &Paper, permalink: &str) -> String {
-    let (fmt, genre, container) = match p.kind {
-        Kind::Journal => ("journal", "article", "rft.jtitle"),
-        Kind::Conference => ("book", "proceeding", "rft.btitle"),
-        Kind::Preprint => ("journal", "preprint", "rft.jtitle"),
+    // (format, genre, the title's key, the venue's key)
+    let (fmt, genre, title_key, container) = match p.kind {
+        Kind::Journal => ("journal", "article", "rft.atitle", "rft.jtitle"),
+        Kind::Conference => ("book", "proceeding", "rft.atitle", "rft.btitle"),
+        Kind::Preprint => ("journal", "preprint", "rft.atitle", "rft.jtitle"),
+        Kind::Chapter => ("book", "bookitem", "rft.atitle", "rft.btitle"),
+        Kind::Book => ("book", "book", "rft.btitle", "rft.series"),
+        Kind::Report => ("book", "report", "rft.btitle", "rft.series"),
+        Kind::Thesis => ("dissertation", "", "rft.title", "rft.series"),
     };
     let mut pairs: Vec<(&str, String)> = vec![
         ("ctx_ver", "Z39.88-2004".into()),
         ("rft_val_fmt", format!("info:ofi/fmt:kev:mtx:{fmt}")),
-        ("rft.genre", genre.into()),
-        ("rft.atitle", p.title.to_string()),
     ];
+    if !genre.is_empty() {
+        pairs.push(("rft.genre", genre.into()));
+    }
+    pairs.push((title_key, p.title.to_string()));
     if let Some(v) = &p.venue {
         pairs.push((container, v.clone()));
+    }
+    let b = &p.biblio;
+    for (k, v) in [
+        ("rft.volume", &b.volume),
+        ("rft.issue", &b.number),
+        ("rft.pages", &b.pages),
+        ("rft.pub", &b.publisher),
+        ("rft.inst", &b.institution),
+    ] {
+        if let Some(v) = v {
+            pairs.push((k, v.clone()));
+        }
     }
     for a in &p.authors {
         pairs.push(("rft.au", a.name.clone()));
@@ -404,10 +542,10 @@ pub fn json_ld<'a>(p: &'a Paper, permalink: &'a str) -> ArticleLd<'a> {
         date_published: p.date.map(|d| d.iso()),
         abstract_text: &p.abstract_text,
         is_part_of: p.venue.as_deref().map(|v| Typed {
-            kind: if p.kind == Kind::Journal {
-                "Periodical"
-            } else {
-                "PublicationEvent"
+            kind: match p.kind {
+                Kind::Journal => "Periodical",
+                Kind::Chapter | Kind::Book => "Book",
+                _ => "PublicationEvent",
             },
             name: v,
         }),
@@ -483,6 +621,13 @@ mod tests {
             bib_title("AutoReP: Automatic ReLU"),
             "{AutoReP}: Automatic {ReLU}"
         );
+    }
+
+    #[test]
+    fn page_ranges() {
+        assert_eq!(page_range("1–10"), ("1".into(), Some("10".into())));
+        assert_eq!(page_range("12--19"), ("12".into(), Some("19".into())));
+        assert_eq!(page_range("e1234"), ("e1234".into(), None));
     }
 
     #[test]

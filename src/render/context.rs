@@ -11,7 +11,7 @@ use tera::{Context, Value};
 
 use crate::base::shared::Shared;
 use crate::load::categories::Category;
-use crate::load::content::{Kind, Links};
+use crate::load::content::{Biblio, Kind, Links};
 use crate::load::settings::Settings;
 use crate::model::{Page, Paper, PaperAuthor, Site};
 use crate::publish::citation;
@@ -49,6 +49,9 @@ struct PaperView<'a> {
     draft: bool,
     links: LinksView<'a>,
     kind: Kind,
+    biblio: &'a Biblio,
+    first_page: Option<String>,
+    last_page: Option<String>,
     citation: CitationView<'a>,
     extra: &'a toml::Table,
 }
@@ -194,6 +197,10 @@ pub fn paper_value(
     let permalink = settings.permalink(&rel);
     let id_url =
         |prefix: &str, id: &Option<String>| id.as_ref().map(|id| format!("{prefix}{}", id.trim()));
+    let pages = match p.biblio.pages.as_deref().map(citation::page_range) {
+        Some((first, last)) => (Some(first), last),
+        None => (None, None),
+    };
     let view = PaperView {
         slug: &p.slug,
         path: settings.path(&rel),
@@ -226,6 +233,9 @@ pub fn paper_value(
                 .or_else(|| id_url("https://arxiv.org/pdf/", &p.links.arxiv)),
         },
         kind: p.kind,
+        biblio: &p.biblio,
+        first_page: pages.0,
+        last_page: pages.1,
         citation: CitationView {
             key,
             bibtex: Slot,

@@ -7,15 +7,18 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("thousands", thousands);
     tera.register_filter("json", json);
     tera.register_test("css_color", css_color);
+    tera.register_test("ends_sentence", ends_sentence);
 }
 
-/// `value is css_color`: a CSS colour that is safe to write into a stylesheet: `#rgb`,
-/// `#rrggbb` (with optional alpha), a colour function such as `rgb(…)`, `hsl(…)`, `oklch(…)`
-/// holding only numbers, spaces, `.`, `,`, `%`, `/` and `-`, or a named colour.
+/// `value is css_color`: whether the value is a string [`is_css_color`] accepts.
 fn css_color(value: &Value, _: Kwargs, _: &State) -> bool {
-    let Some(s) = value.as_str() else {
-        return false;
-    };
+    value.as_str().is_some_and(is_css_color)
+}
+
+/// A CSS colour that is safe to write into a stylesheet: `#rgb`, `#rrggbb` (with optional
+/// alpha), a colour function such as `rgb(…)`, `hsl(…)`, `oklch(…)` holding only numbers,
+/// spaces, `.`, `,`, `%`, `/` and `-`, or a named colour.
+pub fn is_css_color(s: &str) -> bool {
     let s = s.trim();
     if let Some(hex) = s.strip_prefix('#') {
         return matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());
@@ -33,23 +36,35 @@ fn css_color(value: &Value, _: Kwargs, _: &State) -> bool {
     !s.is_empty() && s.len() <= 30 && s.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
+/// `value is ends_sentence`: whether the text (HTML tags aside) already ends a sentence with
+/// `.`, `!`, `?` or `…` (closing quotes and brackets after it allowed), so that a template adds
+/// no second stop: `Hongwu Peng et al.`, `ICCV 2026!`, `Is attention all you need?`.
+fn ends_sentence(value: &Value, _: Kwargs, _: &State) -> bool {
+    let Some(text) = value.as_str() else {
+        return false;
+    };
+    let mut rest = text.trim_end();
+    while let Some(before) = rest
+        .strip_suffix('>')
+        .and_then(|r| r.rfind('<').map(|i| &r[..i]))
+    {
+        rest = before.trim_end();
+    }
+    rest.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
+        .ends_with(['.', '!', '?', '…'])
+}
+
 /// `1084 | thousands` → `1,084`; `sep` changes the separator.
 fn thousands(value: i64, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
     let sep = kwargs
         .get::<String>("sep")?
         .unwrap_or_else(|| ",".to_string());
-    let digits = value.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * sep.len() + 1);
-    if value < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(&sep);
-        }
-        out.push(c);
-    }
-    Ok(out)
+    let digits = crate::base::text::group_digits(value.unsigned_abs(), &sep);
+    Ok(if value < 0 {
+        format!("-{digits}")
+    } else {
+        digits
+    })
 }
 
 /// Any value as JSON, safe inside `<script type="application/ld+json">`: `<`, `>` and `&` are

@@ -11,6 +11,7 @@ pub mod compat;
 pub mod context;
 mod data;
 pub mod filters;
+pub mod lint;
 pub mod listing;
 pub mod pages;
 pub mod search;

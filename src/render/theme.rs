@@ -5,7 +5,7 @@
 //! fallback prefix, so that a site template `index.html` overrides the theme's, and can still
 //! `{% extends "default/templates/index.html" %}` to change only one block (as in Zola).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -53,6 +53,10 @@ struct ThemeToml {
     scholarsite: Option<String>,
     #[serde(default)]
     extra: toml::Table,
+    /// The background each colour setting of `[extra]` is read against, for the contrast
+    /// warning (`accent = "#ffffff"`).
+    #[serde(default)]
+    contrast: BTreeMap<String, String>,
 }
 
 /// A loaded theme: templates compiled, static files listed.
@@ -68,6 +72,8 @@ pub struct Theme {
     pub extra_defaults: toml::Table,
     /// The theme's own description.
     pub description: Option<String>,
+    /// `[contrast]` of `theme.toml`: the background of each colour setting.
+    pub contrast: BTreeMap<String, String>,
     /// Template sources by Tera name, to locate render errors.
     sources: HashMap<String, (PathBuf, String)>,
     /// The `theme = …` line of config.toml, for templates the theme lacks.
@@ -135,6 +141,7 @@ impl Theme {
             statics: statics.files,
             extra_defaults: theme_toml.extra,
             description: theme_toml.description,
+            contrast: theme_toml.contrast,
             sources,
             theme_line: config_key_location(settings, "theme"),
         };
@@ -142,6 +149,29 @@ impl Theme {
             Ok(()) => Ok(theme),
             Err(e) => Err(theme.tera_errors(&e).into()),
         }
+    }
+
+    /// The `config.extra` keys some template reads (`extra.key` or `extra["key"]`), the
+    /// site's overrides included.
+    pub fn extra_keys_read(&self) -> BTreeSet<String> {
+        let mut keys = BTreeSet::new();
+        for (_, text) in self.sources.values() {
+            for (i, _) in text.match_indices("extra") {
+                let rest = &text[i + "extra".len()..];
+                let key = match rest.as_bytes().first() {
+                    Some(b'.') => &rest[1..],
+                    Some(b'[') => rest[1..].trim_start_matches(['"', '\'']),
+                    _ => continue,
+                };
+                let end = key
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(key.len());
+                if end > 0 {
+                    keys.insert(key[..end].to_string());
+                }
+            }
+        }
+        keys
     }
 
     /// A Tera error as a diagnostic pointing into the template file (the first one, when

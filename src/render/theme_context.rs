@@ -5,11 +5,13 @@
 use serde::Serialize;
 use tera::Value;
 
+use crate::base::text::site_file;
 use crate::load::settings::Settings;
 use crate::model::Site;
 use crate::render::theme::Theme;
 
-/// Adds `news`, `charts`, `coauthors_path` and `search_index` to the `site` map.
+/// Adds `news`, `charts`, `coauthors_path`, `search_index` and `stylesheets` to the `site`
+/// map.
 pub fn extend_site(site_value: &mut tera::Map, settings: &Settings, theme: &Theme, site: &Site) {
     #[derive(Serialize)]
     struct NewsView<'a> {
@@ -58,6 +60,14 @@ pub fn extend_site(site_value: &mut tera::Map, settings: &Settings, theme: &Them
         "search_index".into(),
         Value::from(settings.path(crate::render::search::REL)),
     );
+    let stylesheets: Vec<String> = crate::render::lint::stylesheets(&settings.extra)
+        .into_iter()
+        .map(|css| match site_file(css) {
+            url if url.contains("://") || url.starts_with("//") => url.to_string(),
+            rel => settings.path(rel),
+        })
+        .collect();
+    site_value.insert("stylesheets".into(), Value::from_serializable(&stylesheets));
 }
 
 /// Whether the theme has a co-authors page (`coauthors.html`): older themes do not, and are

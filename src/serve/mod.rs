@@ -90,6 +90,9 @@ struct AppState {
     files: Files,
     live: Arc<RwLock<Live>>,
     notices: broadcast::Sender<Notice>,
+    /// The path of the configured `base_url` (`/` or `/repo/`): the site is served under it,
+    /// as GitHub Pages serves a project site, so that a link that forgets it breaks here too.
+    base_path: Arc<str>,
 }
 
 /// Runs the dev server until Ctrl-C.
@@ -100,7 +103,8 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     } else {
         opts.bind.to_string()
     };
-    let url = format!("http://{host}:{port}/");
+    let base_path = configured_base_path(&opts.root, opts.drafts);
+    let url = format!("http://{host}:{port}{base_path}");
     let overrides = Overrides {
         output_dir: None,
         base_url: Some(url.clone()),
@@ -131,6 +135,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         files,
         live: Arc::new(RwLock::new(Live { error, version: 0 })),
         notices,
+        base_path: base_path.into(),
     };
     let rebuild_state = state.clone();
     let root = opts.root.clone();
@@ -169,6 +174,17 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         println!("\nStopped.");
         Ok::<(), Error>(())
     })
+}
+
+/// The path of the site's `base_url` (`/repo/` of `https://name.github.io/repo/`); `/` when
+/// config.toml cannot be read yet (the first build then reports why).
+fn configured_base_path(root: &Path, drafts: bool) -> String {
+    let overrides = Overrides {
+        drafts,
+        ..Overrides::default()
+    };
+    crate::load::settings::Settings::load(root, &overrides)
+        .map_or_else(|_| "/".to_string(), |s| s.base_path)
 }
 
 /// Binds the port; a default port that is taken moves to the next free one, an explicit one
@@ -224,7 +240,11 @@ fn rebuild(
             if live.error.is_none() {
                 live.version += 1;
                 announced.clone_from(&first.changed);
-                let paths = first.changed.iter().map(|r| url_path(r)).collect();
+                let paths = first
+                    .changed
+                    .iter()
+                    .map(|r| url_path(&state.base_path, r))
+                    .collect();
                 let _ = state.notices.send(Notice::Reload(paths));
             }
         }),
@@ -257,11 +277,17 @@ fn rebuild(
                 .filter(|c| !announced.contains(c))
                 .collect();
             let notice = if update.css_only && !had_error {
-                Notice::Css(update.changed.iter().map(|r| format!("/{r}")).collect())
+                Notice::Css(
+                    update
+                        .changed
+                        .iter()
+                        .map(|r| format!("{}{r}", state.base_path))
+                        .collect(),
+                )
             } else if had_error || rest.len() > 500 || rest.iter().any(|c| *c == "*") {
                 Notice::Reload(vec!["*".into()])
             } else {
-                Notice::Reload(rest.iter().map(|r| url_path(r)).collect())
+                Notice::Reload(rest.iter().map(|r| url_path(&state.base_path, r)).collect())
             };
             let _ = state.notices.send(notice);
         }
@@ -292,9 +318,12 @@ fn rebuilt(update: &Update, elapsed: std::time::Duration) -> String {
     )
 }
 
-/// `papers/x/index.html` → `/papers/x/`.
-fn url_path(rel: &str) -> String {
-    format!("/{}", rel.strip_suffix("index.html").unwrap_or(rel))
+/// `papers/x/index.html` under `/repo/` → `/repo/papers/x/`.
+fn url_path(base_path: &str, rel: &str) -> String {
+    format!(
+        "{base_path}{}",
+        rel.strip_suffix("index.html").unwrap_or(rel)
+    )
 }
 
 /// The Server-Sent Events stream of notices; a new client first gets the current error.
@@ -354,7 +383,25 @@ async fn serve_file(State(state): State<AppState>, method: Method, uri: Uri) -> 
         )
             .into_response();
     }
-    let Some(rel) = site_path(uri.path()) else {
+    let Some(path) = uri.path().strip_prefix(&*state.base_path) else {
+        // Outside the base path: `/` and `/repo` lead to the site, the rest is not found, as
+        // on GitHub Pages.
+        let base = state.base_path.trim_end_matches('/');
+        if uri.path() == "/" || uri.path() == base {
+            return (
+                StatusCode::FOUND,
+                [(header::LOCATION, state.base_path.to_string())],
+            )
+                .into_response();
+        }
+        return respond(
+            StatusCode::NOT_FOUND,
+            "text/plain; charset=utf-8",
+            format!("Not found: the site is served under {}\n", state.base_path).into_bytes(),
+            &method,
+        );
+    };
+    let Some(rel) = site_path(&format!("/{path}")) else {
         return (
             StatusCode::FORBIDDEN,
             "Forbidden: the path leaves the site.\n",

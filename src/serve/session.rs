@@ -22,11 +22,12 @@ use crate::load::content::Asset;
 use crate::load::content::{self, Content};
 use crate::load::profile::{self, Profile};
 use crate::load::settings::{Overrides, Settings};
-use crate::model::{Assembly, Paper, Site, Undo};
+use crate::load::sources::{self, Bibliography};
+use crate::model::{Assembly, Inputs, Paper, Site, Undo};
 use crate::publish::output::Memory;
 use crate::render::pages::Job;
 use crate::render::theme::Theme;
-use crate::render::{RenderCache, Rendering};
+use crate::render::{self, RenderCache, Rendering};
 
 /// The site's files as served: output path → bytes. The session writes them (briefly locked,
 /// once per published stage); the server reads them.
@@ -37,6 +38,7 @@ pub type Files = Arc<RwLock<BTreeMap<String, Arc<Vec<u8>>>>>;
 enum Change {
     Config,
     Profile,
+    Sources,
     Content(PathBuf),
     Templates,
     Static(PathBuf),
@@ -65,6 +67,7 @@ pub struct Update {
 #[derive(Debug, Default)]
 struct Pending {
     profile: bool,
+    sources: bool,
     theme: bool,
     content: BTreeSet<PathBuf>,
 }
@@ -75,6 +78,7 @@ pub struct Session {
     overrides: Overrides,
     settings: Settings,
     profile: Option<Profile>,
+    bib: Bibliography,
     content: Content,
     theme: Theme,
     /// Counts theme loads: part of every page's fingerprint.
@@ -87,10 +91,14 @@ pub struct Session {
     /// What each site-wide data file was made from when it was last written, by name.
     data: HashMap<&'static str, u64>,
     files: Files,
-    /// Warnings about the profile itself, kept until it changes.
+    /// Warnings about the profile and the bibliography files, kept until they change.
     profile_warnings: Vec<Diagnostic>,
+    bib_warnings: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     pending: Pending,
+    /// A change of config.toml failed to build: the settings in force are the old ones, so the
+    /// next change of any source starts over from config.toml rather than rebuild with them.
+    config_pending: bool,
 }
 
 impl Session {
@@ -105,18 +113,30 @@ impl Session {
         let start = Instant::now();
         let settings = Settings::load(root, overrides)?;
         let (profile, profile_warnings) = load_profile(&settings)?;
-        let (content, w) =
-            content::load(&settings.root).map_err(|e| e.with_warnings(profile_warnings.clone()))?;
-        let theme = Theme::load(&settings)?;
-        let assembly = Assembly::new(&settings, profile.as_ref(), &content, None)?;
         let mut warnings = profile_warnings.clone();
+        let (bib, bib_warnings) =
+            sources::load(&settings).map_err(|e| e.with_warnings(warnings.clone()))?;
+        warnings.extend(bib_warnings.iter().cloned());
+        let (content, w) =
+            content::load(&settings.root).map_err(|e| e.with_warnings(warnings.clone()))?;
         warnings.extend(w);
+        let theme = Theme::load(&settings)?;
+        let inputs = Inputs {
+            settings: &settings,
+            profile: profile.as_ref(),
+            bib: &bib,
+            content: &content,
+        };
+        let assembly =
+            Assembly::new(inputs, None).map_err(|e| e.with_warnings(warnings.clone()))?;
         warnings.extend(assembly.warnings());
+        warnings.extend(render::lint::check(&settings, &theme, assembly.site()));
         let mut session = Session {
             root: root.to_path_buf(),
             overrides: overrides.clone(),
             settings,
             profile,
+            bib,
             content,
             theme,
             theme_generation: 0,
@@ -126,8 +146,10 @@ impl Session {
             data: HashMap::new(),
             files,
             profile_warnings,
+            bib_warnings,
             warnings: warnings.clone(),
             pending: Pending::default(),
+            config_pending: false,
         };
         let mut update = session.render(None, true, &mut |_| {})?;
         update.warnings = warnings;
@@ -156,7 +178,12 @@ impl Session {
     /// tried again with the next one.
     pub fn apply(&mut self, paths: &[PathBuf], first: &mut dyn FnMut(&Update)) -> Result<Update> {
         let start = Instant::now();
-        let changes = self.classify(paths);
+        let mut changes = self.classify(paths);
+        if self.config_pending && !paths.is_empty() {
+            // Whatever changed (a theme folder the new config names, say), the old settings
+            // no longer describe the site.
+            changes = vec![Change::Config];
+        }
         if changes.is_empty() && !self.pending.any() {
             return Ok(Update {
                 elapsed: start.elapsed(),
@@ -165,7 +192,8 @@ impl Session {
         }
         if changes.contains(&Change::Config) {
             let (fresh, update) =
-                Session::started(&self.root, &self.overrides, Arc::clone(&self.files))?;
+                Session::started(&self.root, &self.overrides, Arc::clone(&self.files))
+                    .inspect_err(|_| self.config_pending = true)?;
             *self = fresh;
             return Ok(Update {
                 elapsed: start.elapsed(),
@@ -202,6 +230,7 @@ impl Session {
         for change in &changes {
             match change {
                 Change::Profile => self.pending.profile = true,
+                Change::Sources => self.pending.sources = true,
                 Change::Content(p) => {
                     self.pending.content.insert(p.clone());
                 }
@@ -218,8 +247,11 @@ impl Session {
                 watch.lap("render");
                 self.pending = Pending::default();
                 let mut warnings = self.profile_warnings.clone();
+                warnings.extend(self.bib_warnings.iter().cloned());
                 warnings.extend(content_warnings);
                 warnings.extend(self.assembly.warnings());
+                let site = self.assembly.site();
+                warnings.extend(render::lint::check(&self.settings, &self.theme, site));
                 self.warnings = warnings.clone();
                 Ok(Update {
                     warnings,
@@ -244,6 +276,11 @@ impl Session {
             self.profile = profile;
             self.profile_warnings = w;
         }
+        if self.pending.sources {
+            let (bib, w) = sources::load(&self.settings)?;
+            self.bib = bib;
+            self.bib_warnings = w;
+        }
         let paths: Vec<PathBuf> = self.pending.content.iter().cloned().collect();
         let mut warnings = Vec::new();
         let mut errors = Vec::new();
@@ -265,13 +302,14 @@ impl Session {
             self.outputs = RenderCache::default();
         }
         let mut changes = self.assembly.changes(&self.content, &paths);
-        changes.remerge |= self.pending.profile || reloaded;
-        let undo = self.assembly.update(
-            &self.settings,
-            self.profile.as_ref(),
-            &self.content,
-            &changes,
-        )?;
+        changes.remerge |= self.pending.profile || self.pending.sources || reloaded;
+        let inputs = Inputs {
+            settings: &self.settings,
+            profile: self.profile.as_ref(),
+            bib: &self.bib,
+            content: &self.content,
+        };
+        let undo = self.assembly.update(inputs, &changes)?;
         Ok((undo, warnings))
     }
 
@@ -443,6 +481,13 @@ impl Session {
                 Change::Config
             } else if profile.as_deref() == Some(abs.as_path()) {
                 Change::Profile
+            } else if self
+                .settings
+                .sources
+                .iter()
+                .any(|s| absolute(&s.path) == abs)
+            {
+                Change::Sources
             } else if rel.starts_with(content::CONTENT_DIR) {
                 Change::Content(shown)
             } else if rel.starts_with("templates")
@@ -465,7 +510,7 @@ impl Session {
 
 impl Pending {
     fn any(&self) -> bool {
-        self.profile || self.theme || !self.content.is_empty()
+        self.profile || self.sources || self.theme || !self.content.is_empty()
     }
 }
 
@@ -662,9 +707,15 @@ mod tests {
         let mut theme = Theme::load(&settings).expect("theme");
         let fingerprints_of = |theme: &mut Theme| {
             let (profile, _) = load_profile(&settings).expect("profile");
+            let (bib, _) = sources::load(&settings).expect("bibliography");
             let (content, _) = content::load(root).expect("content");
-            let assembly =
-                Assembly::new(&settings, profile.as_ref(), &content, None).expect("site");
+            let inputs = Inputs {
+                settings: &settings,
+                profile: profile.as_ref(),
+                bib: &bib,
+                content: &content,
+            };
+            let assembly = Assembly::new(inputs, None).expect("site");
             let rendering = Rendering::new(
                 &settings,
                 theme,
@@ -684,8 +735,15 @@ mod tests {
         let settings_after = Settings::load(root, &Overrides::default()).expect("settings");
         assert_eq!(settings_after.listings, settings.listings);
         let (profile, _) = load_profile(&settings).expect("profile");
+        let (bib, _) = sources::load(&settings).expect("bibliography");
         let (content, _) = content::load(root).expect("content");
-        let assembly = Assembly::new(&settings, profile.as_ref(), &content, None).expect("site");
+        let inputs = Inputs {
+            settings: &settings,
+            profile: profile.as_ref(),
+            bib: &bib,
+            content: &content,
+        };
+        let assembly = Assembly::new(inputs, None).expect("site");
         let rendering = Rendering::new(
             &settings,
             &mut theme,

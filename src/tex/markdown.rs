@@ -74,7 +74,8 @@ pub fn render_with_macros(
     html
 }
 
-/// Math events become MathML; unsafe link targets become `#`.
+/// Math events become MathML; unsafe link targets become `#`; a `$` left in the text is
+/// reported when TeX follows it.
 fn transform<'a>(
     event: Event<'a>,
     range: Range<usize>,
@@ -119,7 +120,31 @@ fn transform<'a>(
             title,
             id,
         }),
+        Event::Text(text) => {
+            stray_dollars(md, range, problems);
+            Event::Text(text)
+        }
         e => e,
+    }
+}
+
+/// A `$` that pulldown-cmark left in the text opens no formula: when TeX follows it
+/// (`$\frac{1}{2$`), the formula's end is missing, and that is reported as in abstracts. A
+/// `$` before a digit or a space is a dollar (`$5`), and `\$` is one by intent.
+fn stray_dollars(md: &str, text: Range<usize>, problems: &mut Vec<TexProblem>) {
+    for (i, _) in md[text.clone()].match_indices('$') {
+        let at = text.start + i;
+        let line_end = md[at..].find('\n').map_or(md.len(), |n| at + n);
+        let after = &md[at + 1..line_end];
+        let escaped = md[..at].ends_with('\\');
+        let tex = after.starts_with('\\') || after.starts_with(|c: char| c.is_ascii_alphabetic());
+        if !escaped && tex {
+            problems.push(TexProblem {
+                offset: at,
+                source: md[at..line_end].chars().take(30).collect(),
+                message: "unbalanced `$`: shown as text".into(),
+            });
+        }
     }
 }
 
@@ -230,6 +255,18 @@ mod tests {
         assert_eq!(h.matches("<math").count(), 4, "{h}");
         assert_eq!(h.matches("display=\"block\"").count(), 2, "{h}");
         assert!(h.contains("<code>\\(code\\)</code>"), "{h}");
+    }
+
+    #[test]
+    fn a_formula_without_its_end_is_reported() {
+        let src = "It costs $5.\n\nEscaped \\$x here.\n\nCode `$\\y`.\n\n$x$ is fine,\nbut $\\frac{1}{2 is not.\n";
+        let mut problems = Vec::new();
+        let h = render(src, &mut problems);
+        assert_eq!(h.matches("<math").count(), 1, "{h}");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].offset, src.find("$\\frac").unwrap());
+        assert_eq!(problems[0].source, "$\\frac{1}{2 is not.");
+        assert_eq!(problems[0].message, "unbalanced `$`: shown as text");
     }
 
     #[test]

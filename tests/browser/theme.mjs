@@ -117,8 +117,18 @@ await step("the category filter hides papers of other areas", async () => {
   const emptyYears = await page.$$eval(".all-pubs .year-group", (gs) =>
     gs.filter((g) => !g.hidden && !g.querySelector("li.paper:not([hidden])")).length);
   if (emptyYears) throw new Error("year headings without papers are shown");
+  const countsOf = () => page.$$eval(".all-pubs .year-group", (gs) => gs.filter((g) => !g.hidden).map((g) => {
+    const n = g.querySelectorAll("li.paper:not([hidden])").length;
+    return [g.dataset.year, n, g.querySelector(".year-count").textContent.trim()];
+  }));
+  for (const [year, n, text] of await countsOf()) {
+    if (text !== `${n} paper${n === 1 ? "" : "s"}`) throw new Error(`${year}: ${n} shown, heading says "${text}"`);
+  }
   await page.selectOption("#filter-category", "");
   if ((await visible()).length !== total) throw new Error("clearing the filter does not show all");
+  for (const [year, n, text] of await countsOf()) {
+    if (text !== `${n} paper${n === 1 ? "" : "s"}`) throw new Error(`after clearing, ${year}: ${n} shown, heading says "${text}"`);
+  }
 });
 
 await step("the dark-mode toggle persists across a reload", async () => {

@@ -210,9 +210,20 @@ pub fn free_port() -> u16 {
 pub struct Server {
     pub child: std::process::Child,
     pub port: u16,
+    /// The site's address: `http://127.0.0.1:PORT/homepage/` for a site whose base_url has
+    /// the path `/homepage/`.
     pub base: String,
+    /// The path the site is served under (`/homepage/`), as on GitHub Pages.
+    pub path: String,
     /// What it printed (stdout and stderr), line by line.
     pub log: Log,
+}
+
+impl Server {
+    /// The URL path of `path` (written from the site's root, `/papers/`) under the base path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.path.trim_end_matches('/'))
+    }
 }
 
 /// The lines a child process prints, collected as it runs.
@@ -276,7 +287,8 @@ impl Drop for Server {
     }
 }
 
-/// Starts `scholarsite serve` on `root` with extra args and waits until it answers.
+/// Starts `scholarsite serve` on `root` with extra args and waits until it answers; `/`
+/// redirects to the base path of a site served under one.
 pub fn start_server(root: &Path, extra: &[&str]) -> Server {
     let port = free_port();
     let port_s = port.to_string();
@@ -290,17 +302,32 @@ pub fn start_server(root: &Path, extra: &[&str]) -> Server {
         .spawn()
         .expect("start serve");
     let log = Log::of(&mut child);
-    let server = Server {
+    let mut server = Server {
         child,
         port,
-        base: format!("http://127.0.0.1:{port}/"),
+        base: String::new(),
+        path: String::new(),
         log,
     };
     for _ in 0..200 {
         // The port is bound before the first build; wait until pages are served.
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-            && http(port, "GET", "/").0 == 200
-        {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            let (status, head, _) = http(port, "GET", "/");
+            let location = head.lines().find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("location")
+                    .then(|| value.trim().to_string())
+            });
+            let path = match (status, location) {
+                (200, _) => "/".to_string(),
+                (302, Some(path)) if http(port, "GET", &path).0 == 200 => path,
+                _ => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    continue;
+                }
+            };
+            server.base = format!("http://127.0.0.1:{port}{path}");
+            server.path = path;
             return server;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));

@@ -72,6 +72,53 @@ pub enum Kind {
     Journal,
     /// Preprint, e.g. on arXiv (`@misc`).
     Preprint,
+    /// PhD or master's thesis (`@phdthesis`); `institution` is the school.
+    Thesis,
+    /// Book or edited volume (`@book`).
+    Book,
+    /// Chapter in a book or collection (`@incollection`); `venue` is the book's title.
+    Chapter,
+    /// Technical report (`@techreport`); `institution` and `number` say whose and which.
+    Report,
+}
+
+/// Where in its venue a paper is, and who published it: what citations carry beyond the venue.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Biblio {
+    /// Volume, `12`.
+    pub volume: Option<String>,
+    /// Issue of a journal, number of a report or in a series, `3`.
+    pub number: Option<String>,
+    /// Pages, `1–10` or an article number.
+    pub pages: Option<String>,
+    /// Publisher, `ACM`.
+    pub publisher: Option<String>,
+    /// The university of a thesis, the institution of a report.
+    pub institution: Option<String>,
+}
+
+impl Biblio {
+    /// Every field as (name, value).
+    pub fn entries(&self) -> [(&'static str, &Option<String>); 5] {
+        [
+            ("volume", &self.volume),
+            ("number", &self.number),
+            ("pages", &self.pages),
+            ("publisher", &self.publisher),
+            ("institution", &self.institution),
+        ]
+    }
+
+    /// Every field as (name, value), to set.
+    pub fn entries_mut(&mut self) -> [(&'static str, &mut Option<String>); 5] {
+        [
+            ("volume", &mut self.volume),
+            ("number", &mut self.number),
+            ("pages", &mut self.pages),
+            ("publisher", &mut self.publisher),
+            ("institution", &mut self.institution),
+        ]
+    }
 }
 
 /// Front matter of `content/papers/*.md`.
@@ -82,8 +129,9 @@ pub struct PaperMatter {
     pub title: Option<String>,
     /// Explicit slug: matches a profile paper with this slug, or names a new paper's URL.
     pub slug: Option<String>,
-    /// Publication date.
-    pub date: Option<toml::value::Datetime>,
+    /// Publication date: a TOML date, or a year (`2022`) or `"2022-08"` when that is all that
+    /// is known.
+    pub date: Option<toml::Value>,
     /// The full author list (replaces a truncated one).
     pub authors: Option<Vec<String>>,
     /// Venue, e.g. `NeurIPS 2023`.
@@ -100,10 +148,23 @@ pub struct PaperMatter {
     /// Not built unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// The sample paper written by `scholarsite init`: a warning while it enriches no paper.
+    #[serde(default)]
+    pub sample: bool,
     /// What kind of publication it is; guessed from the venue when absent.
     pub kind: Option<Kind>,
     /// A BibTeX entry to use instead of the generated one.
     pub bibtex: Option<String>,
+    /// Volume.
+    pub volume: Option<String>,
+    /// Issue or report number.
+    pub number: Option<String>,
+    /// Pages.
+    pub pages: Option<String>,
+    /// Publisher.
+    pub publisher: Option<String>,
+    /// University of a thesis, institution of a report.
+    pub institution: Option<String>,
     /// Links.
     #[serde(default)]
     pub links: Links,
@@ -274,9 +335,15 @@ const KEY_TYPES: &[(&str, &str, &str)] = &[
         "categories = [\"LG\", \"cs.CL\"]",
     ),
     ("org", "a string", "org = \"deepmind\""),
+    ("volume", "a string", "volume = \"12\""),
+    ("number", "a string", "number = \"3\""),
+    ("pages", "a string", "pages = \"1--10\""),
+    ("publisher", "a string", "publisher = \"ACM\""),
+    ("institution", "a string", "institution = \"MIT\""),
     ("abstract", "a string", "abstract = '…'"),
     ("selected", "true or false", "selected = true"),
     ("draft", "true or false", "draft = true"),
+    ("sample", "true or false", "sample = true"),
     ("description", "a string", "description = \"…\""),
     ("template", "a string", "template = \"page.html\""),
     (
@@ -358,30 +425,6 @@ fn key_before(toml_src: &str, offset: usize) -> Option<&str> {
     })
 }
 
-/// The control character, and the escape that made it, if a TOML escape ate the start of a
-/// TeX command: `"\frac"` is a form feed and `rac`, `"\beta"` a backspace and `eta`,
-/// `"\times"` a tab and `imes`. A tab or carriage return counts only if `raw`, the front
-/// matter as written, has the escape (`\t` then that letter): a typed tab is fine.
-fn eaten_tex(value: &str, raw: &str) -> Option<(char, &'static str)> {
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        let written = |escape: &str| {
-            next.is_some_and(|n| n.is_ascii_alphabetic() && raw.contains(&format!("{escape}{n}")))
-        };
-        let escape = match c {
-            '\u{8}' => "\\b",
-            '\u{c}' => "\\f",
-            '\u{1b}' => "\\e",
-            '\t' if written("\\t") => "\\t",
-            '\r' if written("\\r") => "\\r",
-            _ => continue,
-        };
-        return Some((c, escape));
-    }
-    None
-}
-
 /// Checks what TOML types cannot: slugs, dates, categories, link schemes.
 pub(super) fn check_paper(doc: &PaperFile) -> Result<()> {
     let m = &doc.matter;
@@ -396,13 +439,25 @@ pub(super) fn check_paper(doc: &PaperFile) -> Result<()> {
                 .hint("slugs use lowercase letters, digits, `-` and `_`, e.g. `huang2022sparse`"),
         );
     }
-    if let Some(dt) = &m.date
-        && Date::from_toml(dt).is_none()
+    if let Some(value) = &m.date
+        && matter_date(value).is_none()
     {
+        let shown = match value {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let mut loc = at("date");
+        if let Some(eq) = loc.text.find('=') {
+            let value_start = loc.text[eq + 1..]
+                .find(|c: char| !c.is_whitespace())
+                .map_or(eq + 1, |i| eq + 1 + i);
+            loc.col = loc.text[..value_start].chars().count() + 1;
+            loc.len = loc.text[value_start..].trim_end().chars().count().max(1);
+        }
         errors.push(
-            Diagnostic::error(format!("`{dt}` is not a date"))
-                .at(at("date"))
-                .hint("write a date like `date = 2022-08-07`"),
+            Diagnostic::error(format!("`{shown}` is not a date"))
+                .at(loc)
+                .hint("write a date like `date = 2022-08-07`, or `date = 2022` when only the year is known"),
         );
     }
     for code in m.categories.iter().flatten() {
@@ -419,6 +474,11 @@ pub(super) fn check_paper(doc: &PaperFile) -> Result<()> {
         ("abstract", m.abstract_tex.as_deref()),
         ("venue", m.venue.as_deref()),
         ("org", m.org.as_deref()),
+        ("volume", m.volume.as_deref()),
+        ("number", m.number.as_deref()),
+        ("pages", m.pages.as_deref()),
+        ("publisher", m.publisher.as_deref()),
+        ("institution", m.institution.as_deref()),
     ];
     let authors = m
         .authors
@@ -426,29 +486,10 @@ pub(super) fn check_paper(doc: &PaperFile) -> Result<()> {
         .flatten()
         .map(|a| ("authors", Some(a.as_str())));
     for (key, value) in texts.into_iter().chain(authors) {
-        let forbidden = value.and_then(|v| v.chars().find(|&c| source::is_forbidden_char(c)));
-        if let Some((c, escape)) = value.and_then(|v| eaten_tex(v, &doc.src[..doc.body_offset])) {
-            errors.push(
-                Diagnostic::error(format!(
-                    "`{key}` holds the control character U+{:04X}: in a \"…\" string `{escape}` is \
-                     an escape, not TeX",
-                    u32::from(c)
-                ))
-                .at(at(key))
-                .hint(format!(
-                    "double the backslash (`\\{escape}`), or use a literal string in single \
-                     quotes: {key} = '…'"
-                )),
-            );
-        } else if let Some(c) = forbidden {
-            errors.push(
-                Diagnostic::error(format!(
-                    "`{key}` holds the {}, which HTML does not allow",
-                    source::describe_char(c)
-                ))
-                .at(at(key))
-                .hint("remove the `\\u` escape that makes it"),
-            );
+        if let Some(problem) =
+            value.and_then(|v| source::toml_string_problem(key, v, &doc.src[..doc.body_offset]))
+        {
+            errors.push(problem.at(at(key)));
         }
     }
     for (name, value) in m.links.entries() {
@@ -466,6 +507,19 @@ pub(super) fn check_paper(doc: &PaperFile) -> Result<()> {
         Ok(())
     } else {
         Err(errors.into())
+    }
+}
+
+/// A paper's `date`: a TOML date, a year (`2022`), or `"2022"`, `"2022-08"`, `"2022-08-07"`.
+fn matter_date(value: &toml::Value) -> Option<Date> {
+    match value {
+        toml::Value::Datetime(dt) => Date::from_toml(dt),
+        toml::Value::Integer(y) => i32::try_from(*y)
+            .ok()
+            .filter(|y| (1000..=9999).contains(y))
+            .and_then(|y| Date::partial(y, None, None)),
+        toml::Value::String(s) => Date::parse_partial(s),
+        _ => None,
     }
 }
 
@@ -515,7 +569,19 @@ pub(super) fn check_page(doc: &Document<PageMatter>) -> Result<()> {
 impl PaperFile {
     /// The date given in front matter, already validated.
     pub fn date(&self) -> Option<Date> {
-        self.matter.date.as_ref().and_then(Date::from_toml)
+        self.matter.date.as_ref().and_then(matter_date)
+    }
+
+    /// The volume, number, pages, publisher and institution given in front matter.
+    pub fn biblio(&self) -> Biblio {
+        let m = &self.matter;
+        Biblio {
+            volume: m.volume.clone(),
+            number: m.number.clone(),
+            pages: m.pages.clone(),
+            publisher: m.publisher.clone(),
+            institution: m.institution.clone(),
+        }
     }
 }
 

@@ -19,7 +19,7 @@ use crate::load::source;
 mod matter;
 
 pub use matter::{
-    Document, Kind, Links, NewsFile, NewsMatter, PageMatter, PaperFile, PaperMatter, Split,
+    Biblio, Document, Kind, Links, NewsFile, NewsMatter, PageMatter, PaperFile, PaperMatter, Split,
     split_front_matter,
 };
 use matter::{check_news, check_page, check_paper, parse_document};

@@ -187,7 +187,12 @@
         li.hidden = !ok;
         if (ok) shown++;
       });
-      groups.forEach(function (g) { g.hidden = !g.querySelector("li.paper:not([hidden])"); });
+      groups.forEach(function (g) {
+        var n = g.querySelectorAll("li.paper:not([hidden])").length;
+        var count = g.querySelector(".year-count");
+        g.hidden = n === 0;
+        if (count) count.textContent = n + (n === 1 ? " paper" : " papers");
+      });
       status.textContent = filtered ? "Showing " + shown + " of " + items.length + " papers" : "";
       if (empty) empty.hidden = shown > 0;
     }
