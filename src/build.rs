@@ -133,10 +133,11 @@ pub fn render_into_with(
     progress: &Progress,
 ) -> Result<Rendered> {
     let Loaded {
-        site,
+        mut site,
         mut theme,
         warnings,
     } = load_with(settings, progress)?;
+    site.forget_sources();
     progress.stage("writing pages");
     let report = render::render_site(settings, &mut theme, &site, &Counted { sink, progress })
         .map_err(|e| e.with_warnings(warnings.clone()))?;

@@ -172,6 +172,20 @@ pub struct Paper {
     pub fingerprint: u64,
 }
 
+impl Site {
+    /// Clears from the papers what only `explain` and `import` read (the abstract as TeX, where
+    /// each field came from): a build that writes the site frees it before rendering, which
+    /// needs the memory. Papers held elsewhere too (`serve`'s cache) are left as they are.
+    pub fn forget_sources(&mut self) {
+        for p in &mut self.papers {
+            if let Some(p) = Arc::get_mut(p) {
+                p.abstract_tex = String::new();
+                p.provenance = Provenance::default();
+            }
+        }
+    }
+}
+
 impl Paper {
     /// Output path relative to the site root: `papers/<slug>/`.
     pub fn rel(&self) -> String {
