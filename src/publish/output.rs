@@ -122,6 +122,11 @@ impl Sink for Memory {
 }
 
 /// A build in progress: a temporary folder that becomes the output on [`Staging::commit`].
+///
+/// The output it replaces is moved aside (`.public.old-…`), not deleted at once: deleting a
+/// 10,000-paper site is tens of thousands of system calls, and the next build removes it on a
+/// background thread while it reads and renders (`examples/write_baseline`-style measurements
+/// in README's Performance section).
 #[derive(Debug)]
 pub struct Staging {
     target: PathBuf,
@@ -129,6 +134,27 @@ pub struct Staging {
     committed: bool,
     /// Folders already created, so that each is created once however many files it holds.
     made: Mutex<std::collections::HashSet<PathBuf>>,
+    /// Removes what earlier builds moved aside, while this one is made.
+    cleanup: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The prefix of an output moved aside by a commit: `.public.old-`.
+fn aside_prefix(name: &str) -> String {
+    format!(".{name}.old-")
+}
+
+/// Outputs earlier builds moved aside beside `parent/name` (`.name.old-*`).
+fn moved_aside(parent: &Path, name: &str) -> Vec<PathBuf> {
+    let prefix = aside_prefix(name);
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect()
 }
 
 impl Staging {
@@ -165,11 +191,21 @@ impl Staging {
         }
         fs::create_dir(&dir)
             .map_err(|e| Diagnostic::io("create a folder next to the output", &dir, &e))?;
+        let aside = moved_aside(&parent, &name);
+        let cleanup = (!aside.is_empty()).then(|| {
+            std::thread::spawn(move || {
+                for old in aside {
+                    // Failing to delete an old copy is not a failed build: the next one retries.
+                    let _ = remove_tree(&old);
+                }
+            })
+        });
         Ok(Staging {
             target: target.to_path_buf(),
             dir,
             committed: false,
             made: Mutex::default(),
+            cleanup,
         })
     }
 
@@ -200,14 +236,21 @@ impl Staging {
     }
 
     /// Swaps the staging folder in as the output. The previous output is moved aside first
-    /// and removed only after the new one is in place.
+    /// (`.public.old-…`) and left for the next build to remove.
     pub fn commit(mut self) -> Result<()> {
-        let old = self.dir.with_file_name(
-            self.dir
-                .file_name()
-                .map(|n| n.to_string_lossy().replace(".building-", ".old-"))
-                .unwrap_or_default(),
-        );
+        // What earlier builds moved aside is gone before this one moves the output aside.
+        self.finish_cleanup();
+        let name = self
+            .target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let old = self.dir.with_file_name(format!(
+            "{}{}-{}",
+            aside_prefix(&name),
+            std::process::id(),
+            COMMITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
         let had_old = self.target.exists();
         if had_old {
             fs::rename(&self.target, &old)
@@ -227,13 +270,20 @@ impl Staging {
             return Err(Diagnostic::io("put the new site in place", &self.target, &e).into());
         }
         self.committed = true;
-        if had_old {
-            // The new site is in place; failing to delete the old copy is not a failed build.
-            let _ = remove_tree(&old);
-        }
         Ok(())
     }
+
+    /// Waits for the removal of what earlier builds moved aside.
+    fn finish_cleanup(&mut self) {
+        if let Some(cleanup) = self.cleanup.take() {
+            let _ = cleanup.join();
+        }
+    }
 }
+
+/// Commits made by this process, to name each output moved aside apart (`build --watch`
+/// commits many times).
+static COMMITS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Removes a folder and everything in it, subfolders in parallel (a site has thousands).
 fn remove_tree(dir: &Path) -> std::io::Result<()> {
@@ -282,6 +332,7 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
         }
+        self.finish_cleanup();
     }
 }
 
@@ -317,10 +368,30 @@ mod tests {
             fs::read_to_string(target.join("a/b/index.html")).unwrap(),
             "new"
         );
+        let names = || -> Vec<String> {
+            let mut names: Vec<String> = fs::read_dir(tmp.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let aside = names();
+        assert_eq!(aside.len(), 2, "the old copy is moved aside: {aside:?}");
+        assert!(aside[0].starts_with(".public.old-"), "{aside:?}");
+        // The next build removes it while it runs.
+        let s = Staging::new(&target).unwrap();
+        s.write("index.html", b"newer").unwrap();
+        s.commit().unwrap();
+        let now = names();
+        assert_eq!(now.len(), 2, "{now:?}");
+        assert!(
+            !now.contains(&aside[0]),
+            "the earlier copy is gone: {now:?}"
+        );
         assert_eq!(
-            fs::read_dir(tmp.path()).unwrap().count(),
-            1,
-            "old copy removed"
+            fs::read_to_string(target.join("index.html")).unwrap(),
+            "newer"
         );
     }
 
