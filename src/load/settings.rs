@@ -592,6 +592,25 @@ mod tests {
     }
 
     #[test]
+    fn lists_home_and_citation_files_have_defaults_and_can_be_set() {
+        let s = parse("base_url = \"https://x.io\"\n").unwrap();
+        assert_eq!(s.listings.max_per_page, 300);
+        assert_eq!(s.home.recent, 10);
+        assert!(!s.citations.ris && !s.citations.csl_json);
+        let s = parse(
+            "base_url = \"https://x.io\"\n[listings]\nmax_per_page = 0\n[home]\nrecent = 3\n[citations]\nris = true\ncsl_json = true\n",
+        )
+        .unwrap();
+        assert_eq!(s.listings.max_per_page, 0);
+        assert_eq!(s.home.recent, 3);
+        assert!(s.citations.ris && s.citations.csl_json);
+        let e = parse("base_url = \"https://x.io\"\n[listings]\nper_page = 5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `max_per_page`?"), "{e}");
+    }
+
+    #[test]
     fn reads_math_macros() {
         let s = parse("base_url = \"https://x.io\"\n[math.macros]\nR = '\\mathbb{R}'\n\"\\\\norm\" = '\\lVert #1 \\rVert'\n")
             .unwrap();

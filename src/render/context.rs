@@ -19,7 +19,7 @@ use crate::render::filters::json_for_script;
 use crate::render::theme::Theme;
 
 /// Version of the template context contract (see docs/themes.md).
-pub const CONTEXT_VERSION: u32 = 1;
+pub const CONTEXT_VERSION: u32 = 2;
 
 /// A paper as templates see it: the model plus URLs and display values. The fields marked
 /// [`Slot`] are filled after serialization with values shared, not copied: the model's text
