@@ -1,6 +1,8 @@
 //! Which formulas scholarsite renders: reads math corpus files (JSON Lines, one
 //! `{"tex": …, "display": …}` object a line, as in `tests/fixtures/math/`) and prints one JSON
-//! object per expression: `{"file", "line", "tex", "display", "ok", "error"}`.
+//! object per expression: `{"file", "line", "tex", "display", "ok", "error", "undefined"}`
+//! (`ok` is false for a formula shown with undefined control sequences marked, listed in
+//! `undefined`).
 //!
 //! ```sh
 //! cargo run --example math_accept -- tests/fixtures/math/*.jsonl
@@ -54,13 +56,25 @@ fn main() -> ExitCode {
             let display = entry["display"].as_bool().unwrap_or(false);
             let mut mathml = String::new();
             let result = scholarsite::tex::math_to_mathml_with(tex, display, &macros, &mut mathml);
+            // A formula that shows an undefined control sequence as a mark is not accepted, as
+            // KaTeX and Temml do not accept one they show in the error colour.
+            let (ok, error, undefined) = match result {
+                Ok(undefined) if undefined.is_empty() => (true, None, undefined),
+                Ok(undefined) => (
+                    false,
+                    Some(format!("undefined control sequence `\\{}`", undefined[0])),
+                    undefined,
+                ),
+                Err(e) => (false, Some(e), Vec::new()),
+            };
             let mut out = json!({
                 "file": file,
                 "line": n + 1,
                 "tex": tex,
                 "display": display,
-                "ok": result.is_ok(),
-                "error": result.err(),
+                "ok": ok,
+                "error": error,
+                "undefined": undefined,
             });
             if with_mathml {
                 out["mathml"] = Value::String(mathml);

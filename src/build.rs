@@ -11,6 +11,7 @@ use crate::load::profile;
 use crate::load::settings::{CONFIG_FILE, Settings, key_location};
 use crate::load::sources;
 use crate::model::{self, Site};
+use crate::publish::guard;
 use crate::publish::output::{Sink, Staging};
 use crate::render;
 use crate::render::theme::Theme;
@@ -24,6 +25,9 @@ pub struct Report {
     pub papers: usize,
     /// Warnings (the site was built anyway).
     pub warnings: Vec<Diagnostic>,
+    /// What `-v` adds to the warnings: every use of an undefined macro (the warnings hold
+    /// their summary).
+    pub details: Vec<Diagnostic>,
     /// Wall time.
     pub elapsed: Duration,
     /// Where the site is.
@@ -82,7 +86,8 @@ pub struct Rendered {
     pub retained: render::Retained,
 }
 
-/// Builds the site described by `settings` into `settings.output_dir`, atomically.
+/// Builds the site described by `settings` into `settings.output_dir`, atomically, if the
+/// output guard allows (see `publish/guard.rs`).
 pub fn build(settings: &Settings) -> Result<Report> {
     build_with(settings, &Progress::hidden())
 }
@@ -90,18 +95,24 @@ pub fn build(settings: &Settings) -> Result<Report> {
 /// [`build`], reporting its stages and files written to `progress`.
 pub fn build_with(settings: &Settings, progress: &Progress) -> Result<Report> {
     let start = Instant::now();
-    let staging = Staging::new(&settings.output_dir)?;
+    let mut watch = crate::base::timings::Stopwatch::start();
+    let target = guard::locate(settings)?;
+    let staging = Staging::new(&target, settings.force)?;
+    watch.lap("check output");
     let rendered = render_into_with(settings, &staging, progress)?;
     progress.stage("replacing the previous output");
     let mut watch = crate::base::timings::Stopwatch::start();
-    staging
+    let committed = staging
         .commit()
         .map_err(|e| e.with_warnings(rendered.warnings.clone()))?;
     watch.lap("swap output");
+    let mut warnings = rendered.warnings;
+    warnings.extend(committed.warnings(&target));
     Ok(Report {
         files: rendered.files,
         papers: rendered.site.papers.len(),
-        warnings: rendered.warnings,
+        warnings,
+        details: rendered.site.undefined.uses(),
         elapsed: start.elapsed(),
         output: settings.output_dir.clone(),
         leftovers: Leftovers {

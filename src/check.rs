@@ -74,6 +74,11 @@ pub fn check(settings: &Settings, external: bool, progress: &Progress) -> Result
             d
         })
         .collect();
+    // Every use of an undefined macro: each formula that shows one is not fully rendered.
+    diagnostics.extend(rendered.site.undefined.uses().into_iter().map(|mut d| {
+        d.severity = Severity::Error;
+        d
+    }));
 
     let pages: BTreeMap<&str, Scan> = files
         .par_iter()

@@ -42,7 +42,10 @@ pub enum Command {
     /// Build the site into the output folder (public/ unless config.toml or -o says otherwise).
     ///
     /// The site is built beside the output folder and swapped in only when the whole build
-    /// succeeded: a failed build leaves the previous site untouched.
+    /// succeeded: a failed build leaves the previous site untouched. The output folder is
+    /// replaced only if it is missing, empty, or written by scholarsite (its .scholarsite file
+    /// lists what it wrote, and the folder holds nothing else); it is never one of the site's
+    /// sources, a folder above the site, or the home folder.
     Build(BuildArgs),
     /// Serve the site at http://127.0.0.1:1111/, rebuild on every change and reload the browser.
     ///
@@ -210,12 +213,20 @@ pub struct BuildArgs {
     /// Also build papers and pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// If the output folder holds files scholarsite did not write, keep it beside as
+    /// DIR.old-<date>-<time> (untouched) and build a new one, instead of stopping. Never
+    /// deletes anything, and never lets the output be one of the site's sources.
+    #[arg(long)]
+    pub force: bool,
     /// Keep running: rebuild the output folder (atomically) whenever a source changes.
     #[arg(long)]
     pub watch: bool,
     /// With --watch: poll for changes instead of relying on file-system events.
     #[arg(long, requires = "watch")]
     pub poll: bool,
+    /// Also list every use of an undefined TeX macro (by default, one summary of them).
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Print the template context of the page at PAGE (an output path such as `/` or
     /// `/papers/<slug>/`) as JSON, for theme authors, and write nothing.
     #[arg(long, value_name = "PAGE", conflicts_with = "watch")]
@@ -417,6 +428,7 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
         output_dir: args.output_dir.clone(),
         base_url: args.base_url.clone(),
         drafts: args.drafts,
+        force: args.force,
     };
     if args.watch {
         return crate::serve::watch_build(&site_root(cli), &overrides, args.poll);
@@ -433,6 +445,9 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
     let report = crate::build::build_with(&settings, &progress);
     drop(progress);
     let report = report?;
+    if args.verbose {
+        print_diagnostics(&report.details);
+    }
     print_diagnostics(&report.warnings);
     println!("{}", report.summary());
     report.exit_without_freeing();

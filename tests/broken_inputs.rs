@@ -7,8 +7,11 @@
 //! - the exit code (1 bad input, 2 bad usage, 0 when the problem is only a warning),
 //! - that nothing panicked and no backtrace was printed (the binary runs with
 //!   `RUST_BACKTRACE=1`, so a panic could not hide),
-//! - for failed builds, that `public/` is byte for byte as it was, with no staging folder left
-//!   beside it; for warnings, that the page in question was built and holds what it should.
+//! - for failed builds, that the whole temporary folder (the site, `public/`, whatever a case
+//!   put beside them) is byte for byte as it was: no staging folder left, nothing moved; for
+//!   warnings, that the page in question was built and holds what it should;
+//! - that every file `keep` names (a file of the user's in a folder the build must not
+//!   replace) is still there, byte for byte.
 //!
 //! A case folder holds `case.toml` (what it is about, the expected exit code, arguments, a
 //! generated input), `expected.txt`, and `site/`: files copied over the good site
@@ -46,6 +49,9 @@ struct Case {
     /// … and hold each of these strings.
     #[serde(default)]
     contains: Vec<String>,
+    /// Files (relative to the site) that must be there after the run, byte for byte as before.
+    #[serde(default)]
+    keep: Vec<String>,
 }
 
 fn one() -> i32 {
@@ -80,15 +86,23 @@ fn snapshot(path: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
     out
 }
 
-/// Names in `dir` that a build leaves behind when it fails to clean up (`.public.building-*`,
-/// `.public.old-*`).
-fn leftovers(dir: &Path) -> Vec<String> {
-    fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public."))
-        .collect()
+/// How two snapshots differ: paths added, removed or changed.
+fn differences(
+    before: &BTreeMap<PathBuf, Option<Vec<u8>>>,
+    after: &BTreeMap<PathBuf, Option<Vec<u8>>>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (path, bytes) in before {
+        match after.get(path) {
+            None => out.push(format!("removed: {}", path.display())),
+            Some(b) if b != bytes => out.push(format!("changed: {}", path.display())),
+            Some(_) => {}
+        }
+    }
+    for path in after.keys().filter(|p| !before.contains_key(*p)) {
+        out.push(format!("added: {}", path.display()));
+    }
+    out
 }
 
 /// Whether `actual` matches `expected`, line by line, where `[..]` in an expected line
@@ -193,6 +207,18 @@ fn setup(name: &str, site: &Path) -> Run {
             fs::write(site.join("public"), "not a folder\n").unwrap();
             Run::default()
         }
+        "public_links_to_content" => {
+            fs::remove_dir_all(site.join("public")).unwrap();
+            std::os::unix::fs::symlink("content", site.join("public")).unwrap();
+            Run::default()
+        }
+        "public_from_an_older_version" => {
+            // A site built before the marker: the same files, no `.scholarsite`, and a file
+            // of the user's that no build writes.
+            fs::remove_file(site.join("public/.scholarsite")).unwrap();
+            fs::write(site.join("public/notes.txt"), "my notes\n").unwrap();
+            Run::default()
+        }
         "not_writable" => {
             if is_root() {
                 // Root writes anywhere: run as `nobody`, who may read the site but not write
@@ -234,7 +260,18 @@ fn run(site: &Path, args: &[String], how: &Run) -> (i32, String, String) {
     if let Some(id) = how.as_user {
         cmd.uid(id).gid(id);
     }
-    let out = cmd.output().expect("run scholarsite");
+    // A copy just written may be held open a moment by another test thread's fork (the file
+    // descriptor lives until that child's exec): "text file busy" then, so try again.
+    let mut tries = 0;
+    let out = loop {
+        match cmd.output() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other.expect("run scholarsite"),
+        }
+    };
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -263,7 +300,13 @@ fn run_case(name: &str) {
         .setup
         .as_deref()
         .map_or_else(Run::default, |s| setup(s, &site));
-    let before = snapshot(&site.join("public"));
+    // The binary a case runs as another user is copied into the temporary folder: left out.
+    let whole = || {
+        let mut all = snapshot(tmp.path());
+        all.remove(Path::new("scholarsite"));
+        all
+    };
+    let before = whole();
     let (code, stdout, stderr) = run(&site, &case.args, &how);
     // Open the folder again for the temporary folder's clean-up (`not_writable`).
     let _ = fs::set_permissions(&site, fs::Permissions::from_mode(0o755));
@@ -302,12 +345,23 @@ fn run_case(name: &str) {
             }
         }
     } else {
-        if snapshot(&site.join("public")) != before {
-            failures.push("public/ changed although the build failed".to_string());
+        let changed = differences(&before, &whole());
+        if !changed.is_empty() {
+            failures.push(format!(
+                "the build failed, but the temporary folder changed:\n  {}",
+                changed.join("\n  ")
+            ));
         }
-        let left = leftovers(&site);
-        if !left.is_empty() {
-            failures.push(format!("left behind: {left:?}"));
+    }
+    for rel in &case.keep {
+        let path = PathBuf::from("site").join(rel);
+        match (before.get(&path), fs::read(tmp.path().join(&path))) {
+            (Some(Some(old)), Ok(now)) if *old == now => {}
+            (Some(Some(_)), Ok(_)) => failures.push(format!("{rel} changed")),
+            (Some(Some(_)), Err(e)) => failures.push(format!("{rel} is gone: {e}")),
+            _ => failures.push(format!(
+                "case.toml keeps {rel}, which is not a file of the site"
+            )),
         }
     }
     assert!(
@@ -386,6 +440,22 @@ cases! {
     math_unbalanced_dollar_markdown,
     output_public_is_a_file,
     output_not_writable,
+    output_folder_not_ours,
+    output_user_file_in_public,
+    output_older_public_with_a_note,
+    output_is_content,
+    output_is_seeds,
+    output_inside_static,
+    output_is_templates,
+    output_inside_themes,
+    output_is_site_folder,
+    output_contains_site,
+    output_is_filesystem_root,
+    output_unexpanded_tilde,
+    output_link_to_content,
+    output_config_parent,
+    output_profile_folder,
+    output_bibliography_folder,
     usage_unknown_flag,
     usage_missing_value,
     config_unknown_key,

@@ -127,11 +127,7 @@ impl Date {
 
     /// Today (UTC), from the system clock.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let (year, month, day) = civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0));
-        Date { year, month, day }
+        utc_now().0
     }
 
     /// `2022-08-07`, or `2022-08`, `2022` for a partial date.
@@ -204,6 +200,15 @@ pub fn month_name(month: u8) -> &'static str {
         .get(usize::from(month.saturating_sub(1)))
         .copied()
         .unwrap_or("?")
+}
+
+/// The current time in UTC, from the system clock: the date, and the seconds since midnight.
+pub fn utc_now() -> (Date, u64) {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (year, month, day) = civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0));
+    (Date { year, month, day }, secs % 86_400)
 }
 
 impl fmt::Display for Date {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::base::date::Date;
 use crate::base::diag::{self, Diagnostic, Location, Result};
 use crate::base::text::is_safe_url;
+use crate::load::source::PreambleFile;
 
 /// The file name of the site configuration.
 pub const CONFIG_FILE: &str = "config.toml";
@@ -107,6 +108,12 @@ pub struct MathSection {
     /// (`R = "\\mathbb{R}"`, arguments as `#1`).
     #[serde(default)]
     pub macros: BTreeMap<String, String>,
+    /// `[math] preamble = "macros.tex"`: a file of `\newcommand` … lines for every formula of
+    /// the site, relative to the site folder.
+    pub preamble: Option<String>,
+    /// The preamble's text, read when the settings are loaded.
+    #[serde(skip)]
+    pub preamble_file: Option<PreambleFile>,
 }
 
 fn default_language() -> String {
@@ -215,6 +222,9 @@ pub struct Overrides {
     pub base_url: Option<String>,
     /// `--drafts`.
     pub drafts: bool,
+    /// `--force`: an output folder holding files scholarsite did not write is moved aside
+    /// (kept, never deleted) instead of stopping the build.
+    pub force: bool,
 }
 
 /// Everything a build needs to know, validated.
@@ -224,6 +234,11 @@ pub struct Settings {
     pub root: PathBuf,
     /// Where the site is written.
     pub output_dir: PathBuf,
+    /// Whether `output_dir` came from `--output-dir` (messages then name the flag rather than
+    /// the line of config.toml).
+    pub output_dir_flag: bool,
+    /// `--force`: see [`Overrides::force`].
+    pub force: bool,
     /// Absolute site URL ending in `/`: `https://name.github.io/repo/`.
     pub base_url: String,
     /// The path part of `base_url`, starting and ending in `/`: `/repo/`.
@@ -326,9 +341,16 @@ impl Settings {
             .output_dir
             .clone()
             .unwrap_or_else(|| root.join(&raw.output_dir));
+        let mut math = raw.math;
+        if let Some(rel) = &math.preamble {
+            let at = || key_location(path, src, "preamble");
+            math.preamble_file = Some(crate::load::source::read_preamble(root, rel, at)?);
+        }
         Ok(Settings {
             root: root.to_path_buf(),
             output_dir,
+            output_dir_flag: overrides.output_dir.is_some(),
+            force: overrides.force,
             base_url,
             base_path,
             title: raw.title,
@@ -354,7 +376,7 @@ impl Settings {
                 .collect(),
             author: raw.author,
             categories: raw.categories,
-            math: raw.math,
+            math,
             listings: raw.listings,
             home: raw.home,
             citations: raw.citations,

@@ -1,9 +1,35 @@
 //! Reading the user's text files: a missing file, a binary file or invalid UTF-8 is an error
 //! that names the file (and the line and column of the first bad byte).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::base::diag::{Diagnostic, Location, Result};
+
+/// A TeX preamble file (`[math] preamble`, a paper's `preamble`): where it is, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreambleFile {
+    /// The path as shown to the user.
+    pub shown: PathBuf,
+    /// Its text.
+    pub text: String,
+}
+
+/// Reads the preamble `rel`, relative to `dir`; a missing file is an error where `at` says
+/// the path was written.
+pub fn read_preamble(dir: &Path, rel: &str, at: impl FnOnce() -> Location) -> Result<PreambleFile> {
+    let shown = dir.join(rel);
+    if !shown.is_file() {
+        return Err(Diagnostic::error(format!(
+            "the preamble `{}` does not exist",
+            shown.display()
+        ))
+        .at(at())
+        .hint("give the path of a file of \\newcommand lines, relative to this file's folder")
+        .into());
+    }
+    let text = read_text(&shown, &shown, "read the preamble")?;
+    Ok(PreambleFile { shown, text })
+}
 
 /// Reads `path` (shown to the user as `shown`) as UTF-8 text, BOM removed; `what` says what
 /// the file is for in the message ("read the profile").

@@ -17,11 +17,12 @@ use super::links::SourceLinks;
 use super::merge::{ProfileDraft, merge};
 use super::names::owner_names;
 use super::pages::{render_markdown, render_news, render_pages};
-use super::paper::{Draft, Title, render_paper, render_title};
-use super::{Origin, Owner, Paper, Provenance, Site, SourceKind, checks, keys};
+use super::paper::{Draft, Title, preamble_macros, render_paper, render_title};
+use super::undefined::{UndefinedMacros, UndefinedUse};
+use super::{CategoryGroup, Origin, Owner, Paper, Provenance, Site, SourceKind, checks, keys};
 use crate::base::diag::{Diagnostic, Location, Result, Severity};
 use crate::base::text::{html_to_words, site_file, slugify};
-use crate::load::categories::Resolver;
+use crate::load::categories::{Category, Resolver};
 use crate::load::content::{Content, Links, PaperFile};
 use crate::load::ids;
 use crate::load::profile::{Profile, ProfilePaper};
@@ -36,8 +37,8 @@ pub struct PaperCache {
     pub(super) papers: HashMap<u64, RenderedPaper>,
 }
 
-/// A paper rendered, with the warnings its rendering gave.
-pub(super) type RenderedPaper = (Arc<Paper>, Vec<Diagnostic>);
+/// A paper rendered, with the warnings its rendering gave and its undefined macros.
+pub(super) type RenderedPaper = (Arc<Paper>, Vec<Diagnostic>, Vec<UndefinedUse>);
 
 /// Merges the profile, the bibliography files and content into the site model, rendering all
 /// text. With a `cache` (serve, watch), papers found in it are reused and the cache of this
@@ -58,12 +59,15 @@ pub fn assemble(
     } = merge_all(settings, profile, bib, content)?;
     let (papers, next_cache) = renderer.render_all(drafts, cache);
     let mut list = Vec::with_capacity(papers.len());
-    for (paper, w) in papers {
+    let mut uses = Vec::new();
+    for (paper, w, u) in papers {
         warnings.extend(w);
+        uses.extend(u);
         list.push(paper);
     }
-    let (site, w) = site_of(settings, profile, content, &renderer, owner, list);
+    let (site, w, _) = site_of(settings, profile, content, &renderer, owner, (list, uses));
     warnings.extend(w);
+    warnings.extend(site.undefined.summary());
     let warnings = fail_on_errors(warnings)?;
     Ok((site, warnings, next_cache))
 }
@@ -95,7 +99,7 @@ pub(super) struct Merged<'a> {
 /// What rendering a paper needs besides its draft.
 pub(super) struct Renderer {
     pub(super) macros: tex::Macros,
-    resolver: Resolver,
+    pub(super) resolver: Resolver,
     owner_names: Vec<String>,
     links: SourceLinks,
 }
@@ -131,16 +135,16 @@ impl Renderer {
         let (resolver, names, macros, links) =
             (&self.resolver, &self.owner_names, &self.macros, &self.links);
         let Some(cache) = cache else {
-            let (paper, w) = render_paper(d, resolver, names, macros, links);
-            return (0, (Arc::new(paper), w));
+            let (paper, w, u) = render_paper(d, resolver, names, macros, links);
+            return (0, (Arc::new(paper), w, u));
         };
         let fp = d.fingerprint(names, links);
         match cache.papers.get(&fp) {
             Some(hit) => (fp, hit.clone()),
             None => {
-                let (mut paper, w) = render_paper(d, resolver, names, macros, links);
+                let (mut paper, w, u) = render_paper(d, resolver, names, macros, links);
                 paper.fingerprint = fp;
-                (fp, (Arc::new(paper), w))
+                (fp, (Arc::new(paper), w, u))
             }
         }
     }
@@ -156,7 +160,12 @@ pub(super) fn merge_all<'a>(
 ) -> Result<Merged<'a>> {
     let mut warnings = Vec::new();
     let owner = owner(settings, profile)?;
-    let macros = tex::Macros::new(&settings.math.macros);
+    let macros = preamble_macros(
+        &tex::Macros::default(),
+        settings.math.preamble_file.as_ref(),
+        &mut warnings,
+    )
+    .with(&settings.math.macros);
     let profile_file = settings.profile.as_ref().map(|p| p.shown.as_path());
     let mut used: HashMap<String, usize> = HashMap::new();
     let mut profile_drafts = Vec::new();
@@ -255,42 +264,63 @@ pub(super) fn merge_all<'a>(
     })
 }
 
-/// The site of these papers (in merge order): sorted newest first, grouped, keyed, with the
-/// content's pages, biography and news; returns the warnings of those pages.
+/// The site of these papers (in merge order, with their undefined macros' uses): sorted
+/// newest first, grouped, keyed, with the content's pages, biography and news; returns the
+/// warnings of those pages and their undefined macros' uses.
 pub(super) fn site_of(
     settings: &Settings,
     profile: Option<&Profile>,
     content: &Content,
     renderer: &Renderer,
     owner: Owner,
-    mut papers: Vec<Arc<Paper>>,
-) -> (Site, Vec<Diagnostic>) {
+    (mut papers, paper_uses): (Vec<Arc<Paper>>, Vec<UndefinedUse>),
+) -> (Site, Vec<Diagnostic>, Vec<UndefinedUse>) {
     sort_newest_first(&mut papers);
     let mut warnings = Vec::new();
-    let with = (&renderer.macros, &renderer.links);
-    let pages = render_pages(&content.pages, settings.drafts, with, &mut warnings);
-    let bio_html = content
-        .bio
-        .as_ref()
-        .map(|bio| render_markdown(bio, "the biography", with, &mut warnings));
-    let news = render_news(settings, &content.news, with, &mut warnings);
+    let mut uses = Vec::new();
+    let (macros, links) = (&renderer.macros, &renderer.links);
+    let pages = render_pages(
+        &content.pages,
+        settings.drafts,
+        (macros, links, &mut uses),
+        &mut warnings,
+    );
+    let bio_html = content.bio.as_ref().map(|bio| {
+        render_markdown(bio, "the biography", (macros, links, &mut uses), &mut warnings)
+    });
+    let news = render_news(settings, &content.news, (macros, links, &mut uses), &mut warnings);
+    let undefined = UndefinedMacros::new(paper_uses.into_iter().chain(uses.iter().cloned()));
+    let categories = group_categories(&papers);
+    let primary_category = primary_category(profile, &renderer.resolver, &categories);
     let site = Site {
         owner,
         stats: profile.map(|p| p.stats.clone()).unwrap_or_default(),
         as_of: settings.profile.as_ref().map(|p| p.as_of),
-        primary_category: profile
-            .and_then(|p| p.primary_category.as_deref())
-            .map(|c| renderer.resolver.resolve(c)),
-        categories: group_categories(&papers),
+        primary_category,
+        categories,
         years: group_years(&papers, 0..papers.len()),
         citation_keys: keys::keys(&papers),
         papers,
         pages,
         bio_html,
         news,
+        undefined,
         assets: content.assets.clone(),
     };
-    (site, warnings)
+    (site, warnings, uses)
+}
+
+/// The profile's header category, where the site has a page for it (the header may name one,
+/// `MULTI`, that none of the papers has).
+pub(super) fn primary_category(
+    profile: Option<&Profile>,
+    resolver: &Resolver,
+    categories: &[CategoryGroup],
+) -> Option<Category> {
+    profile
+        .and_then(|p| p.primary_category.as_deref())
+        .map(|c| resolver.resolve(c))
+        .filter(|c| categories.iter().any(|g| g.category.slug == c.slug))
 }
 
 fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {

@@ -16,6 +16,7 @@ pub mod names;
 mod pages;
 mod paper;
 mod patch;
+mod undefined;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,6 +36,7 @@ pub use groups::group_years;
 pub use merge::title_key;
 pub use paper::TEX_PROBLEM;
 pub use patch::{Assembly, ContentChanges, Inputs, Undo};
+pub use undefined::{UNDEFINED_MACRO, UndefinedMacros, UndefinedUse};
 
 /// An author of a paper.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -283,7 +285,8 @@ pub struct Site {
     pub stats: Stats,
     /// The date the stats were captured.
     pub as_of: Option<Date>,
-    /// The owner's primary category.
+    /// The owner's primary category (the profile's header category), when the site has a
+    /// page for it.
     pub primary_category: Option<Category>,
     /// All papers, newest first (undated last); shared with the cache of `serve`.
     pub papers: Vec<Arc<Paper>>,
@@ -301,4 +304,6 @@ pub struct Site {
     pub news: Vec<NewsItem>,
     /// Files from content/ copied as is.
     pub assets: Vec<Asset>,
+    /// The macros formulas use without a definition, with their uses.
+    pub undefined: UndefinedMacros,
 }

@@ -2,7 +2,8 @@
 //! news items.
 
 use super::links::SourceLinks;
-use super::paper::{located, tex_warning};
+use super::paper::{located, report};
+use super::undefined::UndefinedUse;
 use super::{NewsItem, Page};
 use crate::base::diag::Diagnostic;
 use crate::base::text::html_to_text;
@@ -10,18 +11,22 @@ use crate::load::content::Document;
 use crate::load::settings::Settings;
 use crate::tex::{self, markdown};
 
-/// Markdown to HTML, its TeX problems as warnings and its broken `@/` links as errors.
+/// What rendering Markdown needs and where it reports undefined macros.
+pub(super) type With<'w> = (&'w tex::Macros, &'w SourceLinks, &'w mut Vec<UndefinedUse>);
+
+/// Markdown to HTML, its TeX problems as warnings (undefined macros as uses) and its broken
+/// `@/` links as errors.
 pub(super) fn render_markdown<M>(
     doc: &Document<M>,
     what: &str,
-    (macros, links): (&tex::Macros, &SourceLinks),
+    (macros, links, undefined): With,
     warnings: &mut Vec<Diagnostic>,
 ) -> String {
     let mut problems = Vec::new();
     let html = markdown::render_with_macros(doc.body(), macros, &mut problems);
     for p in problems {
         let loc = located(&doc.shown, doc.body(), doc.body_line, &p);
-        warnings.push(tex_warning(&p, what, loc));
+        report(&p, what, loc, warnings, undefined);
     }
     links.resolve(html, &doc.shown, &doc.src, warnings)
 }
@@ -29,13 +34,14 @@ pub(super) fn render_markdown<M>(
 pub(super) fn render_pages(
     files: &[crate::load::content::PageFile],
     drafts: bool,
-    with: (&tex::Macros, &SourceLinks),
+    with: With,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Page> {
+    let (macros, links, undefined) = with;
     let mut pages = Vec::new();
     for f in files.iter().filter(|f| drafts || !f.doc.matter.draft) {
         let doc = &f.doc;
-        let html = render_markdown(doc, &f.rel, with, warnings);
+        let html = render_markdown(doc, &f.rel, (macros, links, &mut *undefined), warnings);
         let title = doc
             .matter
             .title
@@ -63,9 +69,10 @@ pub(super) fn render_pages(
 pub(super) fn render_news(
     settings: &Settings,
     files: &[crate::load::content::NewsFile],
-    with: (&tex::Macros, &SourceLinks),
+    with: With,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<NewsItem> {
+    let (macros, links, undefined) = with;
     let mut news: Vec<NewsItem> = files
         .iter()
         .filter(|f| settings.drafts || !f.matter.draft)
@@ -73,7 +80,7 @@ pub(super) fn render_news(
             Some(NewsItem {
                 date: f.date()?,
                 title: f.matter.title.clone(),
-                html: render_markdown(f, "a news item", with, warnings),
+                html: render_markdown(f, "a news item", (macros, links, &mut *undefined), warnings),
             })
         })
         .collect();

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::links::SourceLinks;
 use super::names::normalize_name;
+use super::undefined::UndefinedUse;
 use super::{Origin, Paper, PaperAuthor, Provenance};
 use crate::base::date::Date;
 use crate::base::diag::{Diagnostic, Location};
@@ -13,6 +14,7 @@ use crate::base::name::Name;
 use crate::base::text::html_to_text;
 use crate::load::categories::{Category, Resolver};
 use crate::load::content::{Biblio, Kind, Links, PaperFile};
+use crate::load::source::PreambleFile;
 use crate::tex::markdown;
 use crate::tex::{self, Layout, TexProblem};
 
@@ -112,6 +114,11 @@ impl Draft<'_> {
         }
         if let Some(f) = self.file {
             (&f.shown, &f.src).hash(&mut h);
+            f.matter
+                .preamble_file
+                .as_ref()
+                .map(|p| &p.text)
+                .hash(&mut h);
             if f.body().contains("@/") {
                 links.digest().hash(&mut h);
             }
@@ -142,10 +149,12 @@ pub(super) fn render_paper(
     owner_names: &[String],
     site_macros: &tex::Macros,
     links: &SourceLinks,
-) -> (Paper, Vec<Diagnostic>) {
+) -> (Paper, Vec<Diagnostic>, Vec<UndefinedUse>) {
     let mut warnings = Vec::new();
+    let mut undefined = Vec::new();
     let macros = match d.file {
-        Some(f) => site_macros.with(&f.matter.macros),
+        Some(f) => preamble_macros(site_macros, f.matter.preamble_file.as_ref(), &mut warnings)
+            .with(&f.matter.macros),
         None => site_macros.clone(),
     };
     let mut problems = Vec::new();
@@ -157,7 +166,7 @@ pub(super) fn render_paper(
         (None, None) => Location::file(Path::new("")),
     };
     for p in &d.title.problems {
-        warnings.push(tex_warning(p, &plain_title, title_loc(p)));
+        report(p, &plain_title, title_loc(p), &mut warnings, &mut undefined);
     }
     let abstract_html =
         tex::text_to_html_with(&d.abstract_tex, Layout::Block, &macros, &mut problems);
@@ -168,14 +177,14 @@ pub(super) fn render_paper(
             (None, Some(f)) => Location::file(&f.shown),
             (None, None) => Location::file(Path::new("")),
         };
-        warnings.push(tex_warning(&p, &plain_title, loc));
+        report(&p, &plain_title, loc, &mut warnings, &mut undefined);
     }
     let body_html = match d.file {
         Some(f) => {
             let html = markdown::render_with_macros(f.body(), &macros, &mut problems);
             for p in problems.drain(..) {
                 let loc = located(&f.shown, f.body(), f.body_line, &p);
-                warnings.push(tex_warning(&p, &plain_title, loc));
+                report(&p, &plain_title, loc, &mut warnings, &mut undefined);
             }
             links.resolve(html, &f.shown, &f.src, &mut warnings)
         }
@@ -239,7 +248,27 @@ pub(super) fn render_paper(
         provenance: d.provenance,
         fingerprint: 0,
     };
-    (paper, warnings)
+    (paper, warnings, undefined)
+}
+
+/// A TeX problem of `owner` (a paper's title, a page): an undefined macro is a use for the
+/// site's summary, anything else a warning.
+pub(super) fn report(
+    p: &TexProblem,
+    owner: &str,
+    location: Location,
+    warnings: &mut Vec<Diagnostic>,
+    undefined: &mut Vec<UndefinedUse>,
+) {
+    match &p.undefined {
+        Some(name) => undefined.push(UndefinedUse {
+            name: name.clone(),
+            location,
+            owner: owner.to_string(),
+            source: p.source.clone(),
+        }),
+        None => warnings.push(tex_warning(p, owner, location)),
+    }
 }
 
 /// The kind of a paper from its venue: journals by their words (`Journal`, `Transactions`),
@@ -284,7 +313,25 @@ pub(super) fn located(file: &Path, text: &str, first_line: usize, p: &TexProblem
     loc
 }
 
-pub(super) fn tex_warning(p: &TexProblem, title: &str, loc: Location) -> Diagnostic {
+/// `base` with the definitions of `preamble` on top; the lines it skips are warned about.
+pub(super) fn preamble_macros(
+    base: &tex::Macros,
+    preamble: Option<&PreambleFile>,
+    warnings: &mut Vec<Diagnostic>,
+) -> tex::Macros {
+    let Some(file) = preamble else {
+        return base.clone();
+    };
+    let (macros, problems) = tex::preamble::parse(&file.text, base);
+    warnings.extend(problems.into_iter().map(|p| {
+        Diagnostic::warning(format!("preamble line skipped: {}", p.message))
+            .at(Location::line(&file.shown, p.line, &p.text))
+            .hint("a preamble holds macro definitions: \\newcommand, \\renewcommand, \\providecommand, \\DeclareMathOperator, \\def, \\let")
+    }));
+    macros
+}
+
+fn tex_warning(p: &TexProblem, title: &str, loc: Location) -> Diagnostic {
     // The source is shown in full on the located line; the message names only its start.
     const SHOWN: usize = 60;
     let source = match p.source.char_indices().nth(SHOWN) {

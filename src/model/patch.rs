@@ -13,12 +13,13 @@ use std::sync::Arc;
 
 use super::assemble::{
     Merged, PaperCache, RenderedPaper, Renderer, apply, fail_on_errors, file_ids, file_key,
-    merge_all, site_of,
+    merge_all, primary_category, site_of,
 };
 use super::groups::{group_categories, group_years};
 use super::merge::draft_of;
 use super::paper::SourceId;
-use super::{CategoryGroup, Paper, Site, YearGroup, checks, keys};
+use super::undefined::{UndefinedMacros, UndefinedUse};
+use super::{Category, CategoryGroup, Paper, Site, YearGroup, checks, keys};
 use crate::base::diag::{Diagnostic, Result, Severity};
 use crate::load::content::{Asset, Content};
 use crate::load::profile::Profile;
@@ -52,6 +53,8 @@ pub struct Assembly {
     merge_warnings: Vec<Diagnostic>,
     /// Warnings of the Markdown pages, biography and news.
     content_warnings: Vec<Diagnostic>,
+    /// The undefined macros the pages, biography and news use.
+    content_uses: Vec<UndefinedUse>,
 }
 
 /// What an [`Assembly::update`] replaced, to take it back.
@@ -96,7 +99,8 @@ enum Before {
 #[derive(Default)]
 struct Patched {
     papers: Vec<Arc<Paper>>,
-    groups: Option<(Vec<CategoryGroup>, Vec<YearGroup>)>,
+    groups: Option<(Vec<CategoryGroup>, Vec<YearGroup>, Option<Category>)>,
+    undefined: UndefinedMacros,
     keys: Option<Vec<String>>,
     merge_warnings: Vec<Diagnostic>,
     added: Vec<u64>,
@@ -177,15 +181,17 @@ impl Assembly {
         let previous = previous.map_or(&empty, |a| &a.cache);
         let (papers, cache) = renderer.render_all(drafts, Some(previous));
         let mut rendering_warnings = Vec::new();
+        let mut uses = Vec::new();
         let papers = papers
             .into_iter()
-            .map(|(p, w)| {
+            .map(|(p, w, u)| {
                 rendering_warnings.extend(w);
+                uses.extend(u);
                 p
             })
             .collect();
-        let (site, content_warnings) =
-            site_of(settings, profile, content, &renderer, owner, papers);
+        let (site, content_warnings, content_uses) =
+            site_of(settings, profile, content, &renderer, owner, (papers, uses));
         // Broken `@/` links are errors: the site is not built with them.
         let all: Vec<Diagnostic> = warnings
             .iter()
@@ -203,6 +209,7 @@ impl Assembly {
             renderer: Arc::new(renderer),
             merge_warnings: warnings,
             content_warnings,
+            content_uses,
         })
     }
 
@@ -211,8 +218,20 @@ impl Assembly {
         &self.site
     }
 
-    /// Every warning of the site: the merge's, each paper's (in merge order), the pages'.
+    /// Every warning of the site: the merge's, each paper's (in merge order), the pages', and
+    /// the summary of undefined macros.
     pub fn warnings(&self) -> Vec<Diagnostic> {
+        let mut warnings = self.merge_warnings.clone();
+        for (_, w, _) in self.rendered_in_merge_order() {
+            warnings.extend(w.iter().cloned());
+        }
+        warnings.extend(self.content_warnings.iter().cloned());
+        warnings.extend(self.site.undefined.summary());
+        warnings
+    }
+
+    /// The site's papers as rendered, in merge order (the order warnings are reported in).
+    fn rendered_in_merge_order(&self) -> Vec<&RenderedPaper> {
         let mut papers: Vec<(usize, &Arc<Paper>)> = self
             .site
             .papers
@@ -220,14 +239,18 @@ impl Assembly {
             .map(|p| (self.sources.get(&p.slug).map_or(usize::MAX, |s| s.order), p))
             .collect();
         papers.sort_unstable_by_key(|(order, _)| *order);
-        let mut warnings = self.merge_warnings.clone();
-        for (_, p) in papers {
-            if let Some((_, w)) = self.cache.papers.get(&p.fingerprint) {
-                warnings.extend(w.iter().cloned());
-            }
-        }
-        warnings.extend(self.content_warnings.iter().cloned());
-        warnings
+        papers
+            .into_iter()
+            .filter_map(|(_, p)| self.cache.papers.get(&p.fingerprint))
+            .collect()
+    }
+
+    /// The undefined macros of the papers (in merge order) and the content, as a full
+    /// assembly gathers them.
+    fn undefined(&self) -> UndefinedMacros {
+        let papers = self.rendered_in_merge_order();
+        let uses = papers.into_iter().flat_map(|(_, _, u)| u.iter());
+        UndefinedMacros::new(uses.chain(&self.content_uses).cloned())
     }
 
     /// How the files at `paths` changed between this assembly and `content` (which has them
@@ -257,6 +280,7 @@ impl Assembly {
         let mut undo = Patched {
             papers: self.site.papers.clone(),
             merge_warnings: self.merge_warnings.clone(),
+            undefined: self.site.undefined.clone(),
             ..Patched::default()
         };
         let mut effect = Effect::default();
@@ -269,6 +293,7 @@ impl Assembly {
                 }
             }
         }
+        self.site.undefined = self.undefined();
         let site = &mut self.site;
         if effect.moved {
             let sources = &self.sources;
@@ -282,9 +307,11 @@ impl Assembly {
         if effect.moved || effect.regrouped {
             let categories = group_categories(&site.papers);
             let years = group_years(&site.papers, 0..site.papers.len());
+            let primary = primary_category(inputs.profile, &self.renderer.resolver, &categories);
             undo.groups = Some((
                 std::mem::replace(&mut site.categories, categories),
                 std::mem::replace(&mut site.years, years),
+                std::mem::replace(&mut site.primary_category, primary),
             ));
         }
         if effect.moved || effect.rekeyed {
@@ -308,10 +335,12 @@ impl Assembly {
             Before::Patched(before) => {
                 let site = &mut self.site;
                 site.papers = before.papers;
-                if let Some((categories, years)) = before.groups {
+                if let Some((categories, years, primary)) = before.groups {
                     site.categories = categories;
                     site.years = years;
+                    site.primary_category = primary;
                 }
+                site.undefined = before.undefined;
                 if let Some(keys) = before.keys {
                     site.citation_keys = keys;
                 }

@@ -1,6 +1,7 @@
 //! Where rendered files go. [`Staging`] writes the site atomically: everything goes into a fresh
 //! folder beside the output, which is swapped in only when the whole build succeeded, so a
-//! failed build leaves the previous site byte for byte as it was. [`Memory`] keeps the files in
+//! failed build leaves the previous site byte for byte as it was; which folder it may replace is
+//! the output guard's decision (`guard.rs`). [`Memory`] keeps the files in
 //! memory (for `check`, and for `serve`, which never writes into `public/`).
 
 use std::collections::{BTreeMap, HashMap};
@@ -10,6 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use crate::base::diag::{Diagnostic, Result};
+use crate::publish::guard::{self, Target, Verdict};
 
 /// A destination for the site's files, written from many threads at once.
 pub trait Sink: Sync {
@@ -50,6 +52,13 @@ fn filled(
 /// Checks that `rel` is a relative path that stays inside the site.
 fn check_rel(rel: &str) -> Result<&Path> {
     let rel_path = Path::new(rel);
+    if rel == guard::MARKER {
+        return Err(Diagnostic::error(format!(
+            "refusing to write `{rel}`: scholarsite keeps its own list of the files it wrote there"
+        ))
+        .hint("rename the file: `.scholarsite` at the top of the site is reserved")
+        .into());
+    }
     let inside = !rel.is_empty()
         && rel_path
             .components()
@@ -121,92 +130,96 @@ impl Sink for Memory {
     }
 }
 
-/// A build in progress: a temporary folder that becomes the output on [`Staging::commit`].
-///
-/// The output it replaces is moved aside (`.public.old-…`), not deleted at once: deleting a
-/// 10,000-paper site is tens of thousands of system calls, and the next build removes it on a
-/// background thread while it reads and renders (`examples/write_baseline`-style measurements
-/// in README's Performance section).
+/// A build in progress: a temporary folder beside the output that becomes the output on
+/// [`Staging::commit`]. The output guard decides whether the folder may be replaced, both before
+/// anything is written and again just before the swap.
 #[derive(Debug)]
 pub struct Staging {
-    target: PathBuf,
+    target: Target,
     dir: PathBuf,
+    /// `--force`: keep a folder that is not ours beside, rather than stop.
+    force: bool,
     committed: bool,
     /// Folders already created, so that each is created once however many files it holds.
     made: Mutex<std::collections::HashSet<PathBuf>>,
-    /// Removes what earlier builds moved aside, while this one is made.
-    cleanup: Option<std::thread::JoinHandle<()>>,
+    /// Every file written, for the marker.
+    written: Mutex<Vec<String>>,
+    /// The lock that tells other builds this folder is in use.
+    _held: Option<fs::File>,
 }
 
-/// The prefix of an output moved aside by a commit: `.public.old-`.
-fn aside_prefix(name: &str) -> String {
-    format!(".{name}.old-")
+/// What [`Staging::commit`] did with the folder it replaced.
+#[derive(Debug)]
+pub struct Committed {
+    /// Where `--force` kept a folder that was not ours.
+    pub kept: Option<PathBuf>,
+    /// What is left of the previous site where it could not be removed completely (a file put
+    /// into it while the build ran, which is never removed).
+    pub left: Option<PathBuf>,
 }
 
-/// Outputs earlier builds moved aside beside `parent/name` (`.name.old-*`).
-fn moved_aside(parent: &Path, name: &str) -> Vec<PathBuf> {
-    let prefix = aside_prefix(name);
-    let Ok(entries) = fs::read_dir(parent) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.path())
-        .collect()
+impl Committed {
+    /// Warnings about the folder the build replaced: where it is, when it is not gone.
+    pub fn warnings(&self, target: &Target) -> Vec<Diagnostic> {
+        let kept = self.kept.iter().map(|k| guard::kept_warning(target, k));
+        let left = self.left.iter().map(|l| {
+            Diagnostic::warning(format!(
+                "the previous site could not be removed completely: what is left of it is in \
+                 `{}`",
+                target.show(l).display()
+            ))
+            .hint("it holds files added while the build ran, or files that could not be removed: look through it, then delete it yourself")
+        });
+        kept.chain(left).collect()
+    }
 }
 
 impl Staging {
-    /// Prepares a staging folder beside `target`. Fails early if `target` is a file or its
-    /// parent is not writable.
-    pub fn new(target: &Path) -> Result<Staging> {
-        if target.is_file() {
-            return Err(Diagnostic::error(format!(
-                "the output path `{}` is a file, not a folder",
-                target.display()
+    /// Checks that the build may replace `target` (see [`guard::before_build`]), removes what killed
+    /// builds left beside it, and makes a staging folder there, marked and held.
+    pub fn new(target: &Target, force: bool) -> Result<Staging> {
+        if let Some(f) = guard::before_build(target)? {
+            if !force {
+                return Err(f.error(target).into());
+            }
+            guard::may_keep_aside(target)?;
+        }
+        guard::clean_leftovers(target);
+        let parent = target.path().parent().ok_or_else(|| {
+            Diagnostic::error(format!(
+                "`{}` cannot be the output folder",
+                target.shown().display()
             ))
-            .hint("remove or rename that file, or choose another folder with --output-dir")
+            .hint("choose a named folder such as `public`")
+        })?;
+        fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::io("create the folder", &target.show(parent), &e))?;
+        let dir = target.beside_name("building", std::process::id());
+        let shown = target.show(&dir);
+        // A folder of this name is a build that ran with this process id before and was killed.
+        if dir.exists() && !guard::remove_staging(&dir) {
+            return Err(Diagnostic::error(format!(
+                "`{}` is in the way of the build",
+                shown.display()
+            ))
+            .hint("it is not a folder scholarsite made: move it elsewhere")
             .into());
         }
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| {
-                Diagnostic::error(format!(
-                    "`{}` cannot be the output folder",
-                    target.display()
-                ))
-                .hint("choose a named folder such as `public`")
-            })?;
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent)
-            .map_err(|e| Diagnostic::io("create the folder", &parent, &e))?;
-        let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| Diagnostic::io("clean up", &dir, &e))?;
-        }
         fs::create_dir(&dir)
-            .map_err(|e| Diagnostic::io("create a folder next to the output", &dir, &e))?;
-        let aside = moved_aside(&parent, &name);
-        let cleanup = (!aside.is_empty()).then(|| {
-            std::thread::spawn(move || {
-                for old in aside {
-                    // Failing to delete an old copy is not a failed build: the next one retries.
-                    let _ = remove_tree(&old);
-                }
-            })
-        });
-        Ok(Staging {
-            target: target.to_path_buf(),
+            .map_err(|e| Diagnostic::io("create a folder next to the output", &shown, &e))?;
+        let held = guard::hold(&dir);
+        let staging = Staging {
+            target: target.clone(),
             dir,
+            force,
             committed: false,
             made: Mutex::default(),
-            cleanup,
-        })
+            written: Mutex::default(),
+            _held: held,
+        };
+        guard::write_marker(&staging.dir, &[])
+            .map_err(|e| Diagnostic::io("write", &shown.join(guard::MARKER), &e))?;
+        Ok(staging)
     }
 
     /// The staging folder (for tests and for writers that need a path).
@@ -224,86 +237,100 @@ impl Staging {
                 .unwrap_or_else(PoisonError::into_inner)
                 .contains(parent);
             if !known {
-                fs::create_dir_all(parent)
-                    .map_err(|e| Diagnostic::io("create the folder", parent, &e))?;
+                fs::create_dir_all(parent).map_err(|e| {
+                    Diagnostic::io("create the folder", &self.target.show(parent), &e)
+                })?;
                 self.made
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .insert(parent.to_path_buf());
             }
         }
+        self.written
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(rel.to_string());
         Ok(path)
     }
 
-    /// Swaps the staging folder in as the output. The previous output is moved aside first
-    /// (`.public.old-…`) and left for the next build to remove.
-    pub fn commit(mut self) -> Result<()> {
-        // What earlier builds moved aside is gone before this one moves the output aside.
-        self.finish_cleanup();
-        let name = self
-            .target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let old = self.dir.with_file_name(format!(
-            "{}{}-{}",
-            aside_prefix(&name),
-            std::process::id(),
-            COMMITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        ));
-        let had_old = self.target.exists();
-        if had_old {
-            fs::rename(&self.target, &old)
-                .map_err(|e| Diagnostic::io("move the previous site aside", &self.target, &e))?;
-        }
-        if let Err(e) = fs::rename(&self.dir, &self.target) {
-            if had_old {
-                // Put the previous site back; if even that fails, say where it is.
-                if fs::rename(&old, &self.target).is_err() {
-                    return Err(
-                        Diagnostic::io("put the new site in place", &self.target, &e)
-                            .hint(format!("the previous site is in `{}`", old.display()))
-                            .into(),
-                    );
-                }
+    /// Swaps the staging folder in as the output, after writing the marker (the list of files
+    /// written) and judging the output folder once more. A folder of ours is moved aside first
+    /// and removed only after the new one is in place; with `--force`, a folder that is not ours
+    /// is moved aside and kept.
+    pub fn commit(mut self) -> Result<Committed> {
+        let mut written =
+            std::mem::take(&mut *self.written.lock().unwrap_or_else(PoisonError::into_inner));
+        written.sort_unstable();
+        written.dedup();
+        let marker = self.dir.join(guard::MARKER);
+        guard::write_marker(&self.dir, &written)
+            .map_err(|e| Diagnostic::io("write", &self.target.show(&marker), &e))?;
+        let mut left = None;
+        let kept = match guard::judge(&self.target, &written)? {
+            Verdict::Missing => {
+                self.swap(None)?;
+                None
             }
-            return Err(Diagnostic::io("put the new site in place", &self.target, &e).into());
-        }
+            Verdict::Replaceable(mut contents) => {
+                let target = self.target.path();
+                // If that fails, a build killed while removing it leaves a folder the next build
+                // does not recognise: kept, not lost.
+                let _ = contents.mark(target);
+                let held = guard::hold(target);
+                let old = self.target.beside_name("removing", std::process::id());
+                self.swap(Some(&old))?;
+                // The new site is in place; failing to delete the old copy is not a failed
+                // build. Only what was judged is removed.
+                let removed = contents.remove_from(&old).is_ok() || !old.exists();
+                drop(held);
+                left = (!removed).then_some(old);
+                None
+            }
+            Verdict::Foreign(_) if self.force => {
+                guard::may_keep_aside(&self.target)?;
+                let kept = guard::kept_path(&self.target);
+                self.swap(Some(&kept))?;
+                Some(kept)
+            }
+            Verdict::Foreign(f) => return Err(f.error(&self.target).into()),
+        };
         self.committed = true;
+        Ok(Committed { kept, left })
+    }
+
+    /// Renames the staging folder to the output, moving the output to `aside` first; puts it
+    /// back if the second rename fails.
+    fn swap(&self, aside: Option<&Path>) -> Result<()> {
+        let target = self.target.path();
+        let shown = self.target.shown();
+        if let Some(aside) = aside {
+            fs::rename(target, aside)
+                .map_err(|e| Diagnostic::io("move the previous site aside", shown, &e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, target) {
+            let d = Diagnostic::io("put the new site in place", shown, &e);
+            if let Some(aside) = aside
+                && fs::rename(aside, target).is_err()
+            {
+                // If even that fails, say where the previous site is.
+                return Err(d
+                    .hint(format!(
+                        "the previous site is in `{}`",
+                        self.target.show(aside).display()
+                    ))
+                    .into());
+            }
+            return Err(d.into());
+        }
         Ok(())
     }
-
-    /// Waits for the removal of what earlier builds moved aside.
-    fn finish_cleanup(&mut self) {
-        if let Some(cleanup) = self.cleanup.take() {
-            let _ = cleanup.join();
-        }
-    }
-}
-
-/// Commits made by this process, to name each output moved aside apart (`build --watch`
-/// commits many times).
-static COMMITS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// Removes a folder and everything in it, subfolders in parallel (a site has thousands).
-fn remove_tree(dir: &Path) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
-    entries.par_iter().try_for_each(|e| {
-        // A symbolic link is removed, never followed.
-        if e.file_type()?.is_dir() {
-            remove_tree(&e.path())
-        } else {
-            fs::remove_file(e.path())
-        }
-    })?;
-    fs::remove_dir(dir)
 }
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.prepare(rel)?;
-        fs::write(&path, bytes).map_err(|e| Diagnostic::io("write", &path, &e).into())
+        fs::write(&path, bytes)
+            .map_err(|e| Diagnostic::io("write", &self.target.show(&path), &e).into())
     }
 
     fn write_with(
@@ -312,11 +339,12 @@ impl Sink for Staging {
         fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
         let path = self.prepare(rel)?;
-        let file = fs::File::create(&path).map_err(|e| Diagnostic::io("write", &path, &e))?;
+        let shown = || self.target.show(&path);
+        let file = fs::File::create(&path).map_err(|e| Diagnostic::io("write", &shown(), &e))?;
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
         fill(&mut out)
             .and_then(|()| out.flush())
-            .map_err(|e| Diagnostic::io("write", &path, &e).into())
+            .map_err(|e| Diagnostic::io("write", &shown(), &e).into())
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
@@ -332,7 +360,6 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
         }
-        self.finish_cleanup();
     }
 }
 
@@ -340,14 +367,22 @@ impl Drop for Staging {
 mod tests {
     use super::*;
 
+    fn staging(target: &Path) -> Result<Staging> {
+        Staging::new(&Target::unchecked(target), false)
+    }
+
     #[test]
     fn commit_replaces_and_drop_discards() {
         let tmp = tempfile::tempdir().unwrap();
         let target = tmp.path().join("public");
-        fs::create_dir(&target).unwrap();
-        fs::write(target.join("old.html"), "old").unwrap();
 
-        let s = Staging::new(&target).unwrap();
+        let s = staging(&target).unwrap();
+        s.write("old.html", b"old").unwrap();
+        s.commit().unwrap();
+        let marker = fs::read_to_string(target.join(guard::MARKER)).unwrap();
+        assert!(marker.ends_with("\nold.html\n"), "{marker}");
+
+        let s = staging(&target).unwrap();
         s.write("a/b/index.html", b"new").unwrap();
         drop(s);
         assert!(
@@ -360,7 +395,7 @@ mod tests {
             "and no staging folder"
         );
 
-        let s = Staging::new(&target).unwrap();
+        let s = staging(&target).unwrap();
         s.write("a/b/index.html", b"new").unwrap();
         s.commit().unwrap();
         assert!(!target.join("old.html").exists());
@@ -368,38 +403,72 @@ mod tests {
             fs::read_to_string(target.join("a/b/index.html")).unwrap(),
             "new"
         );
-        let names = || -> Vec<String> {
-            let mut names: Vec<String> = fs::read_dir(tmp.path())
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect();
-            names.sort();
-            names
-        };
-        let aside = names();
-        assert_eq!(aside.len(), 2, "the old copy is moved aside: {aside:?}");
-        assert!(aside[0].starts_with(".public.old-"), "{aside:?}");
-        // The next build removes it while it runs.
-        let s = Staging::new(&target).unwrap();
-        s.write("index.html", b"newer").unwrap();
-        s.commit().unwrap();
-        let now = names();
-        assert_eq!(now.len(), 2, "{now:?}");
-        assert!(
-            !now.contains(&aside[0]),
-            "the earlier copy is gone: {now:?}"
-        );
         assert_eq!(
-            fs::read_to_string(target.join("index.html")).unwrap(),
-            "newer"
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "old copy removed"
         );
     }
 
     #[test]
-    fn refuses_paths_outside() {
+    fn a_folder_that_is_not_ours_is_refused_or_kept() {
         let tmp = tempfile::tempdir().unwrap();
-        let s = Staging::new(&tmp.path().join("public")).unwrap();
-        for bad in ["../x", "/etc/passwd", "a/../../x", ""] {
+        let target = tmp.path().join("drafts");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("thesis.tex"), "mine").unwrap();
+        let e = staging(&target).unwrap_err().to_string();
+        assert!(e.contains("refusing to replace"), "{e}");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1, "nothing made");
+
+        let s = Staging::new(&Target::unchecked(&target), true).unwrap();
+        s.write("index.html", b"site").unwrap();
+        let kept = s.commit().unwrap().kept.expect("kept");
+        assert_eq!(fs::read_to_string(kept.join("thesis.tex")).unwrap(), "mine");
+        assert!(target.join("index.html").is_file());
+    }
+
+    #[test]
+    fn a_file_added_while_building_stops_the_swap() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let s = staging(&target).unwrap();
+        s.write("index.html", b"1").unwrap();
+        s.commit().unwrap();
+        let s = staging(&target).unwrap();
+        s.write("index.html", b"2").unwrap();
+        fs::write(target.join("notes.txt"), "mine").unwrap();
+        let e = s.commit().unwrap_err().to_string();
+        assert!(e.contains("`notes.txt`"), "{e}");
+        assert_eq!(
+            fs::read_to_string(target.join("notes.txt")).unwrap(),
+            "mine"
+        );
+        assert_eq!(fs::read_to_string(target.join("index.html")).unwrap(), "1");
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "staging removed"
+        );
+    }
+
+    #[test]
+    fn what_is_not_gone_is_said() {
+        let target = Target::unchecked(Path::new("/site/public"));
+        let c = Committed {
+            kept: Some(PathBuf::from("/site/public.old-20260101-000000")),
+            left: Some(PathBuf::from("/site/.public.removing-7")),
+        };
+        let w: Vec<String> = c.warnings(&target).iter().map(|d| d.to_string()).collect();
+        assert_eq!(w.len(), 2);
+        assert!(w[0].contains("kept, untouched, as `/site/public.old-20260101-000000`"));
+        assert!(w[1].contains("what is left of it is in `/site/.public.removing-7`"));
+    }
+
+    #[test]
+    fn refuses_paths_outside_and_the_marker() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = staging(&tmp.path().join("public")).unwrap();
+        for bad in ["../x", "/etc/passwd", "a/../../x", "", ".scholarsite"] {
             assert!(s.write(bad, b"x").is_err(), "{bad}");
         }
     }
@@ -409,7 +478,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let target = tmp.path().join("public");
         fs::write(&target, "not a folder").unwrap();
-        let e = Staging::new(&target).unwrap_err().to_string();
+        let e = staging(&target).unwrap_err().to_string();
         assert!(e.contains("is a file, not a folder"), "{e}");
     }
 }

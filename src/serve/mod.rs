@@ -22,7 +22,8 @@ use axum::routing::get;
 use tokio::sync::broadcast;
 
 use crate::base::diag::{Diagnostic, Error, Result, print_diagnostics};
-use crate::load::settings::Overrides;
+use crate::load::settings::{Overrides, Settings};
+use crate::publish::guard;
 use crate::publish::output::{Sink, Staging};
 use crate::serve::session::{Files, Session, Update};
 use crate::serve::watch::SourceWatcher;
@@ -109,9 +110,12 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         output_dir: None,
         base_url: Some(url.clone()),
         drafts: opts.drafts,
+        force: false,
     };
     // Watch before the first build, so that an edit made while it runs is not missed.
-    let settings = crate::load::settings::Settings::load(&opts.root, &overrides)?;
+    let settings = Settings::load(&opts.root, &overrides)?;
+    // Nothing is written, but an output folder that `build` would refuse is said at once.
+    guard::locate(&settings)?;
     let mut watcher = SourceWatcher::new(&settings, opts.poll)?;
     let start = Instant::now();
     let files = Files::default();
@@ -570,13 +574,14 @@ fn open_browser(url: &str) {
 /// deleted leaves the site as it was).
 pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()> {
     // Watch before the first build, so that an edit made while it runs is not missed.
-    let settings = crate::load::settings::Settings::load(root, overrides)?;
+    let settings = Settings::load(root, overrides)?;
+    guard::locate(&settings)?;
     let mut watcher = SourceWatcher::new(&settings, poll)?;
     let files = Files::default();
     let mut session = match Session::start(root, overrides, Arc::clone(&files)) {
         Ok(session) => {
             print_diagnostics(session.warnings());
-            write_out(&settings.output_dir, &files)?;
+            write_out(&settings, &files)?;
             println!(
                 "Built {} files into {}; watching for changes (Ctrl-C to stop)",
                 files.read().unwrap_or_else(PoisonError::into_inner).len(),
@@ -613,12 +618,11 @@ pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()>
             Ok(update) => {
                 failed = false;
                 print_diagnostics(&update.warnings);
-                let output = session.as_ref().map(|s| s.settings().output_dir.clone());
-                let output = output.unwrap_or_else(|| settings.output_dir.clone());
+                let now = session.as_ref().map_or(&settings, |s| s.settings());
                 let written = if update.changed.is_empty() {
                     Ok(())
                 } else {
-                    write_out(&output, &files)
+                    write_out(now, &files)
                 };
                 match written {
                     Ok(()) => println!("{}", rebuilt(&update, start.elapsed())),
@@ -638,8 +642,10 @@ pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()>
     Ok(())
 }
 
-/// Writes the in-memory site to `dir` atomically.
-fn write_out(dir: &Path, files: &Files) -> Result<()> {
+/// Writes the in-memory site to the output folder atomically, if the output guard allows (the
+/// folder is checked on every write: config.toml may have changed it, or a file may have been
+/// put there since).
+fn write_out(settings: &Settings, files: &Files) -> Result<()> {
     use rayon::prelude::*;
     let files: Vec<(String, Arc<Vec<u8>>)> = files
         .read()
@@ -647,7 +653,8 @@ fn write_out(dir: &Path, files: &Files) -> Result<()> {
         .iter()
         .map(|(rel, bytes)| (rel.clone(), Arc::clone(bytes)))
         .collect();
-    let staging = Staging::new(dir)?;
+    let target = guard::locate(settings)?;
+    let staging = Staging::new(&target, settings.force)?;
     let results: Vec<Result<()>> = files
         .par_iter()
         .map(|(rel, bytes)| staging.write(rel, bytes))
@@ -655,7 +662,8 @@ fn write_out(dir: &Path, files: &Files) -> Result<()> {
     if let Some(e) = results.into_iter().find_map(|r| r.err()) {
         return Err(e);
     }
-    staging.commit()
+    print_diagnostics(&staging.commit()?.warnings(&target));
+    Ok(())
 }
 
 #[cfg(test)]

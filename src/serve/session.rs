@@ -460,6 +460,17 @@ impl Session {
     }
 
     /// Sorts source paths into changes; paths the site does not use are dropped.
+    /// Whether `abs` is the site's preamble or a paper's.
+    fn is_preamble(&self, abs: &Path) -> bool {
+        let site = self.settings.math.preamble_file.iter();
+        let papers = self
+            .content
+            .papers
+            .iter()
+            .filter_map(|p| p.matter.preamble_file.as_ref());
+        site.chain(papers).any(|p| absolute(&p.shown) == abs)
+    }
+
     fn classify(&self, paths: &[PathBuf]) -> Vec<Change> {
         let root = absolute(&self.settings.root);
         let mut out = Vec::new();
@@ -477,29 +488,31 @@ impl Session {
             let shown = self.settings.root.join(rel);
             let theme_dir = Path::new("themes").join(&self.settings.theme);
             let profile = self.settings.profile.as_ref().map(|p| absolute(&p.path));
-            let change = if rel == Path::new(crate::load::settings::CONFIG_FILE) {
-                Change::Config
-            } else if profile.as_deref() == Some(abs.as_path()) {
-                Change::Profile
-            } else if self
-                .settings
-                .sources
-                .iter()
-                .any(|s| absolute(&s.path) == abs)
-            {
-                Change::Sources
-            } else if rel.starts_with(content::CONTENT_DIR) {
-                Change::Content(shown)
-            } else if rel.starts_with("templates")
-                || rel.starts_with(theme_dir.join("templates"))
-                || rel == theme_dir.join("theme.toml")
-            {
-                Change::Templates
-            } else if rel.starts_with("static") || rel.starts_with(theme_dir.join("static")) {
-                Change::Static(shown)
-            } else {
-                continue;
-            };
+            let change =
+                if rel == Path::new(crate::load::settings::CONFIG_FILE) || self.is_preamble(&abs) {
+                    // A preamble's macros reach every paper that uses it: start over.
+                    Change::Config
+                } else if profile.as_deref() == Some(abs.as_path()) {
+                    Change::Profile
+                } else if self
+                    .settings
+                    .sources
+                    .iter()
+                    .any(|s| absolute(&s.path) == abs)
+                {
+                    Change::Sources
+                } else if rel.starts_with(content::CONTENT_DIR) {
+                    Change::Content(shown)
+                } else if rel.starts_with("templates")
+                    || rel.starts_with(theme_dir.join("templates"))
+                    || rel == theme_dir.join("theme.toml")
+                {
+                    Change::Templates
+                } else if rel.starts_with("static") || rel.starts_with(theme_dir.join("static")) {
+                    Change::Static(shown)
+                } else {
+                    continue;
+                };
             if !out.contains(&change) {
                 out.push(change);
             }

@@ -23,7 +23,8 @@ pub(crate) enum Tok<'a> {
     Char(char),
 }
 
-/// Splits `src` into tokens; `%` comments are dropped as TeX does.
+/// Splits `src` into tokens; `%` comments are dropped as TeX does (except on the last line:
+/// there `%` is a percent sign).
 pub(crate) fn tokenize(src: &str) -> Vec<Tok<'_>> {
     let mut toks = Vec::with_capacity(src.len() / 2 + 1);
     let bytes = src.as_bytes();
@@ -76,9 +77,17 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok<'_>> {
                 toks.push(Tok::Close);
                 i += 1;
             }
-            '%' => {
-                i = src[i..].find('\n').map_or(src.len(), |n| i + n + 1);
-            }
+            '%' => match src[i..].find('\n') {
+                // A comment, to the end of the line.
+                Some(n) => i += n + 1,
+                // On the last line of a formula (written on one line, as in abstracts), a `%`
+                // comment would swallow the rest, closing braces included: it is read as a
+                // percent sign, as MathJax shows `\text{67%}`.
+                None => {
+                    toks.push(Tok::Cs("%"));
+                    i += 1;
+                }
+            },
             '#' if i + 1 < bytes.len() && bytes[i + 1].is_ascii_digit() => {
                 toks.push(Tok::Param(bytes[i + 1] - b'0'));
                 i += 2;
@@ -96,6 +105,33 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok<'_>> {
         }
     }
     toks
+}
+
+/// Tokens back to TeX source (for names, dimensions, tags and preamble definitions).
+pub(crate) fn tokens_to_string(toks: &[Tok<'_>]) -> String {
+    let mut s = String::new();
+    for (i, t) in toks.iter().enumerate() {
+        match *t {
+            Tok::Cs(name) => {
+                s.push('\\');
+                s.push_str(name);
+                if name.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && matches!(toks.get(i + 1), Some(Tok::Char(c)) if c.is_ascii_alphabetic())
+                {
+                    s.push(' ');
+                }
+            }
+            Tok::Open => s.push('{'),
+            Tok::Close => s.push('}'),
+            Tok::Space => s.push(' '),
+            Tok::Param(n) => {
+                s.push('#');
+                s.push(char::from(b'0' + n));
+            }
+            Tok::Char(c) => s.push(c),
+        }
+    }
+    s
 }
 
 /// A macro definition: parameter count, optional default of the first parameter
@@ -126,12 +162,25 @@ impl<'a> Def<'a> {
     }
 }
 
-/// User macros, as KaTeX's `macros` option: name (with or without the backslash) → TeX
-/// replacement, `#1`…`#9` for arguments. Cheap to clone and to layer (a paper's macros over
-/// the site's).
+/// A user macro: its parameter count (`None`: the highest `#n` of the body, as KaTeX counts
+/// them), the default of its first parameter (`\newcommand{\x}[2][d]{…}`), and its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MacroDef {
+    /// How many arguments it takes.
+    pub params: Option<u8>,
+    /// The default of the first (optional) argument.
+    pub default: Option<String>,
+    /// The replacement, `#1`…`#9` for the arguments.
+    pub body: String,
+}
+
+/// User macros: KaTeX's `macros` option (`[math.macros]` in config.toml, `macros` in a paper's
+/// front matter: name, with or without the backslash → TeX replacement) and the definitions of
+/// a preamble ([`super::preamble`]). Cheap to clone and to layer (a paper's macros over the
+/// site's).
 #[derive(Debug, Clone, Default)]
 pub struct Macros {
-    defs: Arc<BTreeMap<String, String>>,
+    defs: Arc<BTreeMap<String, MacroDef>>,
 }
 
 impl Macros {
@@ -142,15 +191,28 @@ impl Macros {
 
     /// These macros with `table` added on top (its definitions win).
     pub fn with(&self, table: &BTreeMap<String, String>) -> Macros {
-        if table.is_empty() {
+        self.with_defs(table.iter().map(|(name, body)| {
+            let def = MacroDef {
+                params: None,
+                default: None,
+                body: body.clone(),
+            };
+            (name.clone(), def)
+        }))
+    }
+
+    /// These macros with `defs` added on top, in order (later ones win).
+    pub fn with_defs(&self, defs: impl IntoIterator<Item = (String, MacroDef)>) -> Macros {
+        let mut defs = defs.into_iter().peekable();
+        if defs.peek().is_none() {
             return self.clone();
         }
-        let mut defs = (*self.defs).clone();
-        for (name, body) in table {
-            defs.insert(name.trim_start_matches('\\').to_string(), body.clone());
+        let mut table = (*self.defs).clone();
+        for (name, def) in defs {
+            table.insert(name.trim_start_matches('\\').to_string(), def);
         }
         Macros {
-            defs: Arc::new(defs),
+            defs: Arc::new(table),
         }
     }
 
@@ -159,9 +221,9 @@ impl Macros {
         self.defs.is_empty()
     }
 
-    /// The replacement text of `name`.
-    pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.defs.get(name).map(String::as_str)
+    /// The definition of `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<&MacroDef> {
+        self.defs.get(name)
     }
 }
 
@@ -466,8 +528,9 @@ mod tests {
         let mut paper = BTreeMap::new();
         paper.insert("R".to_string(), "\\mathcal{R}".to_string());
         let m = Macros::new(&site);
-        assert_eq!(m.get("R"), Some("\\mathbb{R}"));
-        assert_eq!(m.with(&paper).get("R"), Some("\\mathcal{R}"));
+        let body = |m: &Macros| m.get("R").map(|d| d.body.clone());
+        assert_eq!(body(&m).as_deref(), Some("\\mathbb{R}"));
+        assert_eq!(body(&m.with(&paper)).as_deref(), Some("\\mathcal{R}"));
         assert!(Macros::default().is_empty());
     }
 }

@@ -41,8 +41,9 @@ pub fn render_with_macros(
     let mut ids = HashSet::new();
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<Vec<Event>> = None;
+    let mut formulas = tex::Sequence::new(md);
     for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
-        let event = transform(event, range, md, macros, problems);
+        let event = transform(event, range, md, (macros, &mut formulas), problems);
         match (&mut heading, event) {
             (
                 None,
@@ -71,6 +72,7 @@ pub fn render_with_macros(
         }
     }
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    formulas.finish(&mut html, md, problems);
     html
 }
 
@@ -80,14 +82,14 @@ fn transform<'a>(
     event: Event<'a>,
     range: Range<usize>,
     md: &'a str,
-    macros: &tex::Macros,
+    (macros, formulas): (&tex::Macros, &mut tex::Sequence),
     problems: &mut Vec<TexProblem>,
 ) -> Event<'a> {
     match event {
         Event::InlineMath(tex) | Event::DisplayMath(tex) => {
             let display = md[range.clone()].starts_with("$$");
             let mut out = String::new();
-            tex::push_math_with(
+            formulas.push_math(
                 &mut out,
                 &tex,
                 &md[range.clone()],
@@ -143,6 +145,7 @@ fn stray_dollars(md: &str, text: Range<usize>, problems: &mut Vec<TexProblem>) {
                 offset: at,
                 source: md[at..line_end].chars().take(30).collect(),
                 message: "unbalanced `$`: shown as text".into(),
+                undefined: None,
             });
         }
     }
@@ -281,6 +284,23 @@ mod tests {
     fn script_links_are_neutralised() {
         let h = md("[x](javascript:alert(1)) ![i](javascript:x)");
         assert!(!h.contains("javascript"), "{h}");
+    }
+
+    #[test]
+    fn equations_are_numbered_across_a_body() {
+        let h = md(
+            "$$\\begin{equation}a\\label{a}\\end{equation}$$\n\nthen\n\n$$\\begin{equation}b\\end{equation}$$\n\nby $\\eqref{a}$",
+        );
+        assert!(
+            h.contains("<mtext>(1)</mtext>") && h.contains("<mtext>(2)</mtext>"),
+            "{h}"
+        );
+        assert!(
+            h.contains(
+                "<mtext>(1)</mtext></mrow><annotation encoding=\"application/x-tex\">\\eqref{a}"
+            ),
+            "{h}"
+        );
     }
 
     #[test]

@@ -18,7 +18,20 @@ const BASE: u32 = 0xE000;
 
 /// Whether `c` is in the private-use range the markers are taken from.
 pub(crate) fn is_marker(c: char) -> bool {
-    ('\u{E000}'..='\u{F8FF}').contains(&c)
+    ('\u{E000}'..='\u{E7FF}').contains(&c)
+}
+
+/// Starts a reference to a label, written into the output and resolved once the whole text
+/// is rendered (`⟨REF⟩key⟨EQREF_END⟩` → `(3)`).
+pub(crate) const REF: char = '\u{F8F0}';
+/// Ends a reference shown as `(tag)` (`\eqref`).
+pub(crate) const EQREF_END: char = '\u{F8F1}';
+/// Ends a reference shown as `tag` (`\ref`).
+pub(crate) const REF_END: char = '\u{F8F2}';
+
+/// Whether `c` is one of the characters references are written with.
+pub(crate) fn is_reference_mark(c: char) -> bool {
+    matches!(c, REF | EQREF_END | REF_END)
 }
 
 /// The opening (`end == false`) or closing marker of splice `i` (`i < MAX_SPLICES`).
@@ -37,14 +50,14 @@ fn marker_index(c: char) -> Option<(usize, bool)> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Splice {
     open: String,
-    close: &'static str,
+    close: Cow<'static, str>,
 }
 
 impl Splice {
-    fn new(open: impl Into<String>, close: &'static str) -> Splice {
+    fn new(open: impl Into<String>, close: impl Into<Cow<'static, str>>) -> Splice {
         Splice {
             open: open.into(),
-            close,
+            close: close.into(),
         }
     }
 
@@ -92,6 +105,94 @@ impl Splice {
         }
     }
 
+    /// `\overline`: a rule over the whole content (pulldown-latex writes a bar the width of a
+    /// letter).
+    pub fn overline() -> Splice {
+        Splice::new(
+            "<mrow style=\"border-top: 0.065em solid; padding-top: 0.12em\">",
+            "</mrow>",
+        )
+    }
+
+    /// `smallmatrix`: a matrix in script size.
+    pub fn small() -> Splice {
+        Splice::new(
+            "<mstyle class=\"smallmatrix\" scriptlevel=\"+1\">",
+            "</mstyle>",
+        )
+    }
+
+    /// `\dddot` (`dots` 3) and `\ddddot` (4): dots over the content, as `\ddot` has two.
+    pub fn dots_over(dots: usize) -> Splice {
+        Splice::new(
+            "<mover accent=\"true\"><mrow>",
+            if dots == 4 {
+                "</mrow><mo stretchy=\"false\" style=\"font-size: 70%\">\u{2025}\u{2025}</mo></mover>"
+            } else {
+                "</mrow><mo stretchy=\"false\" style=\"font-size: 70%\">\u{2026}</mo></mover>"
+            },
+        )
+    }
+
+    /// `\widehat`, `\widetilde`, `\widecheck` over `width` letters: the accent scaled to
+    /// them (Chromium does not stretch these accents).
+    pub fn wide_accent(accent: char, width: usize) -> Splice {
+        let (x, y) = match width {
+            0 | 1 => (1.0, 1.0),
+            2 => (2.0, 1.1),
+            3 => (3.0, 1.3),
+            n => (n.min(6) as f32, 1.4),
+        };
+        Splice::new(
+            "<mover accent=\"true\"><mrow>",
+            format!(
+                "</mrow><mo stretchy=\"false\" style=\"transform: scale({x}, {y})\">{accent}</mo></mover>"
+            ),
+        )
+    }
+
+    /// `\underline`: a rule under the whole content.
+    pub fn underline() -> Splice {
+        Splice::new(
+            "<mrow style=\"border-bottom: 0.065em solid; padding-bottom: 0.12em\">",
+            "</mrow>",
+        )
+    }
+
+    /// An equation's tag, flush right (styled by the math stylesheet), and the anchor of its
+    /// labels; `row`: the tag of a row, in a cell of its own ([`Splice::tag_cell`]).
+    pub fn tag(id: Option<&str>, row: bool) -> Splice {
+        let mut open = String::from(if row {
+            "<mrow class=\"math-row-tag\""
+        } else {
+            "<mrow class=\"math-tag\""
+        });
+        if let Some(id) = id {
+            open.push_str(" id=\"");
+            crate::base::text::push_escaped(&mut open, id);
+            open.push('"');
+        }
+        open.push('>');
+        Splice::new(open, "</mrow>")
+    }
+
+    /// Ends the current cell of a row and opens the cell of its tag (spliced without braces,
+    /// among the cell's children).
+    pub fn tag_cell() -> Splice {
+        Splice::new("</mtd><mtd class=\"math-tag\">", "")
+    }
+
+    /// A size command: the content at `relative` times the size around it.
+    pub fn size(relative: f32) -> Splice {
+        Splice::new(
+            format!(
+                "<mrow style=\"font-size: {}%\">",
+                number((relative * 100.0).clamp(1.0, 1000.0))
+            ),
+            "</mrow>",
+        )
+    }
+
     /// `\boxed`, `\fbox`: a frame.
     pub fn boxed() -> Splice {
         Splice::new(
@@ -126,6 +227,15 @@ impl Splice {
             "border-top: 0.06em solid; border-right: 0.06em solid; padding: 0.1em 0.1em 0 0.05em"
         };
         Splice::new(format!("<mrow style=\"{style}\">"), "</mrow>")
+    }
+
+    /// An undefined control sequence: its name, marked (styled by the math stylesheet).
+    pub fn undefined(name: &str) -> Splice {
+        let mut open = String::with_capacity(name.len() + 40);
+        open.push_str("<mtext class=\"math-undefined\">\\");
+        crate::base::text::push_escaped(&mut open, name);
+        open.push_str("</mtext>");
+        Splice::new(open, "")
     }
 
     /// `\rule[raise]{width}{height}`: a filled box.
@@ -226,7 +336,7 @@ pub(crate) fn apply(mathml: &str, splices: &[Splice]) -> Result<String, String> 
         let splice = splices.get(i).ok_or(BROKEN)?;
         if end {
             match open.pop() {
-                Some((j, d)) if j == i && d == depth => out.push_str(splice.close),
+                Some((j, d)) if j == i && d == depth => out.push_str(&splice.close),
                 _ => return Err(BROKEN.to_string()),
             }
         } else {
@@ -299,9 +409,21 @@ const TAGS: &[&str] = &[
     "semantics",
 ];
 
+/// `/` as pulldown-latex writes it.
+const SOLIDUS: &str = "<mo>/</mo>";
+
 /// Escapes every `<` that does not start a known MathML tag, and every `&` that does not
-/// start a character reference: pulldown-latex writes some arguments verbatim.
+/// start a character reference: pulldown-latex writes some arguments verbatim. Also puts the
+/// space between attributes that pulldown-latex leaves out before `minsize`.
 pub(crate) fn sanitize(mathml: &str) -> Cow<'_, str> {
+    // pulldown-latex writes `\big(`'s sizes without a space before them (invalid markup), and
+    // `/` as an operator with space around it, where TeX has an ordinary symbol.
+    if mathml.contains("\"minsize=") || mathml.contains(SOLIDUS) {
+        let mended = mathml
+            .replace("\"minsize=", "\" minsize=")
+            .replace(SOLIDUS, "<mo lspace=\"0\" rspace=\"0\">/</mo>");
+        return Cow::Owned(sanitize(&mended).into_owned());
+    }
     let bytes = mathml.as_bytes();
     let stray = |i: usize| -> bool {
         let rest = &mathml[i + 1..];

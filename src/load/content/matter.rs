@@ -13,7 +13,7 @@ use crate::base::diag::{Diagnostic, Location, Result};
 use crate::base::text::{is_safe_url, is_valid_slug};
 use crate::load::categories;
 use crate::load::settings::{key_location, toml_error};
-use crate::load::source;
+use crate::load::source::{self, PreambleFile};
 
 /// Links of a paper. `arxiv` and `doi` are identifiers; the rest are URLs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -171,6 +171,12 @@ pub struct PaperMatter {
     /// TeX macros for this paper's formulas, over the site's `[math.macros]`.
     #[serde(default)]
     pub macros: BTreeMap<String, String>,
+    /// A file of `\newcommand` … lines for this paper's formulas (relative to the paper's
+    /// folder), over the site's macros and under `macros`.
+    pub preamble: Option<String>,
+    /// The preamble's text, read with the paper.
+    #[serde(skip)]
+    pub preamble_file: Option<PreambleFile>,
     /// Free values for themes.
     #[serde(default)]
     pub extra: toml::Table,

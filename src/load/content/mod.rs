@@ -313,8 +313,13 @@ fn load_file(path: PathBuf, kind: FileKind) -> Result<Option<Loaded>> {
         FileKind::Asset(rel) => Loaded::Asset(Asset { rel, path }),
         FileKind::Paper => {
             let src = source::read_text(&path, &path, "read")?;
-            let doc = parse_document::<PaperMatter>(&path, src, true)?;
+            let mut doc = parse_document::<PaperMatter>(&path, src, true)?;
             check_paper(&doc)?;
+            if let Some(rel) = &doc.matter.preamble {
+                let dir = path.parent().unwrap_or(Path::new(""));
+                let preamble = source::read_preamble(dir, rel, || doc.key_location("preamble"))?;
+                doc.matter.preamble_file = Some(preamble);
+            }
             Loaded::Paper(Box::new(doc))
         }
         FileKind::Bio => {

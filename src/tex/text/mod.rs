@@ -1,11 +1,23 @@
-//! Text-mode TeX, as real arXiv abstracts and titles carry it, parsed into a small tree.
+//! Text-mode TeX, as real arXiv abstracts and titles carry it, parsed into a small tree, by
+//! TeX's rules rather than Markdown's.
 //!
-//! Handles math delimiters (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`, math environments), font
-//! commands (`\textit{}`, `\emph{}`, `{\bf …}`), escapes (`\%`, `\&`), ligatures (`--`,
-//! ` ``…'' `, `~`), accents (`\'e`), `\url{}` and `\href{}{}`. Anything else is kept as its
-//! source and reported, never dropped.
+//! Handles math delimiters (`$…$` and `$$…$$` by TeX's rules, with a stray `$` recovered:
+//! [`dollars`]; `\(…\)`, `\[…\]`, math environments), math-only commands left in the prose
+//! ([`runs`]), lists and other environments ([`envs`]), font commands (`\textit{}`, `\emph{}`,
+//! `{\bf …}`), escapes (`\%`, `\&`), ligatures (`--`, ` ``…'' `, `~`), accents (`\'e`),
+//! `\url{}` and `\href{}{}`. Anything else is kept as its source and reported, never dropped.
+
+mod dollars;
+mod envs;
+mod runs;
+mod symbols;
+#[cfg(test)]
+mod tests;
 
 use super::accents;
+pub(super) use runs::run_tex;
+pub(super) use symbols::text_symbol;
+use symbols::{accent_base, text_style};
 
 /// A piece of parsed text.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +33,9 @@ pub enum Node<'a> {
         /// Display (block) or inline math.
         display: bool,
     },
+    /// Math that its author left in the prose, without `$` (`\alpha`, `x_{ij}`): rendered as
+    /// inline math, or shown as written if it cannot be.
+    Run(&'a str),
     /// Styled content.
     Style(Style, Vec<Node<'a>>),
     /// A hyperlink.
@@ -30,11 +45,22 @@ pub enum Node<'a> {
         /// Link text.
         children: Vec<Node<'a>>,
     },
+    /// `\eqref{key}` (`eq`) or `\ref{key}`: a link to the labelled equation.
+    Ref {
+        /// The label's key.
+        key: &'a str,
+        /// `\eqref`: the tag in parentheses.
+        eq: bool,
+    },
+    /// `itemize`, `enumerate`, `description`.
+    List(ListKind, Vec<Item<'a>>),
     /// `\\` or `\newline`.
     LineBreak,
     /// A blank line at top level: a new paragraph.
     ParBreak,
-    /// An unknown command or construct, shown as written.
+    /// A control sequence with no definition (an author's macro): its source, marked.
+    Undefined(&'a str),
+    /// An unknown construct, shown as written.
     Raw(&'a str),
 }
 
@@ -59,6 +85,26 @@ pub enum Style {
     Plain,
 }
 
+/// The kind of a list environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    /// `itemize`: bullets.
+    Itemize,
+    /// `enumerate`: numbers.
+    Enumerate,
+    /// `description`: terms and their descriptions.
+    Description,
+}
+
+/// One `\item` of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item<'a> {
+    /// `\item[label]`.
+    pub label: Option<Vec<Node<'a>>>,
+    /// What follows the `\item`.
+    pub body: Vec<Node<'a>>,
+}
+
 /// Something in the text that could not be understood or rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TexProblem {
@@ -68,57 +114,45 @@ pub struct TexProblem {
     pub source: String,
     /// What is wrong.
     pub message: String,
+    /// The undefined control sequence (without its backslash), when that is the problem: it
+    /// is shown as a mark, and reported once per site rather than once per use.
+    pub undefined: Option<String>,
 }
-
-/// Environments whose body is math, rendered as a display formula including `\begin…\end`.
-const MATH_ENVS_WHOLE: &[&str] = &[
-    "align",
-    "align*",
-    "aligned",
-    "gather",
-    "gather*",
-    "gathered",
-    "multline",
-    "multline*",
-    "alignat",
-    "alignat*",
-    "flalign",
-    "flalign*",
-    "eqnarray",
-    "eqnarray*",
-    "split",
-    "cases",
-    "matrix",
-    "pmatrix",
-    "bmatrix",
-    "vmatrix",
-    "Vmatrix",
-    "array",
-    "subequations",
-];
-
-/// Environments whose inner body is a display formula.
-const MATH_ENVS_INNER: &[&str] = &["equation", "equation*", "displaymath"];
 
 /// Parses `src`; problems found while parsing are appended to `problems`.
 pub fn parse<'a>(src: &'a str, problems: &mut Vec<TexProblem>) -> Vec<Node<'a>> {
     let mut p = Parser {
         src,
         pos: 0,
-        depth: 0,
         nesting: 0,
+        dollars: dollars::pair(src),
         problems,
     };
-    p.sequence().0
+    p.sequence(Stop::Eof).0
+}
+
+/// Where a sequence ends (besides the end of the input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop<'s> {
+    /// At the end of the input only.
+    Eof,
+    /// At the `}` closing a group (consumed).
+    Brace,
+    /// Before the next `\item` or `\end{…}` (a list item).
+    Item,
+    /// At the `]` closing an item's label (consumed).
+    Bracket,
+    /// Before `\end{name}` (an environment's body).
+    End(&'s str),
 }
 
 struct Parser<'a, 'p> {
     src: &'a str,
     pos: usize,
-    /// Brace nesting depth: paragraph breaks only count at depth 0.
-    depth: usize,
     /// Groups and declarations being parsed, inside one another (bounded: the parser recurses).
     nesting: usize,
+    /// The `$` delimiters of the text, paired by TeX's rules ([`dollars::pair`]).
+    dollars: Vec<dollars::Dollar>,
     problems: &'p mut Vec<TexProblem>,
 }
 
@@ -168,16 +202,34 @@ impl<'a> Parser<'a, '_> {
             offset,
             source: source.to_string(),
             message: message.into(),
+            undefined: None,
         });
     }
 
-    /// Parses until the end of input, or a closing `}` when inside a group.
-    /// Returns the nodes and whether a closing brace ended the sequence.
-    fn sequence(&mut self) -> (Vec<Node<'a>>, bool) {
+    /// Whether the input at the current position ends a sequence that stops at `stop`.
+    fn at_stop(&self, stop: Stop) -> bool {
+        let rest = self.rest();
+        match stop {
+            Stop::Eof | Stop::Brace => false,
+            Stop::Bracket => rest.starts_with(']'),
+            Stop::Item => rest.starts_with("\\end{") || starts_with_command(rest, "item"),
+            Stop::End(name) => envs::at_end(rest, name),
+        }
+    }
+
+    /// Parses until the end of input or `stop`. Returns the nodes and whether `stop` ended the
+    /// sequence (a closing `}` or `]` is consumed; `\item` and `\end` are left).
+    fn sequence(&mut self, stop: Stop) -> (Vec<Node<'a>>, bool) {
         let mut seq = Seq::default();
         while let Some(c) = self.peek() {
+            if self.at_stop(stop) {
+                if stop == Stop::Bracket {
+                    self.pos += 1;
+                }
+                return (seq.finish(), true);
+            }
             match c {
-                '}' if self.depth > 0 => {
+                '}' if stop == Stop::Brace => {
                     self.pos += 1;
                     return (seq.finish(), true);
                 }
@@ -195,21 +247,22 @@ impl<'a> Parser<'a, '_> {
                     {
                         // `{\bf rest}`: the declaration styles the rest of the group.
                         self.nesting += 1;
-                        let (rest, closed) = self.sequence();
+                        let (rest, closed) = self.sequence(stop);
                         self.nesting -= 1;
                         seq.push(Node::Style(style, rest));
                         return (seq.finish(), closed);
                     }
-                    self.command(&mut seq);
+                    self.command(&mut seq, stop);
                 }
                 '$' => self.dollar(&mut seq),
+                '^' | '_' => self.script(&mut seq),
                 '~' => {
                     self.pos += 1;
                     seq.text.push('\u{a0}');
                 }
                 '-' => self.dashes(&mut seq),
                 '`' | '\'' => self.quotes(&mut seq, c),
-                '\n' => self.newline(&mut seq),
+                '\n' => self.newline(&mut seq, stop),
                 'h' if self.at_bare_url(&seq) => self.bare_url(&mut seq),
                 _ => self.plain_run(&mut seq),
             }
@@ -223,7 +276,8 @@ impl<'a> Parser<'a, '_> {
         let mut end = 1;
         while end < rest.len() {
             match rest[end] {
-                b'\\' | b'{' | b'}' | b'$' | b'~' | b'-' | b'`' | b'\'' | b'\n' => break,
+                b'\\' | b'{' | b'}' | b'$' | b'~' | b'-' | b'`' | b'\'' | b'\n' | b'^' | b'_'
+                | b']' => break,
                 // A URL may start after a space or an opening bracket.
                 b'h' if matches!(rest[end - 1], b' ' | b'\t' | b'(' | b'[' | b'<' | b'"') => break,
                 _ => end += 1,
@@ -233,6 +287,15 @@ impl<'a> Parser<'a, '_> {
         let run = &self.rest()[..end];
         seq.text.push_str(run);
         self.pos += end;
+    }
+
+    /// `^` or `_` in text: a script (`x_{ij}`, `z_\odot`, `10^5`) starts a run of math;
+    /// otherwise (`snake_case`) it is a character.
+    fn script(&mut self, seq: &mut Seq<'a>) {
+        if !(runs::is_script(self.src, self.pos) && self.math_run(seq, self.pos)) {
+            seq.text.push_str(&self.rest()[..1]);
+            self.pos += 1;
+        }
     }
 
     /// Whether a bare `http(s)://` URL starts here (at a word boundary).
@@ -268,11 +331,9 @@ impl<'a> Parser<'a, '_> {
         if self.nesting >= MAX_NESTING {
             return self.too_deep(start);
         }
-        self.depth += 1;
         self.nesting += 1;
-        let result = self.sequence();
+        let result = self.sequence(Stop::Brace);
         self.nesting -= 1;
-        self.depth -= 1;
         if !result.1 {
             let source = &self.src[start.saturating_sub(1)..];
             let shown: String = source.chars().take(40).collect();
@@ -302,11 +363,12 @@ impl<'a> Parser<'a, '_> {
         (vec![Node::Raw(inner)], closed)
     }
 
-    fn newline(&mut self, seq: &mut Seq<'a>) {
+    /// A line end: a space, or a paragraph break where a blank line follows at the top level.
+    fn newline(&mut self, seq: &mut Seq<'a>, stop: Stop) {
         self.pos += 1;
         let rest = self.rest();
         let blank = rest.trim_start_matches([' ', '\t', '\r']);
-        if self.depth == 0 && blank.starts_with('\n') {
+        if stop == Stop::Eof && self.nesting == 0 && blank.starts_with('\n') {
             let skipped = rest.len() - rest.trim_start().len();
             self.pos += skipped;
             if self.pos < self.src.len() {
@@ -348,77 +410,6 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    /// `$…$` or `$$…$$`, following pandoc's rule so that prices stay text: the opening `$` is
-    /// followed by a non-space, the closing one preceded by a non-space and not followed by a
-    /// digit, and inline math does not contain another unescaped `$`.
-    fn dollar(&mut self, seq: &mut Seq<'a>) {
-        let start = self.pos;
-        let rest = self.rest();
-        if let Some(body) = rest.strip_prefix("$$") {
-            if let Some(end) = find_unescaped(body, "$$") {
-                let tex = &body[..end];
-                self.pos = start + 2 + end + 2;
-                seq.push(Node::Math {
-                    tex,
-                    source: &self.src[start..self.pos],
-                    display: true,
-                });
-                return;
-            }
-            self.problem(
-                start,
-                "$$",
-                "unclosed `$$`: the display formula is never closed",
-            );
-            self.pos += 2;
-            seq.text.push_str("$$");
-            return;
-        }
-        let body = &rest[1..];
-        if let Some(end) = inline_math_end(body) {
-            let tex = &body[..end];
-            self.pos = start + 1 + end + 1;
-            seq.push(Node::Math {
-                tex,
-                source: &self.src[start..self.pos],
-                display: false,
-            });
-            return;
-        }
-        if body.starts_with('\\') || body.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            let shown: String = rest.chars().take(30).collect();
-            self.problem(start, &shown, "unbalanced `$`: shown as text");
-        }
-        self.pos += 1;
-        seq.text.push('$');
-    }
-
-    /// `\(…\)` or `\[…\]`; the opening delimiter is at `self.pos`.
-    fn delimited_math(&mut self, seq: &mut Seq<'a>, close: &str, display: bool) {
-        let start = self.pos;
-        let body = &self.src[start + 2..];
-        match find_unescaped(body, close) {
-            Some(end) => {
-                self.pos = start + 2 + end + 2;
-                seq.push(Node::Math {
-                    tex: &body[..end],
-                    source: &self.src[start..self.pos],
-                    display,
-                });
-            }
-            None => {
-                let open = &self.src[start..start + 2];
-                self.problem(
-                    start,
-                    open,
-                    format!("unclosed `{open}`: the formula is never closed"),
-                );
-                self.pos += 2;
-                seq.push(Node::Raw(open));
-            }
-        }
-    }
-
     /// A font declaration at `self.pos` (`\bf`, `\itshape`), consumed if found.
     fn declaration(&mut self) -> Option<Style> {
         let name = command_name(&self.rest()[1..]);
@@ -443,7 +434,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// A command at `self.pos` (which holds `\`).
-    fn command(&mut self, seq: &mut Seq<'a>) {
+    fn command(&mut self, seq: &mut Seq<'a>, stop: Stop) {
         let start = self.pos;
         let after = &self.src[start + 1..];
         let Some(c) = after.chars().next() else {
@@ -466,7 +457,7 @@ impl<'a> Parser<'a, '_> {
             self.skip_empty_group();
             seq.text.push_str(s);
         } else {
-            self.other_command(seq, name, start);
+            self.other_command(seq, name, start, stop);
         }
     }
 
@@ -485,7 +476,7 @@ impl<'a> Parser<'a, '_> {
                 seq.push(Node::LineBreak);
                 self.skip_spaces();
             }
-            ' ' | '\n' => seq.text.push(' '),
+            ' ' | '\n' | '\t' => seq.text.push(' '),
             ',' | ':' | ';' | '>' => seq.text.push('\u{2009}'),
             '!' | '-' | '/' | '@' => {}
             _ => match accents::combining_mark(c.encode_utf8(&mut [0; 4])) {
@@ -495,7 +486,7 @@ impl<'a> Parser<'a, '_> {
                 }
                 None => {
                     let source = &self.src[start..self.pos];
-                    self.problem(start, source, "unknown TeX command");
+                    self.problem(start, source, "unknown TeX command, shown as written");
                     seq.push(Node::Raw(source));
                 }
             },
@@ -570,7 +561,17 @@ impl<'a> Parser<'a, '_> {
         Some(&inner[..end])
     }
 
-    fn other_command(&mut self, seq: &mut Seq<'a>, name: &'a str, start: usize) {
+    /// An optional `[…]` argument, without interpretation.
+    fn raw_opt_arg(&mut self) -> Option<&'a str> {
+        let rest = self.rest();
+        let trimmed = rest.trim_start();
+        let inner = trimmed.strip_prefix('[')?;
+        let end = inner.find(']')?;
+        self.pos += rest.len() - trimmed.len() + 1 + end + 1;
+        Some(&inner[..end])
+    }
+
+    fn other_command(&mut self, seq: &mut Seq<'a>, name: &'a str, start: usize, stop: Stop) {
         match name {
             "url" => match self.raw_arg() {
                 Some(url) => seq.push(Node::Link {
@@ -591,16 +592,70 @@ impl<'a> Parser<'a, '_> {
                 }
             }
             "newline" | "linebreak" => seq.push(Node::LineBreak),
-            "par" if self.depth == 0 => seq.push(Node::ParBreak),
-            "cite" | "citep" | "citet" | "label" | "footnote" | "thanks" | "vspace" | "hspace"
-            | "index" => {
-                // Notes and references have no target on a homepage: dropped, with their argument.
-                if self.raw_arg().is_none() {
+            "par" if stop == Stop::Eof && self.nesting == 0 => seq.push(Node::ParBreak),
+            "par" => seq.text.push(' '),
+            "footnote" | "thanks" => {
+                // A note has no page foot to go to: it is shown in place, in parentheses.
+                self.raw_opt_arg();
+                self.skip_spaces();
+                if self.peek() == Some('{') {
+                    self.pos += 1;
+                    let (children, _) = self.group();
+                    seq.text.push_str(" (");
+                    seq.push(Node::Style(Style::Plain, children));
+                    seq.text.push(')');
+                } else {
                     self.unknown(seq, start);
                 }
             }
+            "ref" | "eqref" => match self.raw_arg() {
+                Some(key) => seq.push(Node::Ref {
+                    key: key.trim(),
+                    eq: name == "eqref",
+                }),
+                None => self.unknown(seq, start),
+            },
+            "cite" | "citep" | "citet" | "citealp" | "citealt" | "citeauthor" | "citeyear"
+            | "nocite" | "label" | "vspace" | "hspace" | "index" => {
+                // A homepage has no bibliography: a citation is shown as TeX shows one it
+                // cannot resolve, `[?]`, so that its sentence still reads; labels, spaces and
+                // index entries are dropped, with their arguments.
+                self.raw_opt_arg();
+                self.raw_opt_arg();
+                if self.raw_arg().is_none() {
+                    self.unknown(seq, start);
+                } else if name.starts_with("cite") {
+                    seq.text.push_str("[?]");
+                }
+            }
             "begin" => self.environment(seq, start),
-            _ => self.unknown(seq, start),
+            _ => self.math_command(seq, name, start),
+        }
+    }
+
+    /// A command that is not a text command: a math-only command (`\alpha`, `\pm`) left in the
+    /// prose starts a run of math; an undefined one is shown marked.
+    fn math_command(&mut self, seq: &mut Seq<'a>, name: &'a str, start: usize) {
+        if self.math_run(seq, start) {
+            return;
+        }
+        let source = &self.src[start..self.pos];
+        if super::known::classify(name) == super::known::Known::Unknown {
+            self.skip_empty_group();
+            self.problems.push(TexProblem {
+                offset: start,
+                source: source.to_string(),
+                message: format!("undefined control sequence `{source}`, shown as its name"),
+                undefined: Some(name.to_string()),
+            });
+            seq.push(Node::Undefined(source));
+        } else {
+            self.problem(
+                start,
+                source,
+                "math command outside math, where it is unclear how much is math: shown as written",
+            );
+            seq.push(Node::Raw(source));
         }
     }
 
@@ -609,44 +664,13 @@ impl<'a> Parser<'a, '_> {
         self.problem(start, source, "unknown TeX command, shown as written");
         seq.push(Node::Raw(source));
     }
+}
 
-    /// `\begin{env}…\end{env}`: math environments become display math.
-    fn environment(&mut self, seq: &mut Seq<'a>, start: usize) {
-        let Some(env) = self.raw_arg() else {
-            return self.unknown(seq, start);
-        };
-        let whole = MATH_ENVS_WHOLE.contains(&env);
-        let inner = MATH_ENVS_INNER.contains(&env) || env == "math";
-        let end_tag = format!("\\end{{{env}}}");
-        let body_start = self.pos;
-        let found = self.src[body_start..].find(&end_tag);
-        match found {
-            Some(end) if whole || inner => {
-                let body_end = body_start + end;
-                self.pos = body_end + end_tag.len();
-                let source = &self.src[start..self.pos];
-                let tex = if whole {
-                    source
-                } else {
-                    &self.src[body_start..body_end]
-                };
-                seq.push(Node::Math {
-                    tex,
-                    source,
-                    display: env != "math",
-                });
-            }
-            _ => {
-                let source = &self.src[start..self.pos];
-                self.problem(
-                    start,
-                    source,
-                    format!("unsupported environment `{env}`, shown as written"),
-                );
-                seq.push(Node::Raw(source));
-            }
-        }
-    }
+/// Whether `s` starts with the control word `\name` (not a longer one).
+fn starts_with_command(s: &str, name: &str) -> bool {
+    s.strip_prefix('\\')
+        .and_then(|s| s.strip_prefix(name))
+        .is_some_and(|after| !after.starts_with(|c: char| c.is_ascii_alphabetic()))
 }
 
 /// Byte offset of `part` in `whole`, for a `part` that is a slice of `whole` (else clamped).
@@ -664,88 +688,6 @@ fn command_name(s: &str) -> &str {
     &s[..end]
 }
 
-/// The base letter of an accent argument: `e`, `\i`, `\j`.
-fn accent_base(arg: &str) -> Option<char> {
-    match arg.trim() {
-        "\\i" => Some('ı'),
-        "\\j" => Some('ȷ'),
-        s => {
-            let mut chars = s.chars();
-            let c = chars.next()?;
-            (chars.next().is_none() && c.is_alphabetic()).then_some(c)
-        }
-    }
-}
-
-fn text_style(name: &str) -> Option<Style> {
-    Some(match name {
-        "textit" | "emph" | "textsl" => Style::Em,
-        "textbf" => Style::Strong,
-        "texttt" => Style::Code,
-        "textsc" => Style::SmallCaps,
-        "underline" | "uline" => Style::Underline,
-        "textsuperscript" => Style::Sup,
-        "textsubscript" => Style::Sub,
-        "textrm" | "textsf" | "textnormal" | "textup" | "textmd" | "mbox" | "text" | "hbox" => {
-            Style::Plain
-        }
-        _ => return None,
-    })
-}
-
-/// The text a symbol command stands for in text mode (`\ss` → `ß`).
-pub(super) fn text_symbol(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "ldots" | "dots" | "textellipsis" => "…",
-        "LaTeX" => "LaTeX",
-        "TeX" => "TeX",
-        "LaTeXe" => "LaTeX2ε",
-        "BibTeX" => "BibTeX",
-        "ss" => "ß",
-        "ae" => "æ",
-        "AE" => "Æ",
-        "oe" => "œ",
-        "OE" => "Œ",
-        "o" => "ø",
-        "O" => "Ø",
-        "l" => "ł",
-        "L" => "Ł",
-        "aa" => "å",
-        "AA" => "Å",
-        "i" => "ı",
-        "j" => "ȷ",
-        "S" => "§",
-        "P" => "¶",
-        "dag" | "textdagger" => "†",
-        "ddag" | "textdaggerdbl" => "‡",
-        "copyright" | "textcopyright" => "©",
-        "textregistered" => "®",
-        "texttrademark" => "™",
-        "textdegree" => "°",
-        "textbackslash" => "\\",
-        "textasciitilde" => "~",
-        "textasciicircum" => "^",
-        "textbar" => "|",
-        "textless" => "<",
-        "textgreater" => ">",
-        "textendash" => "–",
-        "textemdash" => "—",
-        "textquoteleft" => "‘",
-        "textquoteright" => "’",
-        "textquotedblleft" => "“",
-        "textquotedblright" => "”",
-        "textbullet" => "•",
-        "pounds" | "textsterling" => "£",
-        "euro" | "texteuro" => "€",
-        "textpercent" => "%",
-        "quad" => "\u{2003}",
-        "qquad" => "\u{2003}\u{2003}",
-        "noindent" | "centering" | "relax" | "protect" | "smallskip" | "medskip" | "bigskip"
-        | "maketitle" => "",
-        _ => return None,
-    })
-}
-
 /// Byte offset of the first `needle` in `s` that is not escaped by a backslash.
 fn find_unescaped(s: &str, needle: &str) -> Option<usize> {
     let bytes = s.as_bytes();
@@ -759,18 +701,26 @@ fn find_unescaped(s: &str, needle: &str) -> Option<usize> {
     None
 }
 
-/// End of inline `$…$` math in `body` (the text after the opening `$`), by pandoc's rule.
-fn inline_math_end(body: &str) -> Option<usize> {
-    if body.starts_with(char::is_whitespace) || body.is_empty() {
-        return None;
-    }
-    let end = find_unescaped(body, "$")?;
-    let inner = &body[..end];
-    let closes = end > 0
-        && !inner.ends_with(char::is_whitespace)
-        && !body[end + 1..].starts_with(|c: char| c.is_ascii_digit())
-        && !inner.contains("\n\n");
-    closes.then_some(end)
+/// The bytes of `s` outside braces, with their offsets: escaped characters (`\{`, `\$`) and
+/// everything inside `{…}` are skipped.
+fn top_level(s: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let bytes = s.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let (at, b) = (i, bytes[i]);
+            i += 1;
+            match b {
+                b'\\' => i += 1,
+                b'{' => depth += 1,
+                b'}' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => return Some((at, b)),
+                _ => {}
+            }
+        }
+        None
+    })
 }
 
 /// Offset of the `}` closing a group whose `{` precedes `s`.
@@ -789,174 +739,4 @@ fn matching_brace(s: &str) -> Option<usize> {
         i += 1;
     }
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn nodes(src: &str) -> Vec<Node<'_>> {
-        let mut problems = Vec::new();
-        parse(src, &mut problems)
-    }
-
-    #[test]
-    fn dollars_follow_pandoc_rules() {
-        assert_eq!(inline_math_end("x$ y"), Some(1));
-        assert_eq!(inline_math_end(" x$"), None);
-        assert_eq!(inline_math_end("5 and $10"), None);
-        assert_eq!(inline_math_end("x $"), None);
-        assert_eq!(inline_math_end("a\\$b$"), Some(4));
-        let n = nodes("costs $5 and $10 today");
-        assert_eq!(n, vec![Node::Text("costs $5 and $10 today".into())]);
-    }
-
-    #[test]
-    fn math_delimiters() {
-        let n = nodes(r"a $x$ b \(y\) c \[z\] d $$w$$");
-        let maths: Vec<(&str, bool)> = n
-            .iter()
-            .filter_map(|n| match n {
-                Node::Math { tex, display, .. } => Some((*tex, *display)),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(
-            maths,
-            vec![("x", false), ("y", false), ("z", true), ("w", true)]
-        );
-    }
-
-    #[test]
-    fn environments_become_display_math() {
-        let n = nodes(r"see \begin{equation}E=mc^2\end{equation} and \begin{align}a&=b\end{align}");
-        assert!(matches!(
-            n[1],
-            Node::Math {
-                tex: "E=mc^2",
-                display: true,
-                ..
-            }
-        ));
-        assert!(matches!(
-            n[3],
-            Node::Math {
-                tex: r"\begin{align}a&=b\end{align}",
-                display: true,
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn styles_symbols_and_ligatures() {
-        let n = nodes(r"\textit{a \textbf{b}} {\bf c} 40\% A--B---C ``q'' \'e\'{\i}\c{c}~x");
-        assert_eq!(
-            n[0],
-            Node::Style(
-                Style::Em,
-                vec![
-                    Node::Text("a ".into()),
-                    Node::Style(Style::Strong, vec![Node::Text("b".into())])
-                ]
-            )
-        );
-        assert_eq!(
-            n[2],
-            Node::Style(
-                Style::Plain,
-                vec![Node::Style(Style::Strong, vec![Node::Text("c".into())])]
-            )
-        );
-        assert_eq!(n[3], Node::Text(" 40% A–B—C “q” éíç\u{a0}x".into()));
-    }
-
-    #[test]
-    fn unknown_commands_are_kept_and_reported() {
-        let mut problems = Vec::new();
-        let n = parse(r"a \foo b", &mut problems);
-        assert_eq!(n[1], Node::Raw(r"\foo"));
-        assert_eq!(problems.len(), 1);
-    }
-
-    #[test]
-    fn paragraphs_only_at_top_level() {
-        let n = nodes("one\n\n\ntwo\nthree");
-        assert_eq!(
-            n,
-            vec![
-                Node::Text("one".into()),
-                Node::ParBreak,
-                Node::Text("two three".into())
-            ]
-        );
-    }
-
-    #[test]
-    fn bare_urls_become_links() {
-        let n = nodes("code at https://github.com/x/y. Also (http://a.b/c) and xhttp://no");
-        assert!(
-            matches!(
-                n[1],
-                Node::Link {
-                    url: "https://github.com/x/y",
-                    ..
-                }
-            ),
-            "{n:?}"
-        );
-        assert!(
-            matches!(
-                n[3],
-                Node::Link {
-                    url: "http://a.b/c",
-                    ..
-                }
-            ),
-            "{n:?}"
-        );
-        assert_eq!(n.len(), 5, "{n:?}");
-    }
-
-    #[test]
-    fn urls() {
-        let n = nodes(r"code at \url{https://x.io/a_b} or \href{https://y.io}{here}");
-        assert!(matches!(
-            n[1],
-            Node::Link {
-                url: "https://x.io/a_b",
-                ..
-            }
-        ));
-        assert!(matches!(
-            n[3],
-            Node::Link {
-                url: "https://y.io",
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn unbalanced_input_never_panics() {
-        for src in [
-            "{",
-            "}",
-            "\\",
-            "$",
-            "$$",
-            "\\(",
-            "\\[",
-            "\\textbf",
-            "\\textbf{",
-            "\\'",
-            "\\begin{equation}",
-            "\\url{",
-            "{\\bf",
-            "\\c{",
-        ] {
-            let mut problems = Vec::new();
-            let _ = parse(src, &mut problems);
-        }
-    }
 }
