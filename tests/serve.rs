@@ -245,22 +245,26 @@ fn an_abstract_edit_renders_its_page_and_the_lists_showing_it_and_a_css_edit_no_
     .unwrap();
     wait_for(
         server.port,
-        &format!("/{AUTOREP}"),
+        &server.url(&format!("/{AUTOREP}")),
         "An abstract edited live 777.",
     );
     // Its page (published first), the home page, the publications, its research area and the
     // co-authors: not the 29 other papers.
     let line = rebuilt_line(&server, seen);
     assert!(line.contains(": 5 pages rendered (1 first),"), "{line}");
-    wait_for(server.port, "/papers/", "An abstract edited live 777.");
     wait_for(
         server.port,
-        "/categories/cr/",
+        &server.url("/papers/"),
+        "An abstract edited live 777.",
+    );
+    wait_for(
+        server.port,
+        &server.url("/categories/cr/"),
         "An abstract edited live 777.",
     );
     let seen = server.log.lines().len();
     fs::write(site.path().join("static/custom.css"), "p { color: blue }\n").unwrap();
-    wait_for(server.port, "/custom.css", "blue");
+    wait_for(server.port, &server.url("/custom.css"), "blue");
     let line = rebuilt_line(&server, seen);
     assert!(
         line.contains(": 0 pages rendered, 1 file changed"),

@@ -182,7 +182,7 @@ pub(super) fn merge_all<'a>(
     }
     let mut slug_warnings = Vec::new();
     let slug_of = |title: &Title, r: &crate::load::sources::Record| {
-        let base = slugify(&html_to_words(&title.html));
+        let base = paper_slug(&html_to_words(&title.html));
         let slug = unique_slug(&used, &base);
         if slug != base {
             slug_warnings.push(
@@ -286,9 +286,19 @@ pub(super) fn site_of(
         &mut warnings,
     );
     let bio_html = content.bio.as_ref().map(|bio| {
-        render_markdown(bio, "the biography", (macros, links, &mut uses), &mut warnings)
+        render_markdown(
+            bio,
+            "the biography",
+            (macros, links, &mut uses),
+            &mut warnings,
+        )
     });
-    let news = render_news(settings, &content.news, (macros, links, &mut uses), &mut warnings);
+    let news = render_news(
+        settings,
+        &content.news,
+        (macros, links, &mut uses),
+        &mut warnings,
+    );
     let undefined = UndefinedMacros::new(paper_uses.into_iter().chain(uses.iter().cloned()));
     let categories = group_categories(&papers);
     let primary_category = primary_category(profile, &renderer.resolver, &categories);
@@ -348,7 +358,19 @@ fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {
 /// this title finds its profile paper: `Sparse Attention in $O(n \log n)$` →
 /// `sparse-attention-in-o-n-log-n`. Empty when the title has no letters or digits.
 pub fn title_slug(title_tex: &str, macros: &tex::Macros) -> String {
-    slugify(&html_to_words(&render_title(title_tex, macros).html))
+    paper_slug(&html_to_words(&render_title(title_tex, macros).html))
+}
+
+/// The slug of a paper's title (or file name): its words, lowercase, joined by `-`. A slug of
+/// digits only (a paper titled `2020`) is `paper-2020`, so that it never takes the place of a
+/// year's page of a long list (`/papers/2020/`).
+fn paper_slug(words: &str) -> String {
+    let slug = slugify(words);
+    if !slug.is_empty() && slug.bytes().all(|b| b.is_ascii_digit()) {
+        format!("paper-{slug}")
+    } else {
+        slug
+    }
 }
 
 /// Unique slug: `x`, then `x-2`, `x-3` …
@@ -372,7 +394,7 @@ fn profile_draft<'a>(
     warnings: &mut Vec<Diagnostic>,
 ) -> ProfileDraft<'a> {
     let title = render_title(&paper.title, macros);
-    let base = slugify(&html_to_words(&title.html));
+    let base = paper_slug(&html_to_words(&title.html));
     let slug = unique_slug(used, &base);
     if slug != base {
         warnings.push(
@@ -486,14 +508,14 @@ pub(super) fn file_key(file: &PaperFile, macros: &tex::Macros) -> Result<(String
     let title = m.title.as_deref().map(|t| render_title(t, &paper_macros));
     let key = match (&m.slug, &title) {
         (Some(slug), _) => slug.clone(),
-        (None, Some(t)) => slugify(&html_to_words(&t.html)),
-        (None, None) => slugify(&file_stem(&file.shown)),
+        (None, Some(t)) => paper_slug(&html_to_words(&t.html)),
+        (None, None) => paper_slug(&file_stem(&file.shown)),
     };
     // A title of symbols only (`..`, `$$`) has no slug: the file's name gives one, else the
     // paper would be written over the list of papers.
     let key = match key {
         k if !k.is_empty() => k,
-        _ => match slugify(&file_stem(&file.shown)) {
+        _ => match paper_slug(&file_stem(&file.shown)) {
             stem if !stem.is_empty() => stem,
             _ => {
                 return Err(Diagnostic::error("no URL can be made from this title")
@@ -638,6 +660,13 @@ pub(super) fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Ti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_of_digits_has_a_slug_no_year_page_has() {
+        assert_eq!(paper_slug("2020"), "paper-2020");
+        assert_eq!(paper_slug("1984 revisited"), "1984-revisited");
+        assert_eq!(paper_slug(".."), "");
+    }
 
     #[test]
     fn unique_slugs_count_up() {
