@@ -81,7 +81,7 @@ fn dump_context_prints_a_pages_context_as_json() {
         paper["config"]["extra"]["color_scheme"], "auto",
         "theme defaults merged"
     );
-    assert_eq!(paper["site"]["context_version"], 1);
+    assert_eq!(paper["site"]["context_version"], 2);
     let home = dump(site.path(), "/");
     assert_eq!(home["page"]["kind"], "home");
     assert!(home.get("paper").is_none());
