@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Times scholarsite against Hugo on the same generated researcher sites (30, 1,000 and 10,000
-# papers), output on /dev/shm (a RAM disk) where available, with hyperfine (median of 5 runs,
-# whole process), peak memory from /usr/bin/time -v, and the time it takes just to write the
-# same files. Prints a Markdown table. Usage: bash bench/compare.sh [SIZES...]
+# papers by default; add 100000 for the largest case), output on /dev/shm (a RAM disk) where
+# available, with hyperfine (median of 5 runs, 3 above 10,000 papers; whole process, each
+# build replacing the previous output), peak memory from /usr/bin/time, and the time it takes
+# just to write the same files. Prints a Markdown table, and the machine it ran on.
+# Usage: bash bench/compare.sh [SIZES...]   (BENCH_DIR=… to work elsewhere than /dev/shm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] && sizes=("$@") || sizes=(30 1000 10000)
@@ -25,7 +27,7 @@ BIN=$PWD/target/release/scholarsite
 GEN=$PWD/target/release/examples/gen_site
 WRITE=$PWD/target/release/examples/write_baseline
 base=/dev/shm; [ -d "$base" ] && [ -w "$base" ] || base=$(mktemp -d)
-work="$base/scholarsite-bench"
+work="${BENCH_DIR:-$base/scholarsite-bench}"
 mkdir -p "$work"
 
 median_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(round(r["median"]*1000))' "$1"; }
@@ -33,20 +35,23 @@ peak_mib() { /usr/bin/time -f %M "$@" >/dev/null 2>"$work/time.txt" || true; pyt
 
 printf '| papers | scholarsite | Hugo %s | writing the same files | scholarsite / Hugo | scholarsite / writing |\n' "$("$HUGO" version | grep -o 'v[0-9.]*' | head -1)"
 printf '|---|---|---|---|---|---|\n'
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for n in "${sizes[@]}"; do
+  runs=5; [ "$n" -gt 10000 ] && runs=3
   site="$work/site-$n"; hugo_site="$work/hugo-$n"
   "$GEN" --papers "$n" --out "$site" --hugo "$hugo_site" >/dev/null
   grep -q buildFuture "$hugo_site/hugo.toml" || sed -i 's/^title = .*/&\nbuildFuture = true/' "$hugo_site/hugo.toml"
-  hyperfine -N --warmup 1 --runs 5 --export-json "$work/s.json" \
+  hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/s.json" \
     "$BIN --root $site build -o $work/out-$n" >/dev/null 2>&1
-  hyperfine -N --warmup 1 --runs 5 --export-json "$work/h.json" \
+  hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/h.json" \
     "$HUGO --quiet --source $hugo_site -d $work/hugo-out-$n" >/dev/null 2>&1
   s=$(median_ms "$work/s.json"); h=$(median_ms "$work/h.json")
   sm=$(peak_mib "$BIN" --root "$site" build -o "$work/out-$n")
   hm=$(peak_mib "$HUGO" --quiet --source "$hugo_site" -d "$work/hugo-out-$n")
   w=()
-  for _ in 1 2 3 4 5; do w+=("$("$WRITE" "$work/out-$n" "$work/write-$n" | grep -o '[0-9.]* ms' | cut -d' ' -f1)"); done
-  wm=$(printf '%s\n' "${w[@]}" | sort -n | sed -n 3p)
+  for _ in $(seq "$runs"); do w+=("$("$WRITE" "$work/out-$n" "$work/write-$n" | grep -o '[0-9.]* ms' | cut -d' ' -f1)"); done
+  rm -rf "$work/write-$n"
+  wm=$(printf '%s\n' "${w[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   python3 - "$n" "$s" "$sm" "$h" "$hm" "$wm" <<'PY'
 import sys
 n, s, sm, h, hm, w = sys.argv[1:]

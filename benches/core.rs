@@ -60,18 +60,14 @@ fn render_paper_page(bencher: divan::Bencher) {
     let settings =
         Settings::load(&repo(), &Overrides::default()).expect("the example site's config");
     let mut loaded = scholarsite::build::load(&settings).expect("the example site");
-    let (_, jobs, papers) =
-        scholarsite::render::contexts(&settings, &mut loaded.theme, &loaded.site)
-            .expect("contexts");
-    let job = jobs
+    let (_, prepared) = scholarsite::render::contexts(&settings, &mut loaded.theme, &loaded.site)
+        .expect("contexts");
+    let job = prepared
+        .jobs
         .iter()
         .find(|j| j.template == "paper.html")
         .expect("a paper page");
-    let model = scholarsite::render::pages::Model {
-        settings: &settings,
-        site: &loaded.site,
-        papers: &papers,
-    };
+    let model = prepared.model(&settings, &loaded.site);
     let tera = &loaded.theme.tera;
     // The page's context is made when it is rendered, so it is part of what is measured.
     bencher.bench(|| {

@@ -285,8 +285,9 @@ fn write_bib(out: &Path, papers: &[Paper]) -> Result<(), String> {
 }
 
 /// The equivalent Hugo site: one Markdown file per paper (title, date, authors, category,
-/// abstract as body), and minimal templates doing the same work (a page per paper, a home page
-/// grouped by year, a page per category).
+/// abstract as body), and minimal templates doing the same work (a page per paper; the newest
+/// papers on the home page; the publications and each category's papers grouped by year with
+/// abstracts, in pages of at most 300 papers).
 fn write_hugo(out: &Path, papers: &[Paper]) -> Result<(), String> {
     write(
         &out.join("hugo.toml"),
@@ -298,7 +299,9 @@ fn write_hugo(out: &Path, papers: &[Paper]) -> Result<(), String> {
         &out.join("layouts/_default/single.html"),
         "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><p>{{ delimit .Params.authors \", \" }}</p><p><time>{{ .Date.Format \"Jan 2, 2006\" }}</time></p>{{ range .Params.categories }}<a href=\"/categories/{{ . | urlize }}/\">{{ . }}</a>{{ end }}<section>{{ .Content }}</section></article>{{ end }}\n",
     )?;
-    let list = "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ range .Pages.GroupByDate \"2006\" }}<h2>{{ .Key }}</h2><ol>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a><p>{{ delimit .Params.authors \", \" }}</p><details><summary>Abstract</summary>{{ .Content }}</details></li>{{ end }}</ol>{{ end }}{{ end }}\n";
+    // Lists of papers are split as scholarsite splits them: pages of at most 300 papers (Hugo
+    // pages the whole list; scholarsite starts a page at each year), grouped by year.
+    let list = "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ $p := .Paginate (.Pages.GroupByDate \"2006\") 300 }}{{ range $p.PageGroups }}<h2>{{ .Key }}</h2><ol>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a><p>{{ delimit .Params.authors \", \" }}</p><details><summary>Abstract</summary>{{ .Content }}</details></li>{{ end }}</ol>{{ end }}{{ template \"_internal/pagination.html\" . }}{{ end }}\n";
     write(&out.join("layouts/_default/list.html"), list)?;
     write(&out.join("layouts/_default/term.html"), list)?;
     write(
@@ -307,7 +310,7 @@ fn write_hugo(out: &Path, papers: &[Paper]) -> Result<(), String> {
     )?;
     write(
         &out.join("layouts/index.html"),
-        "{{ define \"main\" }}<h1>{{ site.Title }}</h1>{{ range (where site.RegularPages \"Section\" \"papers\").GroupByDate \"2006\" }}<h2>{{ .Key }}</h2><ol>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a><p>{{ delimit .Params.authors \", \" }}</p><details><summary>Abstract</summary>{{ .Content }}</details></li>{{ end }}</ol>{{ end }}{{ end }}\n",
+        "{{ define \"main\" }}<h1>{{ site.Title }}</h1><h2>Recent publications</h2><ol>{{ range first 10 (where site.RegularPages \"Section\" \"papers\").ByDate.Reverse }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a><p>{{ delimit .Params.authors \", \" }}</p><details><summary>Abstract</summary>{{ .Content }}</details></li>{{ end }}</ol><p><a href=\"/papers/\">All publications</a></p>{{ end }}\n",
     )?;
     write(
         &out.join("static/style.css"),

@@ -144,20 +144,14 @@ pub fn render_into_with(
     progress: &Progress,
 ) -> Result<Rendered> {
     let Loaded {
-        site,
+        mut site,
         mut theme,
         warnings,
     } = load_with(settings, progress)?;
+    site.forget_sources();
     progress.stage("writing pages");
-    let report = render::render_site(
-        settings,
-        &mut theme,
-        &site,
-        &Counted { sink, progress },
-        &render::Selection::All,
-        None,
-    )
-    .map_err(|e| e.with_warnings(warnings.clone()))?;
+    let report = render::render_site(settings, &mut theme, &site, &Counted { sink, progress })
+        .map_err(|e| e.with_warnings(warnings.clone()))?;
     Ok(Rendered {
         site,
         files: report.written,

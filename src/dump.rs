@@ -7,7 +7,6 @@ use serde_json::{Map, Value as Json};
 use crate::base::diag::{Diagnostic, Result};
 use crate::load::settings::Settings;
 use crate::render;
-use crate::render::pages::Model;
 
 /// Every top-level name a context can hold: site-wide first, then per page.
 pub const CONTEXT_KEYS: &[&str] = &[
@@ -18,13 +17,16 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "category",
     "content",
     "coauthors",
+    "listing",
+    "recent",
 ];
 
 /// The context of the page at `page` (an output path: `/`, `/papers/<slug>/`, `404.html`; the
 /// site's base path may be included) and the name of its template.
 pub fn context(settings: &Settings, page: &str) -> Result<(String, Json)> {
     let mut loaded = crate::build::load(settings)?;
-    let (global, jobs, papers) = render::contexts(settings, &mut loaded.theme, &loaded.site)?;
+    let (global, prepared) = render::contexts(settings, &mut loaded.theme, &loaded.site)?;
+    let jobs = &prepared.jobs;
     let rel = output_rel(&settings.base_path, page);
     let Some(job) = jobs.iter().find(|j| j.rel == rel) else {
         let mut known: Vec<String> = jobs.iter().map(|j| shown_path(&j.rel)).collect();
@@ -48,11 +50,7 @@ pub fn context(settings: &Settings, page: &str) -> Result<(String, Json)> {
             ))
             .into());
     };
-    let context = job.context(&Model {
-        settings,
-        site: &loaded.site,
-        papers: &papers,
-    });
+    let context = job.context(&prepared.model(settings, &loaded.site));
     let mut out = Map::new();
     for key in CONTEXT_KEYS {
         if let Some(v) = context.get(key).or_else(|| global.get(key)) {
@@ -60,7 +58,7 @@ pub fn context(settings: &Settings, page: &str) -> Result<(String, Json)> {
             out.insert((*key).to_string(), json);
         }
     }
-    Ok((job.template.clone(), Json::Object(out)))
+    Ok((job.template.to_string(), Json::Object(out)))
 }
 
 /// `/homepage/papers/x/` (with base path `/homepage/`), `/papers/x/` or `papers/x` →

@@ -57,7 +57,7 @@ fn describe(p: &Paper) -> String {
     let b = &p.biblio;
     let l = &p.links;
     let rows: Vec<(&str, Option<String>)> = vec![
-        ("title", Some(p.title.clone())),
+        ("title", Some(p.title.to_string())),
         ("authors", Some(authors).filter(|a| !a.is_empty())),
         ("date", p.date.map(|d| d.iso())),
         ("kind", Some(kind)),

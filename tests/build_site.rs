@@ -156,7 +156,11 @@ fn assert_internal_links_resolve(public: &Path, base_path: &str) -> usize {
         let doc = html(entry.path());
         for el in doc.select(&sel("[href], [src]")) {
             let url = el.value().attr("href").or(el.value().attr("src")).unwrap();
-            if url.starts_with("http") || url.starts_with("mailto:") || url.starts_with('#') {
+            if url.starts_with("http")
+                || url.starts_with("mailto:")
+                || url.starts_with("data:")
+                || url.starts_with('#')
+            {
                 continue;
             }
             let path = url.split(['#', '?']).next().unwrap();
@@ -622,4 +626,203 @@ fn drafts_are_built_only_with_the_flag() {
             .is_file()
     );
     assert!(site.path().join("public/talk/index.html").is_file());
+}
+
+/// The paper links of a page's publication list (`.all-pubs`), in order.
+fn listed(doc: &scraper::Html) -> Vec<String> {
+    doc.select(&sel(".all-pubs li.paper a.paper-title"))
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect()
+}
+
+/// The year pages of a split listing, following `rel=next` from the first year in the index.
+fn year_pages(public: &Path, index: &str) -> Vec<String> {
+    let doc = html(&public.join(index).join("index.html"));
+    let first = doc
+        .select(&sel("nav.year-index a"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .expect("a year index")
+        .to_string();
+    let mut pages = vec![first];
+    loop {
+        let rel = pages.last().unwrap().strip_prefix("/homepage/").unwrap();
+        let doc = html(&public.join(rel).join("index.html"));
+        let next = doc
+            .select(&sel("nav.pager a[rel=next]"))
+            .next()
+            .and_then(|a| a.value().attr("href"));
+        match next {
+            Some(next) => pages.push(next.to_string()),
+            None => break,
+        }
+        assert!(pages.len() < 100, "the next links loop");
+    }
+    pages
+}
+
+#[test]
+fn a_long_list_is_split_into_year_pages_with_an_index() {
+    let site = example_site();
+    append_config(
+        site.path(),
+        "[listings]\nmax_per_page = 4\n[home]\nrecent = 3\n",
+    );
+    build(site.path());
+    let public = site.path().join("public");
+    let all: Vec<String> = {
+        let plain = example_site();
+        build(plain.path());
+        listed(&html(&plain.path().join("public/papers/index.html")))
+    };
+    assert_eq!(all.len(), 30);
+
+    // /papers/ is the index of years: counts, no papers; the years' pages hold every paper once,
+    // newest first, at most four to a page, each linking back to the index and to its neighbours.
+    let index = html(&public.join("papers/index.html"));
+    assert!(listed(&index).is_empty());
+    let counts: usize = index
+        .select(&sel("nav.year-index .count"))
+        .map(|c| {
+            let text: String = c.text().collect();
+            text.split_whitespace()
+                .next()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(counts, 30);
+    let pages = year_pages(&public, "papers/");
+    assert!(
+        pages.contains(&"/homepage/papers/2025/3/".to_string()),
+        "{pages:?}"
+    );
+    let mut shown = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        let rel = page.strip_prefix("/homepage/").unwrap();
+        let doc = html(&public.join(rel).join("index.html"));
+        let papers = listed(&doc);
+        assert!((1..=4).contains(&papers.len()), "{page}: {papers:?}");
+        shown.extend(papers);
+        let prev = doc
+            .select(&sel("nav.pager a[rel=prev]"))
+            .next()
+            .and_then(|a| a.value().attr("href"));
+        assert_eq!(prev, i.checked_sub(1).map(|p| pages[p].as_str()), "{page}");
+        let current: Vec<String> = doc
+            .select(&sel("nav.year-index a[aria-current=page]"))
+            .map(|a| a.text().collect())
+            .collect();
+        assert_eq!(current.len(), 1, "{page}");
+        assert!(
+            rel.starts_with(&format!("papers/{}/", current[0])),
+            "{page}"
+        );
+        let h1: String = doc.select(&sel("h1")).next().unwrap().text().collect();
+        assert!(h1.contains(&current[0]), "{h1}");
+        let form = doc.select(&sel("form.filters")).next().unwrap();
+        assert_eq!(
+            form.value().attr("data-scope"),
+            Some("site"),
+            "searches every paper"
+        );
+    }
+    assert_eq!(shown, all, "every paper once, newest first");
+
+    // The home page: the three newest, and the way to the rest.
+    let home = html(&public.join("index.html"));
+    let recent: Vec<String> = home
+        .select(&sel(".all-pubs .listing-body li.paper a.paper-title"))
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert_eq!(recent, all[..3]);
+    assert!(
+        home.select(&sel(".all-pubs a[href='/homepage/papers/']"))
+            .next()
+            .is_some()
+    );
+    assert_eq!(home.select(&sel(".selected li.paper")).count(), 4);
+
+    // A research area follows the same rule: LG (22 papers) is split, CL (3) is one page.
+    let lg = year_pages(&public, "categories/lg/");
+    assert!(lg.iter().all(|p| p.starts_with("/homepage/categories/lg/")));
+    let in_lg: usize = lg
+        .iter()
+        .map(|p| {
+            let rel = p.strip_prefix("/homepage/").unwrap();
+            listed(&html(&public.join(rel).join("index.html"))).len()
+        })
+        .sum();
+    assert_eq!(in_lg, 22);
+    let cl = html(&public.join("categories/cl/index.html"));
+    assert_eq!(cl.select(&sel("li.paper")).count(), 3);
+    assert!(cl.select(&sel("nav.year-index")).next().is_none());
+
+    // Co-authors: the index names the most frequent with links to their years; a year page
+    // lists the people of its papers.
+    let coauthors = html(&public.join("coauthors/index.html"));
+    let first = coauthors.select(&sel(".coauthors > li")).next().unwrap();
+    let name: String = first
+        .select(&sel(".coauthor-name"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    let year_link = first
+        .select(&sel(".coauthor-years a"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap()
+        .to_string();
+    let (path, id) = year_link.split_once('#').unwrap();
+    let year_page = html(
+        &public
+            .join(path.strip_prefix("/homepage/").unwrap())
+            .join("index.html"),
+    );
+    let person = year_page
+        .select(&sel(&format!("li#{id} .coauthor-name")))
+        .next()
+        .unwrap_or_else(|| panic!("{name} on {year_link}"));
+    assert_eq!(person.text().collect::<String>(), name);
+
+    // A paper's breadcrumb leads to its year's page.
+    let autorep = "papers/autorep-automatic-relu-replacement-for-fast-private-network-inference/";
+    let page = html(&public.join(autorep).join("index.html"));
+    let crumb: Vec<&str> = page
+        .select(&sel(".breadcrumb a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(crumb, ["/homepage/papers/", "/homepage/papers/2023/"]);
+    assert_internal_links_resolve(&public, "/homepage/");
+}
+
+#[test]
+fn the_classic_theme_splits_long_lists_and_numbers_across_pages() {
+    let site = example_site();
+    use_theme(site.path(), "classic");
+    append_config(site.path(), "[listings]\nmax_per_page = 4\n");
+    build(site.path());
+    let public = site.path().join("public");
+    let index = html(&public.join("papers/index.html"));
+    let years: Vec<String> = index
+        .select(&sel("nav.years a"))
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert_eq!(years.len(), 6, "{years:?}");
+    // Numbers count down from 30 across the pages: 2025's second page starts where the first
+    // ended.
+    let starts = |rel: &str| -> Vec<usize> {
+        html(&public.join(rel).join("index.html"))
+            .select(&sel("ol.pubs"))
+            .map(|ol| ol.value().attr("start").unwrap().parse().unwrap())
+            .collect()
+    };
+    assert_eq!(starts("papers/2026/"), [30]);
+    assert_eq!(starts("papers/2026/2/"), [26]);
+    assert_eq!(starts("papers/2025/"), [25]);
+    let home = html(&public.join("index.html"));
+    assert_eq!(home.select(&sel("ol.pubs > li.paper")).count(), 10);
+    assert_internal_links_resolve(&public, "/homepage/");
 }

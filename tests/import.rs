@@ -199,16 +199,23 @@ fn titles_render_tex_and_names_keep_their_parts() {
             "Martin Luther King Jr."
         ]
     );
-    let csl: serde_json::Value = serde_json::from_str(
-        &fs::read_to_string(dir.path().join(
-            "public/papers/on-the-reduction-of-gnus-populations-in-tex-based-systems/cite.json",
-        ))
-        .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(csl[0]["author"][1]["family"], "van Beethoven");
-    assert_eq!(csl[0]["author"][2]["family"], "King");
-    assert_eq!(csl[0]["author"][2]["suffix"], "Jr.");
+    // The site-wide CSL-JSON (per-paper files are opt-in).
+    let all: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("public/papers.json")).unwrap())
+            .unwrap();
+    let csl = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| {
+            item["URL"].as_str().is_some_and(|u| {
+                u.ends_with("/papers/on-the-reduction-of-gnus-populations-in-tex-based-systems/")
+            })
+        })
+        .expect("the paper in papers.json");
+    assert_eq!(csl["author"][1]["family"], "van Beethoven");
+    assert_eq!(csl["author"][2]["family"], "King");
+    assert_eq!(csl["author"][2]["suffix"], "Jr.");
 }
 
 // 3. One paper, many records: merged by DOI, arXiv id or title + year, field by field, with
@@ -490,7 +497,7 @@ fn fields(
         .map(|p| {
             let authors: Vec<&str> = p.authors.iter().map(|a| a.name.as_str()).collect();
             (
-                p.title.clone(),
+                p.title.to_string(),
                 format!(
                     "{:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {}",
                     authors,
@@ -553,10 +560,8 @@ fn zotero_reads_every_author_of_a_bib_paper() {
             "Pieter van der Berg"
         ]
     );
-    let ris = fs::read_to_string(dir.path().join(
-        "public/papers/conversion-of-neural-networks-into-logic-flows-for-edge-computing/cite.ris",
-    ))
-    .unwrap();
+    // The site-wide RIS (per-paper files are opt-in).
+    let ris = fs::read_to_string(dir.path().join("public/papers.ris")).unwrap();
     assert!(ris.contains("AU  - de la Cruz, Ana María\r\n"), "{ris}");
 }
 

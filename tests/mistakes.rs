@@ -184,12 +184,14 @@ fn check_makes_an_incomplete_paper_an_error() {
 #[test]
 fn a_config_change_sticks_after_the_rebuild_that_saw_it_failed() {
     use scholarsite::load::settings::Overrides;
-    use scholarsite::serve::session::Session;
+    use scholarsite::serve::session::{Files, Session};
     let site = example_site();
     let root = site.path();
-    let mut session = Session::start(root, &Overrides::default()).expect("the example builds");
+    let mut session =
+        Session::start(root, &Overrides::default(), Files::default()).expect("the example builds");
     let theme_of = |s: &Session| {
-        let home = String::from_utf8_lossy(&s.files()["index.html"]).into_owned();
+        let files = s.files().read().unwrap();
+        let home = String::from_utf8_lossy(&files["index.html"]).into_owned();
         let doc = scraper::Html::parse_document(&home);
         doc.select(&sel("head link[rel=stylesheet]"))
             .filter_map(|l| l.value().attr("href").map(str::to_string))
@@ -205,7 +207,7 @@ fn a_config_change_sticks_after_the_rebuild_that_saw_it_failed() {
     )
     .expect("write");
     let err = session
-        .apply(std::slice::from_ref(&config))
+        .apply(std::slice::from_ref(&config), &mut |_| {})
         .expect_err("no theme `mine` yet");
     assert!(err.to_string().contains("mine"), "{err}");
     // The user makes the theme (a copy of the classic one): the preview must switch to it,
@@ -213,7 +215,7 @@ fn a_config_change_sticks_after_the_rebuild_that_saw_it_failed() {
     let mine = root.join("themes/mine");
     common::copy_tree(&common::repo().join("themes/classic"), &mine);
     let update = session
-        .apply(&[mine.join("templates/base.html")])
+        .apply(&[mine.join("templates/base.html")], &mut |_| {})
         .expect("the new theme builds");
     assert!(!update.changed.is_empty());
     assert_eq!(session.settings().theme, "mine");

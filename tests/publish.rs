@@ -272,22 +272,13 @@ fn bibtex_files_parse_and_round_trip() {
 }
 
 #[test]
-fn ris_csl_and_coins() {
+fn ris_and_csl_per_paper_are_opt_in_and_coins_are_on_listings() {
     let site = built(None);
     let public = site.path().join("public");
+    // The site-wide files are always written.
     let csl: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(public.join("papers.json")).unwrap()).unwrap();
     assert_eq!(csl.as_array().unwrap().len(), 30);
-    let item: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(public.join(AUTOREP).join("cite.json")).unwrap())
-            .unwrap();
-    assert_eq!(item[0]["type"], "paper-conference");
-    assert_eq!(item[0]["issued"]["date-parts"][0][0], 2023);
-    assert_eq!(item[0]["author"][0]["family"], "Peng");
-    let ris = fs::read_to_string(public.join(AUTOREP).join("cite.ris")).unwrap();
-    assert!(ris.starts_with("TY  - CPAPER\r\n"));
-    assert!(ris.ends_with("ER  - \r\n"));
-    assert_eq!(ris.matches("AU  - ").count(), 3);
     assert_eq!(
         fs::read_to_string(public.join("papers.ris"))
             .unwrap()
@@ -295,6 +286,17 @@ fn ris_csl_and_coins() {
             .count(),
         30
     );
+    // Per paper, only BibTeX by default, and the page links only what exists.
+    assert!(public.join(AUTOREP).join("cite.bib").is_file());
+    assert!(!public.join(AUTOREP).join("cite.ris").exists());
+    assert!(!public.join(AUTOREP).join("cite.json").exists());
+    let linked = |public: &Path| -> Vec<String> {
+        html(&public.join(AUTOREP).join("index.html"))
+            .select(&sel("a[download]"))
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect()
+    };
+    assert_eq!(linked(&public), [format!("/homepage/{AUTOREP}cite.bib")]);
     let home = html(&public.join("index.html"));
     let coins: Vec<&str> = home
         .select(&sel("span.Z3988"))
@@ -307,6 +309,24 @@ fn ris_csl_and_coins() {
             .iter()
             .any(|c| c.contains("rft.atitle=AutoReP%3A%20Automatic"))
     );
+
+    // Opted in: RIS and CSL-JSON beside each paper, linked from its page.
+    let site = example_site();
+    append_config(site.path(), "[citations]\nris = true\ncsl_json = true\n");
+    build(site.path());
+    let public = site.path().join("public");
+    let item: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(public.join(AUTOREP).join("cite.json")).unwrap())
+            .unwrap();
+    assert_eq!(item[0]["type"], "paper-conference");
+    assert_eq!(item[0]["issued"]["date-parts"][0][0], 2023);
+    assert_eq!(item[0]["author"][0]["family"], "Peng");
+    let ris = fs::read_to_string(public.join(AUTOREP).join("cite.ris")).unwrap();
+    assert!(ris.starts_with("TY  - CPAPER\r\n"));
+    assert!(ris.ends_with("ER  - \r\n"));
+    assert_eq!(ris.matches("AU  - ").count(), 3);
+    let files = ["cite.bib", "cite.ris", "cite.json"].map(|f| format!("/homepage/{AUTOREP}{f}"));
+    assert_eq!(linked(&public), files);
 }
 
 #[test]
@@ -341,10 +361,10 @@ fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
     (status, raw[head_end + 4..].to_vec())
 }
 
-#[test]
-fn crawling_from_the_home_page_under_a_sub_path_finds_every_link_and_asset() {
-    let site = built(None);
-    let port = static_server(site.path().join("public"));
+/// Every URL reachable from the home page of the site built in `public` (served at
+/// `/homepage/`), each answered with 200 and none leaving the sub-path.
+fn crawl(public: &Path) -> BTreeSet<String> {
+    let port = static_server(public.to_path_buf());
     let mut queue = VecDeque::from(["/homepage/".to_string()]);
     let mut seen = BTreeSet::new();
     while let Some(path) = queue.pop_front() {
@@ -386,7 +406,15 @@ fn crawling_from_the_home_page_under_a_sub_path_finds_every_link_and_asset() {
             }
         }
     }
-    assert!(seen.len() > 125, "crawled {} URLs", seen.len());
+    assert_eq!(get(port, "/homepage/no/such/page/").0, 404);
+    seen
+}
+
+#[test]
+fn crawling_from_the_home_page_under_a_sub_path_finds_every_link_and_asset() {
+    let site = built(None);
+    let seen = crawl(&site.path().join("public"));
+    assert!(seen.len() > 65, "crawled {} URLs", seen.len());
     for must in [
         "/homepage/style.css",
         "/homepage/math/font/latinmodern-math.woff2",
@@ -394,7 +422,34 @@ fn crawling_from_the_home_page_under_a_sub_path_finds_every_link_and_asset() {
     ] {
         assert!(seen.contains(must), "{must} reached");
     }
-    assert_eq!(get(port, "/homepage/no/such/page/").0, 404);
+}
+
+#[test]
+fn year_pages_are_reached_by_links_under_a_sub_path() {
+    let site = example_site();
+    append_config(site.path(), "[listings]\nmax_per_page = 4\n");
+    build(site.path());
+    let seen = crawl(&site.path().join("public"));
+    for must in [
+        "/homepage/papers/2025/",
+        "/homepage/papers/2025/2/",
+        "/homepage/papers/2025/3/",
+        "/homepage/categories/lg/2026/2/",
+        "/homepage/coauthors/2025/3/",
+    ] {
+        assert!(seen.contains(must), "{must} reached");
+    }
+    let papers = seen
+        .iter()
+        .filter(|u| {
+            u.starts_with("/homepage/papers/") && u.ends_with('/') && u.matches('/').count() == 4
+        })
+        .filter(|u| !u.starts_with("/homepage/papers/20"))
+        .count();
+    assert_eq!(
+        papers, 30,
+        "every paper page is reached through the year pages"
+    );
 }
 
 #[test]

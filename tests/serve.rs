@@ -219,6 +219,59 @@ fn edits_rebuild_only_what_changed_and_errors_keep_the_last_good_site() {
     wait_for(server.port, &server.url("/"), "Renamed Site 77");
 }
 
+/// The server's report of a rebuild: its "Rebuilt …" line after the first `after` lines.
+fn rebuilt_line(server: &Server, after: usize) -> String {
+    let at = server.log.wait_for(after, |l| l.starts_with("Rebuilt in "));
+    server.log.lines()[at].clone()
+}
+
+#[test]
+fn an_abstract_edit_renders_its_page_and_the_lists_showing_it_and_a_css_edit_no_page() {
+    let site = example_site();
+    fs::create_dir_all(site.path().join("static")).unwrap();
+    fs::write(site.path().join("static/custom.css"), "p { color: red }\n").unwrap();
+    let server = start_server(site.path(), &[]);
+    let paper = site.path().join("content/papers/autorep.md");
+    let original = fs::read_to_string(&paper).unwrap();
+    let seen = server.log.lines().len();
+    fs::write(
+        &paper,
+        original.replacen(
+            "+++\n",
+            "+++\nabstract = \"An abstract edited live 777.\"\n",
+            1,
+        ),
+    )
+    .unwrap();
+    wait_for(
+        server.port,
+        &server.url(&format!("/{AUTOREP}")),
+        "An abstract edited live 777.",
+    );
+    // Its page (published first), the home page, the publications, its research area and the
+    // co-authors: not the 29 other papers.
+    let line = rebuilt_line(&server, seen);
+    assert!(line.contains(": 5 pages rendered (1 first),"), "{line}");
+    wait_for(
+        server.port,
+        &server.url("/papers/"),
+        "An abstract edited live 777.",
+    );
+    wait_for(
+        server.port,
+        &server.url("/categories/cr/"),
+        "An abstract edited live 777.",
+    );
+    let seen = server.log.lines().len();
+    fs::write(site.path().join("static/custom.css"), "p { color: blue }\n").unwrap();
+    wait_for(server.port, &server.url("/custom.css"), "blue");
+    let line = rebuilt_line(&server, seen);
+    assert!(
+        line.contains(": 0 pages rendered, 1 file changed"),
+        "{line}"
+    );
+}
+
 #[test]
 fn polling_picks_up_changes() {
     let site = example_site();
@@ -365,6 +418,57 @@ fn build_watch_rebuilds_public_atomically() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(!read(&page).contains("__scholarsite"));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn build_watch_recovers_when_the_broken_file_goes_and_follows_renames_and_deletions() {
+    let site = example_site();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scholarsite"))
+        .args(["build", "--watch"])
+        .current_dir(site.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = Log::of(&mut child);
+    let public = site.path().join("public");
+    let page = |rel: &str| fs::read_to_string(public.join(rel).join("index.html")).ok();
+    let mut seen = log.wait_for(0, |l| l.starts_with("Built ")) + 1;
+    // A broken file: the build fails, public/ stays.
+    let papers = site.path().join("content/papers");
+    fs::write(papers.join("broken.md"), "+++\ntitle = [\n+++\n").unwrap();
+    seen = log.wait_for(seen, |l| l.starts_with("Rebuild failed")) + 1;
+    assert!(page(AUTOREP).is_some());
+    // Deleted: the site is good again, and says so although no file changed.
+    fs::remove_file(papers.join("broken.md")).unwrap();
+    seen = log.wait_for(seen, |l| l.starts_with("Rebuilt in ")) + 1;
+    // A new paper appears; renamed, it stays; deleted, its page goes.
+    fs::write(
+        papers.join("new.md"),
+        "+++\ntitle = \"Brand New Result\"\ndate = 2026-11-01\nauthors = [\"Shaoyi Huang\"]\n+++\n",
+    )
+    .unwrap();
+    seen = log.wait_for(seen, |l| l.starts_with("Rebuilt in ")) + 1;
+    assert!(page("papers/brand-new-result/").is_some());
+    fs::rename(papers.join("new.md"), papers.join("renamed.md")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        page("papers/brand-new-result/").is_some(),
+        "a renamed file keeps its paper"
+    );
+    fs::remove_file(papers.join("renamed.md")).unwrap();
+    log.wait_for(seen, |l| l.starts_with("Rebuilt in "));
+    let start = Instant::now();
+    while page("papers/brand-new-result/").is_some() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "deleted paper still built"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!page("").unwrap().contains("Brand New Result"));
     let _ = child.kill();
     let _ = child.wait();
 }

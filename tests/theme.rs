@@ -81,7 +81,7 @@ fn dump_context_prints_a_pages_context_as_json() {
         paper["config"]["extra"]["color_scheme"], "auto",
         "theme defaults merged"
     );
-    assert_eq!(paper["site"]["context_version"], 1);
+    assert_eq!(paper["site"]["context_version"], 2);
     let home = dump(site.path(), "/");
     assert_eq!(home["page"]["kind"], "home");
     assert!(home.get("paper").is_none());
@@ -158,7 +158,7 @@ fn the_documented_context_version_is_the_one_templates_see() {
         "docs/themes.md names another context version than {version}"
     );
     assert!(
-        docs.contains(&format!("\n- **{version}** (scholarsite ")),
+        docs.contains(&format!("\n- **Version {version}**")),
         "docs/themes.md's list of context versions has no entry for {version}"
     );
     assert!(

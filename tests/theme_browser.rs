@@ -40,3 +40,29 @@ fn the_default_theme_in_chromium() {
         assert!(shots.join(format!("{name}.png")).is_file(), "{name}.png");
     }
 }
+
+#[test]
+#[cfg_attr(
+    not(ci),
+    ignore = "needs Chromium and Node.js (npm ci): cargo test -- --include-ignored"
+)]
+fn year_pages_in_chromium() {
+    require_browser();
+    let site = example_site();
+    append_config(
+        site.path(),
+        "[listings]\nmax_per_page = 4\n[home]\nrecent = 3\n",
+    );
+    build(site.path());
+    let port = static_server(site.path().join("public"));
+    let shots = repo().join("tests/screenshots");
+    let out = run_browser_script(
+        "year_pages.mjs",
+        &[
+            &format!("http://127.0.0.1:{port}/homepage/"),
+            &shots.to_string_lossy(),
+        ],
+    );
+    assert!(out.contains("PASS"), "{out}");
+    assert!(shots.join("year-page-1280-light.png").is_file());
+}

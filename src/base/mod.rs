@@ -6,5 +6,6 @@ pub mod date;
 pub mod diag;
 pub mod name;
 pub mod progress;
+pub mod shared;
 pub mod text;
 pub mod timings;

@@ -9,10 +9,12 @@ fn enabled() -> bool {
     *ON.get_or_init(|| std::env::var_os("SCHOLARSITE_TIMINGS").is_some_and(|v| v != "0"))
 }
 
-/// A stopwatch that reports laps when timings are enabled.
+/// A stopwatch that reports laps when timings are enabled: wall time, and CPU time of every
+/// thread (what a machine shared with other work changes least), with the memory in use.
 pub struct Stopwatch {
     start: Instant,
     last: Instant,
+    cpu: std::time::Duration,
 }
 
 impl Stopwatch {
@@ -22,6 +24,7 @@ impl Stopwatch {
         Stopwatch {
             start: now,
             last: now,
+            cpu: if enabled() { cpu() } else { Default::default() },
         }
     }
 
@@ -29,15 +32,30 @@ impl Stopwatch {
     pub fn lap(&mut self, stage: &str) {
         if enabled() {
             let now = Instant::now();
+            let cpu = cpu();
             eprintln!(
-                "timing: {stage:<18} {:>8.1} ms  (total {:>8.1} ms){}",
+                "timing: {stage:<18} {:>8.1} ms  (total {:>8.1} ms)  CPU {:>8.1} ms{}",
                 (now - self.last).as_secs_f64() * 1000.0,
                 (now - self.start).as_secs_f64() * 1000.0,
+                cpu.saturating_sub(self.cpu).as_secs_f64() * 1000.0,
                 memory()
             );
             self.last = now;
+            self.cpu = cpu;
         }
     }
+}
+
+/// CPU time of every thread of the process so far, where the system reports it (Linux).
+fn cpu() -> std::time::Duration {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return std::time::Duration::ZERO;
+    };
+    let ns: u64 = tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    std::time::Duration::from_nanos(ns)
 }
 
 /// `  RSS 123 MiB (peak 456 MiB)` where the system reports it (Linux), else nothing.

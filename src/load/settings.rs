@@ -41,7 +41,63 @@ struct ConfigFile {
     #[serde(default)]
     math: MathSection,
     #[serde(default)]
+    listings: Listings,
+    #[serde(default)]
+    home: Home,
+    #[serde(default)]
+    citations: Citations,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[listings]`: when a list of papers (the publications, a research area, the co-authors)
+/// is split into pages.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Listings {
+    /// A list of more papers than this becomes one page per year, and a year of more papers
+    /// than this is split into pages of this many; 0: never split.
+    #[serde(default = "default_max_per_page")]
+    pub max_per_page: usize,
+}
+
+impl Default for Listings {
+    fn default() -> Listings {
+        Listings {
+            max_per_page: default_max_per_page(),
+        }
+    }
+}
+
+/// `[home]`: the home page.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Home {
+    /// How many of the newest papers the home page lists when the publications are split
+    /// into year pages (a shorter list is shown whole).
+    #[serde(default = "default_recent")]
+    pub recent: usize,
+}
+
+impl Default for Home {
+    fn default() -> Home {
+        Home {
+            recent: default_recent(),
+        }
+    }
+}
+
+/// `[citations]`: the citation files written beside each paper page (`cite.bib` always; the
+/// site-wide `papers.bib`, `papers.ris` and `papers.json` always).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Citations {
+    /// Also write `cite.ris` per paper.
+    #[serde(default)]
+    pub ris: bool,
+    /// Also write `cite.json` (CSL-JSON) per paper.
+    #[serde(default)]
+    pub csl_json: bool,
 }
 
 /// `[math]`: how formulas are rendered.
@@ -71,6 +127,12 @@ fn default_feed_limit() -> usize {
 }
 fn default_output_dir() -> String {
     "public".into()
+}
+fn default_max_per_page() -> usize {
+    300
+}
+fn default_recent() -> usize {
+    10
 }
 
 #[derive(Debug, Deserialize)]
@@ -205,6 +267,12 @@ pub struct Settings {
     pub categories: BTreeMap<String, String>,
     /// Math settings (`[math]`).
     pub math: MathSection,
+    /// When lists of papers are split into pages (`[listings]`).
+    pub listings: Listings,
+    /// The home page (`[home]`).
+    pub home: Home,
+    /// Per-paper citation files (`[citations]`).
+    pub citations: Citations,
     /// Free values for themes, as `config.extra`.
     pub extra: toml::Table,
 }
@@ -309,6 +377,9 @@ impl Settings {
             author: raw.author,
             categories: raw.categories,
             math,
+            listings: raw.listings,
+            home: raw.home,
+            citations: raw.citations,
             extra: raw.extra,
         })
     }
@@ -540,6 +611,25 @@ mod tests {
         assert_eq!(p.as_of, Date::new(2026, 11, 28).unwrap());
         assert_eq!(p.path, Path::new("site/seeds/profile.txt"));
         assert_eq!(s.output_dir, Path::new("site/public"));
+    }
+
+    #[test]
+    fn lists_home_and_citation_files_have_defaults_and_can_be_set() {
+        let s = parse("base_url = \"https://x.io\"\n").unwrap();
+        assert_eq!(s.listings.max_per_page, 300);
+        assert_eq!(s.home.recent, 10);
+        assert!(!s.citations.ris && !s.citations.csl_json);
+        let s = parse(
+            "base_url = \"https://x.io\"\n[listings]\nmax_per_page = 0\n[home]\nrecent = 3\n[citations]\nris = true\ncsl_json = true\n",
+        )
+        .unwrap();
+        assert_eq!(s.listings.max_per_page, 0);
+        assert_eq!(s.home.recent, 3);
+        assert!(s.citations.ris && s.citations.csl_json);
+        let e = parse("base_url = \"https://x.io\"\n[listings]\nper_page = 5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `max_per_page`?"), "{e}");
     }
 
     #[test]

@@ -19,10 +19,10 @@ use super::names::owner_names;
 use super::pages::{render_markdown, render_news, render_pages};
 use super::paper::{Draft, Title, preamble_macros, render_paper, render_title};
 use super::undefined::{UndefinedMacros, UndefinedUse};
-use super::{Origin, Owner, Paper, Provenance, Site, SourceKind, checks, keys};
+use super::{CategoryGroup, Origin, Owner, Paper, Provenance, Site, SourceKind, checks, keys};
 use crate::base::diag::{Diagnostic, Location, Result, Severity};
 use crate::base::text::{html_to_words, site_file, slugify};
-use crate::load::categories::Resolver;
+use crate::load::categories::{Category, Resolver};
 use crate::load::content::{Content, Links, PaperFile};
 use crate::load::ids;
 use crate::load::profile::{Profile, ProfilePaper};
@@ -34,11 +34,11 @@ use crate::tex;
 /// from: a rebuild renders the TeX and Markdown of changed papers only.
 #[derive(Debug, Default)]
 pub struct PaperCache {
-    papers: HashMap<u64, RenderedPaper>,
+    pub(super) papers: HashMap<u64, RenderedPaper>,
 }
 
 /// A paper rendered, with the warnings its rendering gave and its undefined macros.
-type RenderedPaper = (Arc<Paper>, Vec<Diagnostic>, Vec<UndefinedUse>);
+pub(super) type RenderedPaper = (Arc<Paper>, Vec<Diagnostic>, Vec<UndefinedUse>);
 
 /// Merges the profile, the bibliography files and content into the site model, rendering all
 /// text. With a `cache` (serve, watch), papers found in it are reused and the cache of this
@@ -50,6 +50,114 @@ pub fn assemble(
     content: &Content,
     cache: Option<&PaperCache>,
 ) -> Result<(Site, Vec<Diagnostic>, PaperCache)> {
+    let Merged {
+        owner,
+        drafts,
+        mut warnings,
+        renderer,
+        ..
+    } = merge_all(settings, profile, bib, content)?;
+    let (papers, next_cache) = renderer.render_all(drafts, cache);
+    let mut list = Vec::with_capacity(papers.len());
+    let mut uses = Vec::new();
+    for (paper, w, u) in papers {
+        warnings.extend(w);
+        uses.extend(u);
+        list.push(paper);
+    }
+    let (site, w, _) = site_of(settings, profile, content, &renderer, owner, (list, uses));
+    warnings.extend(w);
+    warnings.extend(site.undefined.summary());
+    let warnings = fail_on_errors(warnings)?;
+    Ok((site, warnings, next_cache))
+}
+
+/// Broken `@/` links are errors among the warnings: the site is not built with them.
+pub(super) fn fail_on_errors(warnings: Vec<Diagnostic>) -> Result<Vec<Diagnostic>> {
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = warnings
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    if errors.is_empty() {
+        Ok(warnings)
+    } else {
+        Err(crate::base::diag::Error::from(errors).with_warnings(warnings))
+    }
+}
+
+/// The profile's papers, the bibliography's records and the content files merged into drafts,
+/// in merge order, with what rendering them needs.
+pub(super) struct Merged<'a> {
+    pub(super) owner: Owner,
+    pub(super) drafts: Vec<Draft<'a>>,
+    /// Warnings of the merge and its checks.
+    pub(super) warnings: Vec<Diagnostic>,
+    pub(super) renderer: Renderer,
+    /// DOI or arXiv id (lowercase) → the slug of the first paper with it.
+    pub(super) by_id: HashMap<String, String>,
+}
+
+/// What rendering a paper needs besides its draft.
+pub(super) struct Renderer {
+    pub(super) macros: tex::Macros,
+    pub(super) resolver: Resolver,
+    owner_names: Vec<String>,
+    links: SourceLinks,
+}
+
+impl Renderer {
+    /// Renders drafts (in parallel), each from `cache` when its fingerprint is there; returns
+    /// the papers with their warnings, in the drafts' order, and (with a cache) the cache of
+    /// these.
+    pub(super) fn render_all(
+        &self,
+        drafts: Vec<Draft>,
+        cache: Option<&PaperCache>,
+    ) -> (Vec<RenderedPaper>, PaperCache) {
+        let rendered: Vec<(u64, RenderedPaper)> = drafts
+            .into_par_iter()
+            .map(|d| self.render(d, cache))
+            .collect();
+        let mut next_cache = PaperCache::default();
+        let papers = rendered
+            .into_iter()
+            .map(|(fp, paper)| {
+                if cache.is_some() {
+                    next_cache.papers.insert(fp, paper.clone());
+                }
+                paper
+            })
+            .collect();
+        (papers, next_cache)
+    }
+
+    /// One draft rendered, or found in `cache` by its fingerprint (0 without a cache).
+    pub(super) fn render(&self, d: Draft, cache: Option<&PaperCache>) -> (u64, RenderedPaper) {
+        let (resolver, names, macros, links) =
+            (&self.resolver, &self.owner_names, &self.macros, &self.links);
+        let Some(cache) = cache else {
+            let (paper, w, u) = render_paper(d, resolver, names, macros, links);
+            return (0, (Arc::new(paper), w, u));
+        };
+        let fp = d.fingerprint(names, links);
+        match cache.papers.get(&fp) {
+            Some(hit) => (fp, hit.clone()),
+            None => {
+                let (mut paper, w, u) = render_paper(d, resolver, names, macros, links);
+                paper.fingerprint = fp;
+                (fp, (Arc::new(paper), w, u))
+            }
+        }
+    }
+}
+
+/// Merges the profile, the bibliography and the content files into drafts, and checks them;
+/// all merge errors are collected.
+pub(super) fn merge_all<'a>(
+    settings: &'a Settings,
+    profile: Option<&'a Profile>,
+    bib: &'a Bibliography,
+    content: &'a Content,
+) -> Result<Merged<'a>> {
     let mut warnings = Vec::new();
     let owner = owner(settings, profile)?;
     let macros = preamble_macros(
@@ -74,7 +182,7 @@ pub fn assemble(
     }
     let mut slug_warnings = Vec::new();
     let slug_of = |title: &Title, r: &crate::load::sources::Record| {
-        let base = slugify(&html_to_words(&title.html));
+        let base = paper_slug(&html_to_words(&title.html));
         let slug = unique_slug(&used, &base);
         if slug != base {
             slug_warnings.push(
@@ -138,62 +246,62 @@ pub fn assemble(
         .iter()
         .filter_map(|d| Some((d.file?.shown.as_path(), d.slug.as_str())));
     let links = SourceLinks::new(&settings.root, &settings.base_path, content, paper_files);
-    let rendered: Vec<(u64, RenderedPaper)> = drafts
-        .into_par_iter()
-        .map(|d| {
-            let Some(cache) = cache else {
-                let (paper, w, u) = render_paper(d, &resolver, &owner_names, &macros, &links);
-                return (0, (Arc::new(paper), w, u));
-            };
-            let fp = d.fingerprint(&owner_names, &links);
-            match cache.papers.get(&fp) {
-                Some(hit) => (fp, hit.clone()),
-                None => {
-                    let (mut paper, w, u) =
-                        render_paper(d, &resolver, &owner_names, &macros, &links);
-                    paper.fingerprint = fp;
-                    (fp, (Arc::new(paper), w, u))
-                }
-            }
-        })
+    let by_id = by_id
+        .into_iter()
+        .map(|(id, i)| (id, drafts[i].slug.clone()))
         .collect();
-    let mut papers = Vec::with_capacity(rendered.len());
-    let mut next_cache = PaperCache::default();
-    let mut undefined = Vec::new();
-    for (fp, (paper, w, u)) in rendered {
-        warnings.extend(w.iter().cloned());
-        undefined.extend(u.iter().cloned());
-        if cache.is_some() {
-            next_cache.papers.insert(fp, (Arc::clone(&paper), w, u));
-        }
-        papers.push(paper);
-    }
+    Ok(Merged {
+        owner,
+        drafts,
+        warnings,
+        renderer: Renderer {
+            macros,
+            resolver,
+            owner_names,
+            links,
+        },
+        by_id,
+    })
+}
+
+/// The site of these papers (in merge order, with their undefined macros' uses): sorted
+/// newest first, grouped, keyed, with the content's pages, biography and news; returns the
+/// warnings of those pages and their undefined macros' uses.
+pub(super) fn site_of(
+    settings: &Settings,
+    profile: Option<&Profile>,
+    content: &Content,
+    renderer: &Renderer,
+    owner: Owner,
+    (mut papers, paper_uses): (Vec<Arc<Paper>>, Vec<UndefinedUse>),
+) -> (Site, Vec<Diagnostic>, Vec<UndefinedUse>) {
     sort_newest_first(&mut papers);
+    let mut warnings = Vec::new();
+    let mut uses = Vec::new();
+    let (macros, links) = (&renderer.macros, &renderer.links);
     let pages = render_pages(
         &content.pages,
         settings.drafts,
-        (&macros, &links, &mut undefined),
+        (macros, links, &mut uses),
         &mut warnings,
     );
     let bio_html = content.bio.as_ref().map(|bio| {
-        let with = (&macros, &links, &mut undefined);
-        render_markdown(bio, "the biography", with, &mut warnings)
+        render_markdown(
+            bio,
+            "the biography",
+            (macros, links, &mut uses),
+            &mut warnings,
+        )
     });
     let news = render_news(
         settings,
         &content.news,
-        (&macros, &links, &mut undefined),
+        (macros, links, &mut uses),
         &mut warnings,
     );
-    let undefined = UndefinedMacros::new(undefined);
-    warnings.extend(undefined.summary());
+    let undefined = UndefinedMacros::new(paper_uses.into_iter().chain(uses.iter().cloned()));
     let categories = group_categories(&papers);
-    // The profile's header category, where the site has a page for it (the header may name
-    // one, `MULTI`, that none of the papers has).
-    let primary_category = profile
-        .and_then(|p| p.primary_category.as_deref())
-        .map(|c| resolver.resolve(c))
-        .filter(|c| categories.iter().any(|g| g.category.slug == c.slug));
+    let primary_category = primary_category(profile, &renderer.resolver, &categories);
     let site = Site {
         owner,
         stats: profile.map(|p| p.stats.clone()).unwrap_or_default(),
@@ -209,14 +317,20 @@ pub fn assemble(
         undefined,
         assets: content.assets.clone(),
     };
-    // Broken `@/` links are errors: the site is not built with them.
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = warnings
-        .into_iter()
-        .partition(|d| d.severity == Severity::Error);
-    if !errors.is_empty() {
-        return Err(crate::base::diag::Error::from(errors).with_warnings(warnings));
-    }
-    Ok((site, warnings, next_cache))
+    (site, warnings, uses)
+}
+
+/// The profile's header category, where the site has a page for it (the header may name one,
+/// `MULTI`, that none of the papers has).
+pub(super) fn primary_category(
+    profile: Option<&Profile>,
+    resolver: &Resolver,
+    categories: &[CategoryGroup],
+) -> Option<Category> {
+    profile
+        .and_then(|p| p.primary_category.as_deref())
+        .map(|c| resolver.resolve(c))
+        .filter(|c| categories.iter().any(|g| g.category.slug == c.slug))
 }
 
 fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {
@@ -244,7 +358,19 @@ fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {
 /// this title finds its profile paper: `Sparse Attention in $O(n \log n)$` →
 /// `sparse-attention-in-o-n-log-n`. Empty when the title has no letters or digits.
 pub fn title_slug(title_tex: &str, macros: &tex::Macros) -> String {
-    slugify(&html_to_words(&render_title(title_tex, macros).html))
+    paper_slug(&html_to_words(&render_title(title_tex, macros).html))
+}
+
+/// The slug of a paper's title (or file name): its words, lowercase, joined by `-`. A slug of
+/// digits only (a paper titled `2020`) is `paper-2020`, so that it never takes the place of a
+/// year's page of a long list (`/papers/2020/`).
+fn paper_slug(words: &str) -> String {
+    let slug = slugify(words);
+    if !slug.is_empty() && slug.bytes().all(|b| b.is_ascii_digit()) {
+        format!("paper-{slug}")
+    } else {
+        slug
+    }
 }
 
 /// Unique slug: `x`, then `x-2`, `x-3` …
@@ -268,7 +394,7 @@ fn profile_draft<'a>(
     warnings: &mut Vec<Diagnostic>,
 ) -> ProfileDraft<'a> {
     let title = render_title(&paper.title, macros);
-    let base = slugify(&html_to_words(&title.html));
+    let base = paper_slug(&html_to_words(&title.html));
     let slug = unique_slug(used, &base);
     if slug != base {
         warnings.push(
@@ -300,38 +426,13 @@ fn merge_file<'a>(
     macros: &tex::Macros,
 ) -> Result<bool> {
     let m = &file.matter;
-    let paper_macros = macros.with(&m.macros);
-    let title = m.title.as_deref().map(|t| render_title(t, &paper_macros));
-    let key = match (&m.slug, &title) {
-        (Some(slug), _) => slug.clone(),
-        (None, Some(t)) => slugify(&html_to_words(&t.html)),
-        (None, None) => slugify(&file_stem(&file.shown)),
-    };
-    // A title of symbols only (`..`, `$$`) has no slug: the file's name gives one, else the
-    // paper would be written over the list of papers.
-    let key = match key {
-        k if !k.is_empty() => k,
-        _ => match slugify(&file_stem(&file.shown)) {
-            stem if !stem.is_empty() => stem,
-            _ => {
-                return Err(Diagnostic::error("no URL can be made from this title")
-                    .at(file.key_location("title"))
-                    .hint("add `slug = \"…\"` with letters or digits")
-                    .into());
-            }
-        },
-    };
-    let by_ids = || {
-        let doi = m.links.doi.as_deref().and_then(ids::find_doi);
-        let arxiv = m.links.arxiv.as_deref().and_then(ids::find_arxiv);
-        [doi, arxiv]
-            .into_iter()
-            .flatten()
-            .find_map(|id| by_id.get(&id.to_ascii_lowercase()).copied())
-    };
+    let (key, title) = file_key(file, macros)?;
     let found = match &m.slug {
         Some(_) => by_slug.get(&key).copied(),
-        None => by_slug.get(&key).copied().or_else(by_ids),
+        None => by_slug
+            .get(&key)
+            .copied()
+            .or_else(|| file_ids(file).find_map(|id| by_id.get(&id).copied())),
     };
     if let Some(i) = found {
         if let Some(first) = enriched_by.insert(i, &file.shown) {
@@ -392,10 +493,51 @@ fn merge_file<'a>(
             line: 1,
         },
         provenance: Provenance::default(),
+        sources: Vec::new(),
         file: None,
     });
     apply(&mut drafts[index], file, None);
     Ok(true)
+}
+
+/// The slug a paper file matches or makes (its `slug`, else its title's, else its name's),
+/// with its title rendered.
+pub(super) fn file_key(file: &PaperFile, macros: &tex::Macros) -> Result<(String, Option<Title>)> {
+    let m = &file.matter;
+    let paper_macros = macros.with(&m.macros);
+    let title = m.title.as_deref().map(|t| render_title(t, &paper_macros));
+    let key = match (&m.slug, &title) {
+        (Some(slug), _) => slug.clone(),
+        (None, Some(t)) => paper_slug(&html_to_words(&t.html)),
+        (None, None) => paper_slug(&file_stem(&file.shown)),
+    };
+    // A title of symbols only (`..`, `$$`) has no slug: the file's name gives one, else the
+    // paper would be written over the list of papers.
+    let key = match key {
+        k if !k.is_empty() => k,
+        _ => match paper_slug(&file_stem(&file.shown)) {
+            stem if !stem.is_empty() => stem,
+            _ => {
+                return Err(Diagnostic::error("no URL can be made from this title")
+                    .at(file.key_location("title"))
+                    .hint("add `slug = \"…\"` with letters or digits")
+                    .into());
+            }
+        },
+    };
+    Ok((key, title))
+}
+
+/// The DOI and arXiv id a paper file names (lowercase), by which it finds a paper when its
+/// slug finds none.
+pub(super) fn file_ids(file: &PaperFile) -> impl Iterator<Item = String> + '_ {
+    let m = &file.matter;
+    let doi = m.links.doi.as_deref().and_then(ids::find_doi);
+    let arxiv = m.links.arxiv.as_deref().and_then(ids::find_arxiv);
+    [doi, arxiv]
+        .into_iter()
+        .flatten()
+        .map(|id| id.to_ascii_lowercase())
 }
 
 /// `content/papers/x.md` → `x`; `content/papers/x/index.md` → `x`.
@@ -415,7 +557,7 @@ fn file_stem(path: &Path) -> String {
 }
 
 /// Front-matter fields win over the bibliography's and the profile's.
-fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Title>) {
+pub(super) fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Title>) {
     let m = &file.matter;
     // Front matter comes first: it wins over every other source.
     d.provenance.sources.insert(
@@ -518,6 +660,13 @@ fn apply<'a>(d: &mut Draft<'a>, file: &'a PaperFile, title: Option<Title>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_of_digits_has_a_slug_no_year_page_has() {
+        assert_eq!(paper_slug("2020"), "paper-2020");
+        assert_eq!(paper_slug("1984 revisited"), "1984-revisited");
+        assert_eq!(paper_slug(".."), "");
+    }
 
     #[test]
     fn unique_slugs_count_up() {

@@ -22,7 +22,7 @@ fn ascii_letters(s: &str) -> String {
 }
 
 /// The key before disambiguation: `huang2022sparse`.
-fn base_key(p: &Paper) -> String {
+pub(super) fn base_key(p: &Paper) -> String {
     let family = p
         .authors
         .first()

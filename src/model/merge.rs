@@ -17,7 +17,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::paper::{Draft, TextAt, Title, render_title};
+use super::paper::{Draft, SourceId, TextAt, Title, render_title};
 use super::{Origin, Provenance, SourceKind};
 use crate::base::diag::Diagnostic;
 use crate::base::text::html_to_words;
@@ -202,10 +202,48 @@ pub(super) fn merge<'a>(
                 (_, Some(p)) => (p.slug, p.title),
                 _ => (String::new(), empty()),
             };
+            let ids = members
+                .iter()
+                .map(|(m, i)| match m {
+                    Member::Profile(..) => SourceId::Profile(*i),
+                    Member::Record(_) => SourceId::Record(*i),
+                })
+                .collect();
             let members: Vec<Member> = members.into_iter().map(|(m, _)| m).collect();
-            resolve(&members, bib, slug, title)
+            let mut draft = resolve(&members, bib, slug, title);
+            draft.sources = ids;
+            draft
         })
         .collect()
+}
+
+/// The draft of one paper made from its sources again (as [`merge`] made it, `sources` in
+/// precedence order), with its slug: a paper whose content file changed is patched without
+/// merging every paper again. `None` if a source is no longer there.
+pub(super) fn draft_of<'a>(
+    sources: &[SourceId],
+    profile: Option<(&'a Path, &'a crate::load::profile::Profile)>,
+    bib: &'a Bibliography,
+    macros: &tex::Macros,
+    slug: String,
+) -> Option<Draft<'a>> {
+    let members: Vec<Member> = sources
+        .iter()
+        .map(|id| match *id {
+            SourceId::Profile(i) => {
+                let (file, p) = profile?;
+                Some(Member::Profile(file, p.papers.get(i)?))
+            }
+            SourceId::Record(i) => Some(Member::Record(bib.records.get(i)?)),
+        })
+        .collect::<Option<_>>()?;
+    let title = match members.first()? {
+        Member::Profile(_, p) => render_title(&p.title, macros),
+        Member::Record(r) => render_title(r.title.as_ref().map_or("", |t| t.tex.as_str()), macros),
+    };
+    let mut draft = resolve(&members, bib, slug, title);
+    draft.sources = sources.to_vec();
+    Some(draft)
 }
 
 fn duplicate_warning(bib: &Bibliography, first: &Record, second: &Record) -> Diagnostic {
@@ -331,6 +369,7 @@ fn resolve<'a>(
         abstract_at: None,
         origin,
         provenance: Provenance::default(),
+        sources: Vec::new(),
         file: None,
     };
     // Authors: the first complete list, else the first list.

@@ -15,6 +15,7 @@ mod merge;
 pub mod names;
 mod pages;
 mod paper;
+mod patch;
 mod undefined;
 
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::base::date::Date;
+use crate::base::shared::Shared;
 use crate::load::categories::Category;
 use crate::load::content::{Asset, Biblio, Kind, Links};
 use crate::load::profile::Stats;
@@ -33,10 +35,11 @@ pub use checks::{INCOMPLETE_PAPER, SAMPLE_PAPER};
 pub use groups::group_years;
 pub use merge::title_key;
 pub use paper::TEX_PROBLEM;
+pub use patch::{Assembly, ContentChanges, Inputs, Undo};
 pub use undefined::{UNDEFINED_MACRO, UndefinedMacros, UndefinedUse};
 
 /// An author of a paper.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct PaperAuthor {
     /// Name as shown: `Given Family Suffix`.
     pub name: String,
@@ -120,9 +123,9 @@ pub struct Paper {
     /// URL slug, unique in the site.
     pub slug: String,
     /// Title as plain text.
-    pub title: String,
+    pub title: Shared,
     /// Title as HTML (TeX rendered).
-    pub title_html: String,
+    pub title_html: Shared,
     /// Title as written, TeX included.
     pub title_tex: String,
     /// Authors in order.
@@ -140,13 +143,13 @@ pub struct Paper {
     /// Whether the paper has public code.
     pub has_code: bool,
     /// Abstract as HTML (paragraphs, MathML).
-    pub abstract_html: String,
+    pub abstract_html: Shared,
     /// Abstract as plain text.
-    pub abstract_text: String,
+    pub abstract_text: Shared,
     /// Abstract as written, TeX included.
     pub abstract_tex: String,
     /// Markdown body as HTML (empty if none).
-    pub body_html: String,
+    pub body_html: Shared,
     /// Listed under "Selected publications".
     pub selected: bool,
     /// Whether it is a draft (only built with `--drafts`).
@@ -171,10 +174,35 @@ pub struct Paper {
     pub fingerprint: u64,
 }
 
+impl Site {
+    /// Clears from the papers what only `explain` and `import` read (the abstract as TeX, where
+    /// each field came from): a build that writes the site frees it before rendering, which
+    /// needs the memory. Papers held elsewhere too (`serve`'s cache) are left as they are.
+    pub fn forget_sources(&mut self) {
+        for p in &mut self.papers {
+            if let Some(p) = Arc::get_mut(p) {
+                p.abstract_tex = String::new();
+                p.provenance = Provenance::default();
+            }
+        }
+    }
+}
+
 impl Paper {
     /// Output path relative to the site root: `papers/<slug>/`.
     pub fn rel(&self) -> String {
-        format!("papers/{}/", self.slug)
+        self.rel_of("")
+    }
+
+    /// The output path of a file in the paper's folder: `papers/<slug>/<file>` (made without
+    /// the formatting machinery: a site asks for tens of thousands).
+    pub fn rel_of(&self, file: &str) -> String {
+        let mut rel = String::with_capacity(8 + self.slug.len() + file.len());
+        rel.push_str("papers/");
+        rel.push_str(&self.slug);
+        rel.push('/');
+        rel.push_str(file);
+        rel
     }
 
     /// The year, if dated.

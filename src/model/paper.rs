@@ -64,7 +64,18 @@ pub(super) struct Draft<'a> {
     /// Its main source (before a content file's).
     pub(super) origin: Origin,
     pub(super) provenance: Provenance,
+    /// Its sources before a content file's: profile papers and bibliography records.
+    pub(super) sources: Vec<SourceId>,
     pub(super) file: Option<&'a PaperFile>,
+}
+
+/// A source of a paper: a profile paper or a bibliography record, by its index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SourceId {
+    /// An index into the profile's papers.
+    Profile(usize),
+    /// An index into the bibliography's records.
+    Record(usize),
 }
 
 impl Draft<'_> {
@@ -209,15 +220,11 @@ pub(super) fn render_paper(
         })
         .collect();
     let kind = d.kind.unwrap_or_else(|| guess_kind(d.venue.as_deref()));
-    // Rendered HTML is built in generously sized buffers; a site keeps 10,000 of them.
-    let mut abstract_html = abstract_html;
-    abstract_html.shrink_to_fit();
-    let mut body_html = body_html;
-    body_html.shrink_to_fit();
+    // Rendered text is kept once, shared with the template values (the copy is exact-sized).
     let paper = Paper {
         slug: d.slug,
-        title: plain_title,
-        title_html: d.title.html,
+        title: plain_title.into(),
+        title_html: d.title.html.into(),
         title_tex: d.title_tex,
         authors,
         authors_truncated: d.truncated,
@@ -226,10 +233,10 @@ pub(super) fn render_paper(
         categories,
         date: d.date,
         has_code: d.has_code,
-        abstract_text: html_to_text(&abstract_html),
+        abstract_text: html_to_text(&abstract_html).into(),
         abstract_tex: d.abstract_tex,
-        abstract_html,
-        body_html,
+        abstract_html: abstract_html.into(),
+        body_html: body_html.into(),
         selected: d.selected,
         draft: d.draft,
         kind,

@@ -430,7 +430,7 @@ pub fn coins(p: &Paper, permalink: &str) -> String {
     if !genre.is_empty() {
         pairs.push(("rft.genre", genre.into()));
     }
-    pairs.push((title_key, p.title.clone()));
+    pairs.push((title_key, p.title.to_string()));
     if let Some(v) = &p.venue {
         pairs.push((container, v.clone()));
     }

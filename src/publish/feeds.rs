@@ -15,7 +15,11 @@ pub fn atom(settings: &Settings, site: &Site, title: &str) -> String {
         .or(site.as_of)
         .map_or_else(|| "1970-01-01".to_string(), |d| d.iso());
     let feed_url = settings.permalink("atom.xml");
-    let mut out = String::with_capacity(site.papers.len() * 2048 + 1024);
+    let entries = match settings.feed_limit {
+        0 => site.papers.len(),
+        n => n.min(site.papers.len()),
+    };
+    let mut out = String::with_capacity(entries * 2048 + 1024);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"");
     out.push_str(&escape(&settings.language));
     out.push_str("\">\n");

@@ -21,11 +21,13 @@ pub struct Coauthor {
     pub papers: Vec<usize>,
 }
 
-/// Everyone who shares a paper with the owner, most papers first, then by name.
-pub fn coauthors(site: &Site) -> Vec<Coauthor> {
+/// Everyone who shares one of these papers (indices into [`Site::papers`], newest first)
+/// with the owner, most papers first, then by name.
+pub fn coauthors_of(site: &Site, papers: impl IntoIterator<Item = usize>) -> Vec<Coauthor> {
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut list: Vec<Coauthor> = Vec::new();
-    for (i, paper) in site.papers.iter().enumerate() {
+    for i in papers {
+        let paper = &site.papers[i];
         for author in paper.authors.iter().filter(|a| !a.is_owner) {
             let key = slugify(&author.name);
             if key.is_empty() {

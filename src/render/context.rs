@@ -4,9 +4,12 @@
 //! Every paper becomes one value, computed once; listings share it (Tera values are
 //! reference-counted), so a 10,000-paper home page costs one pass over them.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use tera::{Context, Value};
 
+use crate::base::shared::Shared;
 use crate::load::categories::Category;
 use crate::load::content::{Biblio, Kind, Links};
 use crate::load::settings::Settings;
@@ -16,30 +19,32 @@ use crate::render::filters::json_for_script;
 use crate::render::theme::Theme;
 
 /// Version of the template context contract (see docs/themes.md).
-pub const CONTEXT_VERSION: u32 = 1;
+pub const CONTEXT_VERSION: u32 = 2;
 
-/// A paper as templates see it: the model plus URLs and display values.
+/// A paper as templates see it: the model plus URLs and display values. The fields marked
+/// [`Slot`] are filled after serialization with values shared, not copied: the model's text
+/// ([`Shared`]) and each category's one value.
 #[derive(Serialize)]
 struct PaperView<'a> {
     slug: &'a str,
     path: String,
     permalink: String,
-    title: &'a str,
-    title_html: &'a str,
+    title: Slot,
+    title_html: Slot,
     title_tex: &'a str,
-    authors: &'a [PaperAuthor],
+    authors: Slot,
     authors_truncated: bool,
     org: Option<&'a str>,
     venue: Option<&'a str>,
-    categories: Vec<CategoryView<'a>>,
-    primary_category: Option<CategoryView<'a>>,
+    categories: Slot,
+    primary_category: Slot,
     date: Option<String>,
     date_display: Option<String>,
     year: Option<i32>,
     has_code: bool,
-    abstract_html: &'a str,
-    abstract_text: &'a str,
-    body_html: &'a str,
+    abstract_html: Slot,
+    abstract_text: Slot,
+    body_html: Slot,
     selected: bool,
     draft: bool,
     links: LinksView<'a>,
@@ -51,15 +56,73 @@ struct PaperView<'a> {
     extra: &'a toml::Table,
 }
 
+/// A place in a serialized view for a value set afterwards (keeps the field order).
+#[derive(Serialize)]
+struct Slot;
+
+/// Template values that many papers share, made once: each category's, and each author's
+/// (`{name, is_owner}`; a lab's site names the same people on thousands of papers).
+#[derive(Default)]
+pub struct SharedValues {
+    categories: HashMap<String, Value>,
+    authors: HashMap<PaperAuthor, Value>,
+}
+
+impl SharedValues {
+    /// Whether no value is made yet.
+    pub fn is_empty(&self) -> bool {
+        self.categories.is_empty() && self.authors.is_empty()
+    }
+
+    /// The values of the site's categories and authors.
+    pub fn new(settings: &Settings, site: &Site) -> SharedValues {
+        let categories = site
+            .categories
+            .iter()
+            .map(|g| {
+                let c = &g.category;
+                (
+                    c.slug.clone(),
+                    Value::from_serializable(&category_view(settings, c)),
+                )
+            })
+            .collect();
+        let mut authors: HashMap<PaperAuthor, Value> = HashMap::new();
+        for a in site.papers.iter().flat_map(|p| &p.authors) {
+            if !authors.contains_key(a) {
+                authors.insert(a.clone(), Value::from_serializable(a));
+            }
+        }
+        SharedValues {
+            categories,
+            authors,
+        }
+    }
+
+    fn category(&self, settings: &Settings, c: &Category) -> Value {
+        self.categories
+            .get(&c.slug)
+            .cloned()
+            .unwrap_or_else(|| Value::from_serializable(&category_view(settings, c)))
+    }
+
+    fn author(&self, a: &PaperAuthor) -> Value {
+        self.authors
+            .get(a)
+            .cloned()
+            .unwrap_or_else(|| Value::from_serializable(a))
+    }
+}
+
 /// How to cite a paper, and where its citation files are.
 #[derive(Serialize)]
 struct CitationView<'a> {
     key: &'a str,
-    bibtex: &'a str,
+    bibtex: Slot,
     coins: String,
     bib: String,
-    ris: String,
-    csl: String,
+    ris: Option<String>,
+    csl: Option<String>,
 }
 
 /// A category as templates see it.
@@ -72,14 +135,44 @@ pub(crate) struct CategoryView<'a> {
     path: String,
 }
 
-/// Links with the identifiers turned into URLs.
-#[derive(Serialize)]
+/// Links with the identifiers turned into URLs; links not given are left out (a 10,000-paper
+/// site would otherwise hold 100,000 empty entries).
 struct LinksView<'a> {
-    #[serde(flatten)]
     given: &'a Links,
     arxiv_url: Option<String>,
     doi_url: Option<String>,
     pdf_url: Option<String>,
+}
+
+impl Serialize for LinksView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let l = self.given;
+        let all = [
+            ("pdf", &l.pdf),
+            ("code", &l.code),
+            ("arxiv", &l.arxiv),
+            ("doi", &l.doi),
+            ("html", &l.html),
+            ("slides", &l.slides),
+            ("video", &l.video),
+            ("poster", &l.poster),
+            ("project", &l.project),
+            ("data", &l.data),
+            ("blog", &l.blog),
+            ("arxiv_url", &self.arxiv_url),
+            ("doi_url", &self.doi_url),
+            ("pdf_url", &self.pdf_url),
+        ];
+        let given = all.iter().filter(|(_, v)| v.is_some()).count();
+        let mut map = s.serialize_map(Some(given))?;
+        for (name, value) in all {
+            if let Some(value) = value {
+                map.serialize_entry(name, value)?;
+            }
+        }
+        map.end()
+    }
 }
 
 pub(crate) fn category_view<'a>(settings: &Settings, c: &'a Category) -> CategoryView<'a> {
@@ -93,14 +186,15 @@ pub(crate) fn category_view<'a>(settings: &Settings, c: &'a Category) -> Categor
 }
 
 /// Computes a paper's template value (once; listings share it).
-pub fn paper_value(settings: &Settings, p: &Paper, key: &str, bib: &str) -> Value {
+pub fn paper_value(
+    settings: &Settings,
+    p: &Paper,
+    key: &str,
+    bib: &Shared,
+    shared: &SharedValues,
+) -> Value {
     let rel = p.rel();
     let permalink = settings.permalink(&rel);
-    let categories: Vec<CategoryView> = p
-        .categories
-        .iter()
-        .map(|c| category_view(settings, c))
-        .collect();
     let id_url =
         |prefix: &str, id: &Option<String>| id.as_ref().map(|id| format!("{prefix}{}", id.trim()));
     let pages = match p.biblio.pages.as_deref().map(citation::page_range) {
@@ -110,22 +204,22 @@ pub fn paper_value(settings: &Settings, p: &Paper, key: &str, bib: &str) -> Valu
     let view = PaperView {
         slug: &p.slug,
         path: settings.path(&rel),
-        title: &p.title,
-        title_html: &p.title_html,
+        title: Slot,
+        title_html: Slot,
         title_tex: &p.title_tex,
-        authors: &p.authors,
+        authors: Slot,
         authors_truncated: p.authors_truncated,
         org: p.org.as_deref(),
         venue: p.venue.as_deref(),
-        primary_category: categories.first().cloned(),
-        categories,
+        categories: Slot,
+        primary_category: Slot,
         date: p.date.map(|d| d.iso()),
         date_display: p.date.map(|d| d.human()),
         year: p.year(),
         has_code: p.has_code,
-        abstract_html: &p.abstract_html,
-        abstract_text: &p.abstract_text,
-        body_html: &p.body_html,
+        abstract_html: Slot,
+        abstract_text: Slot,
+        body_html: Slot,
         selected: p.selected,
         draft: p.draft,
         links: LinksView {
@@ -144,21 +238,63 @@ pub fn paper_value(settings: &Settings, p: &Paper, key: &str, bib: &str) -> Valu
         last_page: pages.1,
         citation: CitationView {
             key,
-            bibtex: bib,
+            bibtex: Slot,
             coins: citation::coins(p, &permalink),
             bib: settings.path(&format!("{rel}cite.bib")),
-            ris: settings.path(&format!("{rel}cite.ris")),
-            csl: settings.path(&format!("{rel}cite.json")),
+            ris: settings
+                .citations
+                .ris
+                .then(|| settings.path(&format!("{rel}cite.ris"))),
+            csl: settings
+                .citations
+                .csl_json
+                .then(|| settings.path(&format!("{rel}cite.json"))),
         },
         extra: &p.extra,
         permalink,
     };
-    let json_ld = json_for_script(&citation::json_ld(p, &view.permalink)).unwrap_or_default();
     let mut map = Value::from_serializable(&view)
         .into_map()
         .unwrap_or_default();
-    map.insert("json_ld".into(), Value::safe_string(&json_ld));
+    // Room for `item_html`, so that adding it does not grow the map.
+    map.reserve_exact(1);
+    let cats: Vec<Value> = p
+        .categories
+        .iter()
+        .map(|c| shared.category(settings, c))
+        .collect();
+    let authors: Vec<Value> = p.authors.iter().map(|a| shared.author(a)).collect();
+    map.insert("authors".into(), Value::from(authors));
+    let citation_key: tera::value::Key = "citation".into();
+    if let Some(citation) = map.get_mut(&citation_key) {
+        let mut fields = std::mem::replace(citation, Value::none())
+            .into_map()
+            .unwrap_or_default();
+        fields.insert("bibtex".into(), bib.value());
+        *citation = Value::from(fields);
+    }
+    map.insert(
+        "primary_category".into(),
+        cats.first().cloned().unwrap_or_else(Value::none),
+    );
+    map.insert("categories".into(), Value::from(cats));
+    map.insert("title".into(), p.title.value());
+    map.insert("title_html".into(), p.title_html.value());
+    map.insert("abstract_html".into(), p.abstract_html.value());
+    map.insert("abstract_text".into(), p.abstract_text.value());
+    map.insert("body_html".into(), p.body_html.value());
     Value::from(map)
+}
+
+/// The `paper` of a paper's own page: its shared value plus what only that page shows
+/// (`json_ld`), made when the page is rendered rather than kept for every paper.
+pub fn paper_page_value(settings: &Settings, p: &Paper, value: &Value) -> Value {
+    let json_ld = json_for_script(&citation::json_ld(p, &settings.permalink(&p.rel())));
+    with_field(
+        value.clone(),
+        "json_ld",
+        Value::safe_string(&json_ld.unwrap_or_default()),
+    )
 }
 
 /// A paper value with one more field (e.g. `item_html`); the map is reused, not copied, when
@@ -211,13 +347,38 @@ pub fn merge_tables(base: &toml::Table, over: &toml::Table) -> toml::Table {
     out
 }
 
-/// The site-wide context: `config` and `site`.
-pub fn global_context(
-    settings: &Settings,
-    theme: &Theme,
-    site: &Site,
-    papers: &[Value],
-) -> Context {
+/// The site-wide context (`config` and `site`) but for the paper values: made once per
+/// render, completed with them by [`GlobalContext::with_papers`] (before and after the listing
+/// items are added to them).
+pub struct GlobalContext {
+    config: Value,
+    site: tera::Map,
+}
+
+impl GlobalContext {
+    /// The context, with `papers` (every paper's value, in `Site::papers` order) as
+    /// `site.papers`, `site.selected` and `site.years`.
+    pub fn with_papers(&self, site: &Site, papers: &[Value]) -> Context {
+        let mut site_value = self.site.clone();
+        site_value.insert("papers".into(), Value::from(papers.to_vec()));
+        let selected: Vec<Value> = site
+            .papers
+            .iter()
+            .zip(papers)
+            .filter(|(p, _)| p.selected)
+            .map(|(_, v)| v.clone())
+            .collect();
+        site_value.insert("selected".into(), Value::from(selected));
+        site_value.insert("years".into(), year_values(&site.years, papers));
+        let mut ctx = Context::new();
+        ctx.insert_value("config", self.config.clone());
+        ctx.insert_value("site", Value::from(site_value));
+        ctx
+    }
+}
+
+/// The site-wide context: `config` and `site` (see [`GlobalContext`]).
+pub fn global_context(settings: &Settings, theme: &Theme, site: &Site) -> GlobalContext {
     #[derive(Serialize)]
     struct ConfigView<'a> {
         base_url: &'a str,
@@ -308,8 +469,7 @@ pub fn global_context(
         generator: format!("scholarsite {}", env!("CARGO_PKG_VERSION")),
         context_version: CONTEXT_VERSION,
     };
-    let mut ctx = Context::new();
-    ctx.insert("config", &config);
+    let config = Value::from_serializable(&config);
     let person = citation::person_json_ld(&site.owner, &settings.base_url, view.photo_url.clone());
     let mut site_value = Value::from_serializable(&view)
         .into_map()
@@ -318,19 +478,22 @@ pub fn global_context(
         "json_ld".into(),
         Value::safe_string(&json_for_script(&person).unwrap_or_default()),
     );
-    site_value.insert("papers".into(), Value::from(papers.to_vec()));
-    let selected: Vec<Value> = site
-        .papers
-        .iter()
-        .zip(papers)
-        .filter(|(p, _)| p.selected)
-        .map(|(_, v)| v.clone())
-        .collect();
-    site_value.insert("selected".into(), Value::from(selected));
-    site_value.insert("years".into(), year_values(&site.years, papers));
+    // Places for the paper values, in the order the contract lists them.
+    for key in ["papers", "selected", "years"] {
+        site_value.insert(key.into(), Value::none());
+    }
+    site_value.insert(
+        "year_pages".into(),
+        Value::from(crate::render::listing::split(
+            site.papers.len(),
+            settings.listings.max_per_page,
+        )),
+    );
     crate::render::theme_context::extend_site(&mut site_value, settings, theme, site);
-    ctx.insert_value("site", Value::from(site_value));
-    ctx
+    GlobalContext {
+        config,
+        site: site_value,
+    }
 }
 
 /// Context of a page: `page` (kind, path, permalink, title, description) plus extras.

@@ -1,18 +1,23 @@
 //! Site model → files: every page through the theme's Tera templates, the citation files, the
 //! feeds; rendered and written in parallel into a [`Sink`].
+//!
+//! [`Rendering`] is a site ready to render (paper values, listing items, listings and page jobs
+//! made): a build renders all of it ([`render_site`]); `serve` renders the pages whose
+//! [`fingerprints`](Rendering::fingerprints) changed, the edited papers' pages first.
 
 pub mod charts;
 pub mod coauthors;
 pub mod compat;
 pub mod context;
+mod data;
 pub mod filters;
 pub mod lint;
+pub mod listing;
 pub mod pages;
 pub mod search;
 pub mod theme;
 pub mod theme_context;
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -21,56 +26,21 @@ use tera::{Context, Value};
 use crate::base::diag::{Diagnostic, Location, Result};
 use crate::load::settings::Settings;
 use crate::model::{Paper, Site};
-use crate::publish::citation;
-use crate::publish::feeds;
 use crate::publish::output::Sink;
-use crate::render::pages::{Job, Model};
+use crate::render::pages::{Job, Listings, Model};
 use crate::render::theme::{Bytes, Theme};
 use context::with_field;
+use data::Fragments;
 
 /// The partial that renders one paper in a listing; rendered once per paper, in parallel, and
 /// shared by every listing as `paper.item_html`.
 pub const ITEM_TEMPLATE: &str = "partials/paper_item.html";
-
-/// Which outputs a render writes.
-#[derive(Debug, Clone, Default)]
-pub enum Selection {
-    /// Every page, data file and static file.
-    #[default]
-    All,
-    /// Only these pages (output paths) and the citation files of these papers (slugs), plus the
-    /// site-wide data files; static files are left alone.
-    Only {
-        /// Output paths of pages to render, e.g. `papers/x/index.html`.
-        pages: HashSet<String>,
-        /// Slugs of papers whose citation files to write.
-        papers: HashSet<String>,
-    },
-}
-
-impl Selection {
-    fn page(&self, rel: &str) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { pages, .. } => pages.contains(rel),
-        }
-    }
-
-    fn paper(&self, slug: &str) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { papers, .. } => papers.contains(slug),
-        }
-    }
-}
 
 /// What a render did.
 #[derive(Debug)]
 pub struct RenderReport {
     /// Files written.
     pub written: usize,
-    /// Every output path of the site (rendered now or not), statics and assets included.
-    pub outputs: HashSet<String>,
     /// What rendering built (every page's context, every paper's value): the caller frees it,
     /// or, when the process is about to exit anyway, skips freeing it (see `build::build`).
     pub retained: Retained,
@@ -78,130 +48,273 @@ pub struct RenderReport {
 
 /// Rendering's working data, handed back so that its owner decides when to free it.
 pub struct Retained {
-    _jobs: Vec<Job>,
-    _papers: Vec<Value>,
+    _prepared: Prepared,
     _context: Context,
 }
 
 impl std::fmt::Debug for Retained {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Retained({} jobs)", self._jobs.len())
+        write!(f, "Retained({} jobs)", self._prepared.jobs.len())
     }
 }
 
-/// Renders the site (or the selected part of it) into `sink`; with a `cache` (serve), papers
-/// rendered before and unchanged are not made again.
+/// Renders the whole site into `sink`: every page, data file and static file.
 pub fn render_site(
     settings: &Settings,
     theme: &mut Theme,
     site: &Site,
     sink: &dyn Sink,
-    selection: &Selection,
-    cache: Option<&mut RenderCache>,
 ) -> Result<RenderReport> {
     let mut watch = crate::base::timings::Stopwatch::start();
-    let Prepared {
-        cites,
-        jobs,
-        papers,
-    } = prepare(settings, theme, site, cache, &mut watch)?;
-    let data = data_file_names(settings, site);
-    let generated: HashSet<&str> = jobs
-        .iter()
-        .map(|j| j.rel.as_str())
-        .chain(data.iter().map(String::as_str))
-        .collect();
-    if generated.len() < jobs.len() + data.len() {
-        return Err(duplicate_outputs(&jobs, &data).into());
-    }
-    let mut errors = check_statics(theme, site, &generated);
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    let sitemap = sitemap_pages(site, &jobs);
-    let theme_ref: &Theme = theme;
-    let model = Model {
-        settings,
-        site,
-        papers: &papers,
-    };
+    let rendering = Rendering::new(settings, theme, site, None, &mut watch)?.plan()?;
     // Pages and data files do not depend on each other: written side by side, the cores stay
     // busy through each side's sequential stretches.
-    let (failures, data_written) = rayon::join(
-        || {
-            jobs.par_iter()
-                .with_max_len(1)
-                .filter(|job| selection.page(&job.rel))
-                .filter_map(|job| {
-                    let error = render_job(theme_ref, job, &model, sink).err()?;
-                    let first = error.diagnostics.into_iter().next()?;
-                    Some((job.rel.clone(), first))
-                })
-                .collect::<Vec<(String, Diagnostic)>>()
-        },
-        || write_data_files(settings, site, &cites, &sitemap, sink, selection),
+    let (pages, data) = rayon::join(
+        || rendering.pages(sink, &|_| true),
+        || rendering.data_files(sink, &|_| true, &|_| true),
     );
     watch.lap("pages and data files");
-    if let Some((rel, first)) = failures.first() {
-        let more = failures.len() - 1;
-        let mut d = first.clone();
-        let others = if more > 0 {
-            format!(" and {more} other pages")
-        } else {
-            String::new()
-        };
-        d.message = format!("{} (while rendering `{rel}`{others})", d.message);
-        errors.push(d);
-        return Err(errors.into());
-    }
-    let mut all: HashSet<String> = generated.iter().map(|r| (*r).to_string()).collect();
-    all.extend(theme.statics.iter().map(|s| s.rel.clone()));
-    all.extend(site.assets.iter().map(|a| a.rel.clone()));
-    let pages = match selection {
-        Selection::All => jobs.len(),
-        Selection::Only { pages, .. } => pages.len(),
-    };
-    drop(generated);
-    let retained = Retained {
-        _jobs: jobs,
-        _papers: papers,
-        _context: std::mem::take(theme.tera.global_context()),
-    };
-    let mut written = pages + data_written?;
-    if matches!(selection, Selection::All) {
-        written += copy_statics(theme, site, sink)?;
-    }
+    let written = pages? + data? + rendering.statics(sink)?;
     watch.lap("static files");
     Ok(RenderReport {
         written,
-        outputs: all,
-        retained,
+        retained: rendering.finish(),
     })
 }
 
-/// Citation keys, page jobs and paper values, with the theme's global context set.
-struct Prepared {
-    cites: Vec<Cite>,
-    jobs: Vec<Job>,
-    papers: Vec<Value>,
+/// A site ready to render papers: every paper's value and listing item made, the listings
+/// split, the theme's site-wide context set. [`Rendering::plan`] lists every page.
+pub struct Rendering<'a> {
+    settings: &'a Settings,
+    theme: &'a mut Theme,
+    site: &'a Site,
+    prepared: Prepared,
+    /// Papers whose values were made now (not found in the cache), as indices.
+    fresh: Vec<usize>,
 }
 
-/// A paper's citation key and BibTeX entry, made once for its page and its files; with a
-/// cache, also its RIS and CSL-JSON entries.
-#[derive(Clone)]
-struct Cite {
-    key: String,
-    bib: String,
-    ris: Option<String>,
-    csl: Option<String>,
+impl<'a> Rendering<'a> {
+    /// Prepares `site` for rendering; with a `cache` (serve), papers rendered before and
+    /// unchanged are not made again.
+    pub fn new(
+        settings: &'a Settings,
+        theme: &'a mut Theme,
+        site: &'a Site,
+        cache: Option<&mut RenderCache>,
+        watch: &mut crate::base::timings::Stopwatch,
+    ) -> Result<Rendering<'a>> {
+        let (prepared, fresh) = prepare(settings, theme, site, cache, watch)?;
+        Ok(Rendering {
+            settings,
+            theme,
+            site,
+            prepared,
+            fresh,
+        })
+    }
+
+    /// Papers (indices into `Site::papers`) whose values were made by this rendering: with a
+    /// cache, the papers that changed.
+    pub fn fresh(&self) -> &[usize] {
+        &self.fresh
+    }
+
+    /// Renders these papers' own pages into the sink; returns their output paths.
+    pub fn paper_pages(&self, sink: &dyn Sink, papers: &[usize]) -> Result<Vec<String>> {
+        let model = self.prepared.model(self.settings, self.site);
+        let jobs: Vec<Job> = papers
+            .iter()
+            .map(|&i| crate::render::pages::paper_job(self.site, i))
+            .collect();
+        let theme: &Theme = self.theme;
+        jobs.par_iter()
+            .map(|job| render_job(theme, job, &model, sink).map(|()| job.rel.clone()))
+            .collect()
+    }
+
+    /// Lists every page and data file. Fails when two outputs would share a path, or a
+    /// static file would replace a page.
+    pub fn plan(mut self) -> Result<Planned<'a>> {
+        self.prepared.jobs = crate::render::pages::jobs(self.site, &self.prepared.listings);
+        let data = data::names(self.settings, self.site);
+        let jobs = &self.prepared.jobs;
+        let generated: HashSet<&str> = jobs
+            .iter()
+            .map(|j| j.rel.as_str())
+            .chain(data.iter().map(String::as_str))
+            .collect();
+        if generated.len() < jobs.len() + data.len() {
+            return Err(duplicate_outputs(jobs, &data).into());
+        }
+        let errors = check_statics(self.theme, self.site, &generated);
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let sitemap = sitemap_pages(self.site, &self.prepared.jobs);
+        Ok(Planned {
+            settings: self.settings,
+            theme: self.theme,
+            site: self.site,
+            prepared: self.prepared,
+            data,
+            sitemap,
+        })
+    }
+}
+
+/// A site ready to render, every page and data file listed.
+pub struct Planned<'a> {
+    settings: &'a Settings,
+    theme: &'a mut Theme,
+    site: &'a Site,
+    prepared: Prepared,
+    /// Data file names (citation files, site-wide files).
+    data: Vec<String>,
+    /// The sitemap's pages, with their dates.
+    sitemap: Vec<(String, Option<String>)>,
+}
+
+impl Planned<'_> {
+    /// Every page, in a stable order.
+    pub fn jobs(&self) -> &[Job] {
+        &self.prepared.jobs
+    }
+
+    /// What each page (in [`Rendering::jobs`] order) shows, as one number: an unchanged number
+    /// means an unchanged page. `seed` stands for what changes every page (the theme, in
+    /// `serve`).
+    pub fn fingerprints(&self, seed: u64) -> Vec<u64> {
+        let keys: Vec<u64> = self
+            .site
+            .papers
+            .iter()
+            .zip(&self.site.citation_keys)
+            .map(|(p, key)| output_key(p, key))
+            .collect();
+        crate::render::pages::fingerprints(&self.prepared.jobs, &self.model(), &keys, seed)
+    }
+
+    fn model(&self) -> Model<'_> {
+        self.prepared.model(self.settings, self.site)
+    }
+
+    /// Renders the pages `which` accepts into the sink, in parallel. Returns how many; on
+    /// failure, the first template error (naming the page and how many others failed).
+    pub fn pages(&self, sink: &dyn Sink, which: &(dyn Fn(&Job) -> bool + Sync)) -> Result<usize> {
+        let model = self.model();
+        let theme: &Theme = self.theme;
+        let selected: Vec<&Job> = self.prepared.jobs.iter().filter(|j| which(j)).collect();
+        let failures: Vec<(String, Diagnostic)> = selected
+            .par_iter()
+            .with_max_len(1)
+            .filter_map(|job| {
+                let error = render_job(theme, job, &model, sink).err()?;
+                let first = error.diagnostics.into_iter().next()?;
+                Some((job.rel.clone(), first))
+            })
+            .collect();
+        match failures.first() {
+            None => Ok(selected.len()),
+            Some((rel, first)) => {
+                let more = failures.len() - 1;
+                let mut d = first.clone();
+                let others = if more > 0 {
+                    format!(" and {more} other pages")
+                } else {
+                    String::new()
+                };
+                d.message = format!("{} (while rendering `{rel}`{others})", d.message);
+                Err(d.into())
+            }
+        }
+    }
+
+    /// Writes the site-wide data files `files` accepts (by name), and the own citation files
+    /// of the papers `papers` accepts. Returns how many files.
+    pub fn data_files(
+        &self,
+        sink: &dyn Sink,
+        files: &(dyn Fn(&str) -> bool + Sync),
+        papers: &(dyn Fn(&Paper) -> bool + Sync),
+    ) -> Result<usize> {
+        data::write(
+            self.settings,
+            self.site,
+            &self.prepared.fragments,
+            &self.sitemap,
+            sink,
+            files,
+            papers,
+        )
+    }
+
+    /// What each site-wide data file is made from, as one number per file name: a file whose
+    /// number did not change since it was written is the same.
+    pub fn data_fingerprints(&self) -> Vec<(&'static str, u64)> {
+        let keys: Vec<u64> = self
+            .site
+            .papers
+            .iter()
+            .zip(&self.site.citation_keys)
+            .map(|(p, key)| output_key(p, key))
+            .collect();
+        data::fingerprints(self.settings, self.site, &keys, &self.sitemap)
+    }
+
+    /// Copies the theme's static files and the content's assets.
+    pub fn statics(&self, sink: &dyn Sink) -> Result<usize> {
+        copy_statics(self.theme, self.site, sink)
+    }
+
+    /// Every output path of the site: pages, data files, static files and assets.
+    pub fn outputs(&self) -> HashSet<&str> {
+        let jobs = self.prepared.jobs.iter().map(|j| j.rel.as_str());
+        let statics = self.theme.statics.iter().map(|s| s.rel.as_str());
+        let assets = self.site.assets.iter().map(|a| a.rel.as_str());
+        jobs.chain(self.data.iter().map(String::as_str))
+            .chain(statics)
+            .chain(assets)
+            .collect()
+    }
+
+    /// Rendering's working data, for its owner to free (or not).
+    pub fn finish(self) -> Retained {
+        Retained {
+            _prepared: self.prepared,
+            _context: std::mem::take(self.theme.tera.global_context()),
+        }
+    }
+}
+
+/// Fragments, page jobs, paper values and listings, with the theme's global context set.
+pub struct Prepared {
+    fragments: Vec<Fragments>,
+    /// Every page.
+    pub jobs: Vec<Job>,
+    /// Every paper's template value.
+    pub papers: Vec<Value>,
+    /// The listings, split into pages.
+    pub listings: Listings,
+}
+
+impl Prepared {
+    /// What the page contexts are made from.
+    pub fn model<'a>(&'a self, settings: &'a Settings, site: &'a Site) -> Model<'a> {
+        Model {
+            settings,
+            site,
+            papers: &self.papers,
+            listings: &self.listings,
+        }
+    }
 }
 
 /// A paper's outputs kept between rebuilds by `serve`: its template value (listing item
-/// included) and its citation entries.
+/// included) and its fragments of the data files.
 #[derive(Clone)]
 struct CachedPaper {
     value: Value,
-    cite: Cite,
+    fragments: Fragments,
 }
 
 /// Per-paper outputs of the previous render, by what they were made from (the paper's
@@ -210,6 +323,8 @@ struct CachedPaper {
 #[derive(Default)]
 pub struct RenderCache {
     papers: HashMap<u64, CachedPaper>,
+    /// The category and author values papers share.
+    shared: context::SharedValues,
 }
 
 /// What a paper's outputs are made from (the paper's fingerprint and its citation key), as
@@ -227,10 +342,22 @@ fn prepare(
     settings: &Settings,
     theme: &mut Theme,
     site: &Site,
-    cache: Option<&mut RenderCache>,
+    mut cache: Option<&mut RenderCache>,
     watch: &mut crate::base::timings::Stopwatch,
-) -> Result<Prepared> {
-    let previous: Option<&RenderCache> = cache.as_deref();
+) -> Result<(Prepared, Vec<usize>)> {
+    if let Some(c) = cache.as_deref_mut()
+        && c.shared.is_empty()
+    {
+        c.shared = context::SharedValues::new(settings, site);
+    }
+    let made_here;
+    let (previous, shared) = match cache.as_deref() {
+        Some(c) => (Some(&c.papers), &c.shared),
+        None => {
+            made_here = context::SharedValues::new(settings, site);
+            (None, &made_here)
+        }
+    };
     let caching = previous.is_some();
     // A paper found in the cache keeps its value (listing item included); the others are made.
     let made: Vec<(u64, bool, CachedPaper)> = site
@@ -239,75 +366,77 @@ fn prepare(
         .zip(&site.citation_keys)
         .map(|(p, key)| {
             let id = output_key(p, key);
-            if let Some(hit) = previous.and_then(|c| c.papers.get(&id)) {
+            if let Some(hit) = previous.and_then(|c| c.get(&id)) {
                 return (id, false, hit.clone());
             }
-            let permalink = settings.permalink(&p.rel());
-            let bib = citation::bibtex(p, key, &permalink);
-            let value = context::paper_value(settings, p, key, &bib);
-            let csl = || serde_json::to_string(&citation::csl(p, key, &permalink));
-            let cite = Cite {
-                ris: caching.then(|| citation::ris(p, &permalink)),
-                csl: caching.then(|| csl().unwrap_or_default()),
-                key: key.clone(),
-                bib,
-            };
-            (id, true, CachedPaper { value, cite })
+            let fragments = Fragments::new(settings, p, key, caching);
+            let value = context::paper_value(settings, p, key, &fragments.bib, shared);
+            (id, true, CachedPaper { value, fragments })
         })
         .collect();
     let mut ids = Vec::with_capacity(made.len());
     let mut fresh = Vec::with_capacity(made.len());
-    let mut cites = Vec::with_capacity(made.len());
+    let mut fragments = Vec::with_capacity(made.len());
     let mut papers = Vec::with_capacity(made.len());
     for (id, new, paper) in made {
         ids.push(id);
         fresh.push(new);
-        cites.push(paper.cite);
+        fragments.push(paper.fragments);
         papers.push(paper.value);
     }
     watch.lap("paper values");
-    *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
+    let global = context::global_context(settings, theme, site);
+    *theme.tera.global_context() = global.with_papers(site, &papers);
     if theme.tera.contains_template(ITEM_TEMPLATE) {
         papers = render_items(theme, papers, &fresh)?;
-        *theme.tera.global_context() = context::global_context(settings, theme, site, &papers);
+        *theme.tera.global_context() = global.with_papers(site, &papers);
     }
     watch.lap("listing items");
+    let fresh: Vec<usize> = (0..fresh.len()).filter(|&i| fresh[i]).collect();
     if let Some(cache) = cache {
-        cache.papers = ids
-            .into_iter()
-            .zip(papers.iter().zip(&cites))
-            .map(|(id, (value, cite))| {
-                let paper = CachedPaper {
-                    value: value.clone(),
-                    cite: cite.clone(),
-                };
-                (id, paper)
-            })
-            .collect();
+        // The changed papers are added; entries of papers gone are dropped now and then.
+        for &i in &fresh {
+            let paper = CachedPaper {
+                value: papers[i].clone(),
+                fragments: fragments[i].clone(),
+            };
+            cache.papers.insert(ids[i], paper);
+        }
+        if cache.papers.len() > ids.len() + PRUNE_AFTER {
+            let current: HashSet<u64> = ids.iter().copied().collect();
+            cache.papers.retain(|id, _| current.contains(id));
+        }
     }
-    let jobs = crate::render::pages::jobs(theme, site);
-    Ok(Prepared {
-        cites,
-        jobs,
+    let listings = Listings::new(settings, theme, site);
+    let prepared = Prepared {
+        fragments,
+        jobs: Vec::new(),
         papers,
-    })
+        listings,
+    };
+    Ok((prepared, fresh))
 }
 
-/// The site-wide context, every page's job and the paper values its context is made from,
-/// exactly as [`render_site`] renders them (for `scholarsite build --dump-context`).
+/// How many entries of papers no longer in the site a [`RenderCache`] keeps before dropping
+/// them.
+const PRUNE_AFTER: usize = 1024;
+
+/// The site-wide context, every page's job and what their contexts are made from, exactly as
+/// [`render_site`] renders them (for `scholarsite build --dump-context`).
 pub fn contexts(
     settings: &Settings,
     theme: &mut Theme,
     site: &Site,
-) -> Result<(Context, Vec<Job>, Vec<Value>)> {
-    let Prepared { jobs, papers, .. } = prepare(
+) -> Result<(Context, Prepared)> {
+    let (mut prepared, _) = prepare(
         settings,
         theme,
         site,
         None,
         &mut crate::base::timings::Stopwatch::start(),
     )?;
-    Ok((theme.tera.global_context().clone(), jobs, papers))
+    prepared.jobs = crate::render::pages::jobs(site, &prepared.listings);
+    Ok((theme.tera.global_context().clone(), prepared))
 }
 
 /// Renders one page into the sink.
@@ -358,217 +487,17 @@ fn render_items(theme: &mut Theme, papers: Vec<Value>, fresh: &[bool]) -> Result
         .collect()
 }
 
-/// Output paths of everything besides pages and static files.
-fn data_file_names(settings: &Settings, site: &Site) -> Vec<String> {
-    let mut names: Vec<String> = site
-        .papers
-        .iter()
-        .flat_map(|p| {
-            let rel = p.rel();
-            [
-                format!("{rel}cite.bib"),
-                format!("{rel}cite.ris"),
-                format!("{rel}cite.json"),
-            ]
-        })
-        .collect();
-    names.extend(SITE_FILES.iter().map(|s| (*s).to_string()));
-    names.push(crate::render::search::REL.to_string());
-    if settings.cname.is_some() {
-        names.push("CNAME".into());
-    }
-    names
-}
-
-/// Site-wide data files.
-const SITE_FILES: &[&str] = &[
-    "papers.bib",
-    "papers.ris",
-    "papers.json",
-    "atom.xml",
-    "sitemap.xml",
-    "robots.txt",
-    ".nojekyll",
-];
-
-/// Papers whose citation files are made at a time: bounds the memory they take.
-const CITATION_CHUNK: usize = 512;
-
-/// A citation format: per-paper file name, all-papers file, and how entries are joined.
-struct Format {
-    file: &'static str,
-    all: &'static str,
-    open: &'static str,
-    separator: &'static str,
-    close: &'static str,
-    /// Wraps one entry for its own file.
-    single: for<'a> fn(&'a str) -> Cow<'a, str>,
-    /// A paper's entry: cached in its [`Cite`] (serve), or made from the paper and its
-    /// permalink.
-    make: for<'a> fn(&'a Paper, &'a Cite, &Settings) -> Cow<'a, str>,
-}
-
-const FORMATS: [Format; 3] = [
-    Format {
-        file: "cite.bib",
-        all: "papers.bib",
-        open: "",
-        separator: "\n",
-        close: "",
-        single: |s| Cow::Borrowed(s),
-        make: |_, cite, _| Cow::Borrowed(&cite.bib),
-    },
-    Format {
-        file: "cite.ris",
-        all: "papers.ris",
-        open: "",
-        separator: "",
-        close: "",
-        single: |s| Cow::Borrowed(s),
-        make: |p, cite, settings| match &cite.ris {
-            Some(ris) => Cow::Borrowed(ris),
-            None => Cow::Owned(citation::ris(p, &settings.permalink(&p.rel()))),
-        },
-    },
-    Format {
-        file: "cite.json",
-        all: "papers.json",
-        open: "[",
-        separator: ",\n",
-        close: "]\n",
-        single: |s| Cow::Owned(format!("[{s}]\n")),
-        make: |p, cite, settings| match &cite.csl {
-            Some(csl) => Cow::Borrowed(csl),
-            None => {
-                let csl = citation::csl(p, &cite.key, &settings.permalink(&p.rel()));
-                Cow::Owned(serde_json::to_string(&csl).unwrap_or_default())
-            }
-        },
-    },
-];
-
-/// Writes each (selected) paper's citation files and the all-papers files: the formats side by
-/// side, each a chunk of papers at a time (in parallel within a chunk, streamed into the
-/// all-papers file). Returns how many.
-fn write_citations(
-    settings: &Settings,
-    site: &Site,
-    cites: &[Cite],
-    sink: &dyn Sink,
-    selection: &Selection,
-) -> Result<usize> {
-    let counts: Vec<Result<usize>> = FORMATS
-        .par_iter()
-        .map(|format| {
-            let mut failure: Option<crate::base::diag::Error> = None;
-            let mut written = 0;
-            sink.write_with(format.all, &mut |out| {
-                out.write_all(format.open.as_bytes())?;
-                let mut first = true;
-                for (papers, cites) in site
-                    .papers
-                    .chunks(CITATION_CHUNK)
-                    .zip(cites.chunks(CITATION_CHUNK))
-                {
-                    let entries: Vec<Result<Cow<str>>> = papers
-                        .par_iter()
-                        .zip(cites)
-                        .map(|(p, c)| {
-                            let entry = (format.make)(p, c, settings);
-                            if selection.paper(&p.slug) {
-                                sink.write(
-                                    &format!("{}{}", p.rel(), format.file),
-                                    (format.single)(&entry).as_bytes(),
-                                )?;
-                            }
-                            Ok(entry)
-                        })
-                        .collect();
-                    for entry in entries {
-                        let entry = entry.map_err(|e| {
-                            failure = Some(e);
-                            std::io::Error::other("citation file")
-                        })?;
-                        if !first {
-                            out.write_all(format.separator.as_bytes())?;
-                        }
-                        first = false;
-                        out.write_all(entry.as_bytes())?;
-                        written += 1;
-                    }
-                }
-                out.write_all(format.close.as_bytes())
-            })
-            .map_err(|e| failure.take().unwrap_or(e))?;
-            Ok(written + 1)
-        })
-        .collect();
-    counts.into_iter().sum()
-}
-
-/// Makes the bytes of one site-wide file.
-type FileMaker<'a> = Box<dyn Fn() -> Vec<u8> + Sync + 'a>;
-
-/// Writes the citation files and the site-wide files: the Atom feed, the sitemap, the search
-/// index, robots.txt, `.nojekyll`, `CNAME`. Returns how many.
-fn write_data_files(
-    settings: &Settings,
-    site: &Site,
-    cites: &[Cite],
-    pages: &[(String, Option<String>)],
-    sink: &dyn Sink,
-    selection: &Selection,
-) -> Result<usize> {
-    let title = settings.title.as_deref().unwrap_or(&site.owner.name);
-    let makers: Vec<(&str, FileMaker)> = vec![
-        (
-            "atom.xml",
-            Box::new(|| feeds::atom(settings, site, title).into_bytes()),
-        ),
-        (
-            "sitemap.xml",
-            Box::new(|| {
-                feeds::sitemap(settings, pages.iter().map(|(r, d)| (r.as_str(), d.clone())))
-                    .into_bytes()
-            }),
-        ),
-        (
-            "robots.txt",
-            Box::new(|| feeds::robots(settings).into_bytes()),
-        ),
-        (
-            crate::render::search::REL,
-            Box::new(|| crate::render::search::index(settings, site)),
-        ),
-        (".nojekyll", Box::new(Vec::new)),
-    ];
-    let (citations, files) = rayon::join(
-        || write_citations(settings, site, cites, sink, selection),
-        || -> Result<usize> {
-            makers
-                .par_iter()
-                .try_for_each(|(rel, make)| sink.write(rel, &make()))?;
-            if let Some(cname) = &settings.cname {
-                sink.write("CNAME", format!("{cname}\n").as_bytes())?;
-            }
-            Ok(makers.len() + usize::from(settings.cname.is_some()))
-        },
-    );
-    Ok(citations? + files?)
-}
-
 /// The sitemap's pages (every `…/index.html` job, as a folder path), with a paper's date as
 /// `lastmod`.
 fn sitemap_pages(site: &Site, jobs: &[Job]) -> Vec<(String, Option<String>)> {
-    let dates: std::collections::HashMap<String, String> = site
-        .papers
-        .iter()
-        .filter_map(|p| Some((format!("{}index.html", p.rel()), p.date?.iso())))
-        .collect();
     jobs.iter()
         .filter_map(|j| {
             let folder = j.rel.strip_suffix("index.html")?;
-            Some((folder.to_string(), dates.get(&j.rel).cloned()))
+            let date = match j.subject() {
+                crate::render::pages::Subject::Paper(i) => site.papers[i].date.map(|d| d.iso()),
+                _ => None,
+            };
+            Some((folder.to_string(), date))
         })
         .collect()
 }

@@ -6,7 +6,6 @@
 pub mod session;
 pub mod watch;
 
-use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -26,7 +25,7 @@ use crate::base::diag::{Diagnostic, Error, Result, print_diagnostics};
 use crate::load::settings::{Overrides, Settings};
 use crate::publish::guard;
 use crate::publish::output::{Sink, Staging};
-use crate::serve::session::{Session, Update};
+use crate::serve::session::{Files, Session, Update};
 use crate::serve::watch::SourceWatcher;
 
 /// The path prefix of the dev server's own endpoints.
@@ -37,7 +36,7 @@ const LIVE_JS: &str = include_str!("live.js");
 /// What a request finds in the site.
 enum Found {
     /// A file, with the status to answer (404 for the site's own 404 page).
-    File(StatusCode, String, Vec<u8>),
+    File(StatusCode, String, Arc<Vec<u8>>),
     /// A folder without its trailing slash: redirect.
     Folder,
     /// Nothing, and no 404 page either.
@@ -76,11 +75,8 @@ enum Notice {
     Version(u64),
 }
 
-/// What the server serves.
+/// The state of the live preview besides its files.
 struct Live {
-    /// The site in memory: its files are those of the last good build (a failed rebuild
-    /// leaves them as they were).
-    session: Option<Session>,
     /// The current build error, if the last rebuild failed.
     error: Option<String>,
     /// Counts successful rebuilds: a page carries the version it was served at, so a browser
@@ -90,6 +86,9 @@ struct Live {
 
 #[derive(Clone)]
 struct AppState {
+    /// The site in memory: the files of the last good build (a failed rebuild leaves them as
+    /// they were), written by the session.
+    files: Files,
     live: Arc<RwLock<Live>>,
     notices: broadcast::Sender<Notice>,
     /// The path of the configured `base_url` (`/` or `/repo/`): the site is served under it,
@@ -120,12 +119,13 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     guard::locate(&settings)?;
     let mut watcher = SourceWatcher::new(&settings, opts.poll)?;
     let start = Instant::now();
-    let (session, error) = match Session::start(&opts.root, &overrides) {
+    let files = Files::default();
+    let (mut session, error) = match Session::start(&opts.root, &overrides, Arc::clone(&files)) {
         Ok(s) => {
             print_diagnostics(s.warnings());
             println!(
                 "Built {} files in {:.0} ms",
-                s.files().len(),
+                files.read().unwrap_or_else(PoisonError::into_inner).len(),
                 start.elapsed().as_secs_f64() * 1000.0
             );
             (Some(s), None)
@@ -137,19 +137,17 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     };
     let (notices, _) = broadcast::channel(64);
     let state = AppState {
-        live: Arc::new(RwLock::new(Live {
-            session,
-            error,
-            version: 0,
-        })),
+        files,
+        live: Arc::new(RwLock::new(Live { error, version: 0 })),
         notices,
         base_path: base_path.into(),
     };
     let rebuild_state = state.clone();
     let root = opts.root.clone();
+    // The session belongs to this thread: requests read only the files it publishes.
     std::thread::spawn(move || {
         while let Some(batch) = watcher.next_batch() {
-            rebuild(&rebuild_state, &root, &overrides, &batch);
+            rebuild(&rebuild_state, &root, &overrides, &mut session, &batch);
         }
     });
     println!(
@@ -230,37 +228,59 @@ fn bind(opts: &ServeOptions) -> Result<(TcpListener, u16)> {
     )
 }
 
-/// Applies a batch of changes and tells the browsers.
-fn rebuild(state: &AppState, root: &Path, overrides: &Overrides, batch: &[PathBuf]) {
-    let mut live = state.live.write().unwrap_or_else(PoisonError::into_inner);
-    let result = if let Some(session) = live.session.as_mut() {
-        session.apply(batch)
-    } else {
-        // The first build failed: every change retries it from scratch.
-        let start = Instant::now();
-        Session::start(root, overrides).map(|s| {
-            let warnings = s.warnings().to_vec();
-            live.session = Some(s);
-            Update {
-                changed: vec!["*".to_string()],
-                css_only: false,
-                warnings,
-                elapsed: start.elapsed(),
+/// Applies a batch of changes and tells the browsers: about the edited papers' pages as soon
+/// as they are published, then about the rest.
+fn rebuild(
+    state: &AppState,
+    root: &Path,
+    overrides: &Overrides,
+    session: &mut Option<Session>,
+    batch: &[PathBuf],
+) {
+    let mut announced: Vec<String> = Vec::new();
+    let result = match session.as_mut() {
+        Some(session) => session.apply(batch, &mut |first| {
+            // Not while an error is shown: the next full notice clears it.
+            let mut live = state.live.write().unwrap_or_else(PoisonError::into_inner);
+            if live.error.is_none() {
+                live.version += 1;
+                announced.clone_from(&first.changed);
+                let paths = first
+                    .changed
+                    .iter()
+                    .map(|r| url_path(&state.base_path, r))
+                    .collect();
+                let _ = state.notices.send(Notice::Reload(paths));
             }
-        })
+        }),
+        None => {
+            // The first build failed: every change retries it from scratch.
+            let start = Instant::now();
+            Session::start(root, overrides, Arc::clone(&state.files)).map(|s| {
+                let warnings = s.warnings().to_vec();
+                *session = Some(s);
+                Update {
+                    changed: vec!["*".to_string()],
+                    warnings,
+                    elapsed: start.elapsed(),
+                    ..Update::default()
+                }
+            })
+        }
     };
+    let mut live = state.live.write().unwrap_or_else(PoisonError::into_inner);
     match result {
         Ok(update) if update.changed.is_empty() && live.error.is_none() => {}
         Ok(update) => {
             live.version += 1;
             let had_error = live.error.take().is_some();
             print_diagnostics(&update.warnings);
-            println!(
-                "Rebuilt in {:.0} ms: {} file{} changed",
-                update.elapsed.as_secs_f64() * 1000.0,
-                update.changed.len(),
-                if update.changed.len() == 1 { "" } else { "s" }
-            );
+            println!("{}", rebuilt(&update, update.elapsed));
+            let rest: Vec<&String> = update
+                .changed
+                .iter()
+                .filter(|c| !announced.contains(c))
+                .collect();
             let notice = if update.css_only && !had_error {
                 Notice::Css(
                     update
@@ -269,19 +289,10 @@ fn rebuild(state: &AppState, root: &Path, overrides: &Overrides, batch: &[PathBu
                         .map(|r| format!("{}{r}", state.base_path))
                         .collect(),
                 )
-            } else if had_error
-                || update.changed.len() > 500
-                || update.changed.iter().any(|c| c == "*")
-            {
+            } else if had_error || rest.len() > 500 || rest.iter().any(|c| *c == "*") {
                 Notice::Reload(vec!["*".into()])
             } else {
-                Notice::Reload(
-                    update
-                        .changed
-                        .iter()
-                        .map(|r| url_path(&state.base_path, r))
-                        .collect(),
-                )
+                Notice::Reload(rest.iter().map(|r| url_path(&state.base_path, r)).collect())
             };
             let _ = state.notices.send(notice);
         }
@@ -293,6 +304,23 @@ fn rebuild(state: &AppState, root: &Path, overrides: &Overrides, batch: &[PathBu
             let _ = state.notices.send(Notice::Error(text));
         }
     }
+}
+
+/// `Rebuilt in 12 ms: 5 pages rendered (1 first), 9 files changed`.
+fn rebuilt(update: &Update, elapsed: std::time::Duration) -> String {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let (pages, files) = (update.rendered.len(), update.changed.len());
+    let first = if update.first > 0 {
+        format!(" ({} first)", update.first)
+    } else {
+        String::new()
+    };
+    format!(
+        "Rebuilt in {:.0} ms: {pages} page{} rendered{first}, {files} file{} changed",
+        elapsed.as_secs_f64() * 1000.0,
+        plural(pages),
+        plural(files)
+    )
 }
 
 /// `papers/x/index.html` under `/repo/` → `/repo/papers/x/`.
@@ -385,21 +413,26 @@ async fn serve_file(State(state): State<AppState>, method: Method, uri: Uri) -> 
         )
             .into_response();
     };
-    // Copy the one file out under the lock: a rebuild waits for no request longer than that.
-    let (found, error, version) = {
-        let live = state.live.read().unwrap_or_else(PoisonError::into_inner);
-        let files = live.session.as_ref().map(Session::files);
-        let get = |r: &str| files.and_then(|f| f.get(r));
-        let found = if let Some(bytes) = get(&rel) {
-            Found::File(StatusCode::OK, rel, bytes.clone())
-        } else if get(&format!("{rel}/index.html")).is_some() {
+    // Take the one file out under the lock: a rebuild waits for no request longer than that.
+    let found = {
+        let files = state.files.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(bytes) = files.get(&rel) {
+            Found::File(StatusCode::OK, rel, Arc::clone(bytes))
+        } else if files.contains_key(&format!("{rel}/index.html")) {
             Found::Folder
-        } else if let Some(bytes) = get("404.html") {
-            Found::File(StatusCode::NOT_FOUND, "404.html".to_string(), bytes.clone())
+        } else if let Some(bytes) = files.get("404.html") {
+            Found::File(
+                StatusCode::NOT_FOUND,
+                "404.html".to_string(),
+                Arc::clone(bytes),
+            )
         } else {
             Found::Nothing
-        };
-        (found, live.error.clone(), live.version)
+        }
+    };
+    let (error, version) = {
+        let live = state.live.read().unwrap_or_else(PoisonError::into_inner);
+        (live.error.clone(), live.version)
     };
     let (status, rel, bytes) = match found {
         Found::File(status, rel, bytes) => (status, rel, bytes),
@@ -428,7 +461,7 @@ async fn serve_file(State(state): State<AppState>, method: Method, uri: Uri) -> 
     let body = if content_type.starts_with("text/html") {
         inject_live_reload(&bytes, version)
     } else {
-        bytes
+        bytes.to_vec()
     };
     respond(status, content_type, body, &method)
 }
@@ -536,35 +569,69 @@ fn open_browser(url: &str) {
     }
 }
 
-/// `build --watch`: rebuild `public/` (atomically) on every change until Ctrl-C.
+/// `build --watch`: rebuild `public/` (atomically) on every change until Ctrl-C. A failed
+/// build (the first one too) keeps the last good site in `public/` and is retried on every
+/// change; the first good one after it says so, even when it changes nothing (a broken file
+/// deleted leaves the site as it was).
 pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()> {
     // Watch before the first build, so that an edit made while it runs is not missed.
     let settings = Settings::load(root, overrides)?;
     guard::locate(&settings)?;
     let mut watcher = SourceWatcher::new(&settings, poll)?;
-    let mut session = Session::start(root, overrides)?;
-    print_diagnostics(session.warnings());
-    write_out(session.settings(), session.files())?;
-    println!(
-        "Built {} files into {}; watching for changes (Ctrl-C to stop)",
-        session.files().len(),
-        settings.output_dir.display()
-    );
+    let files = Files::default();
+    let mut session = match Session::start(root, overrides, Arc::clone(&files)) {
+        Ok(session) => {
+            print_diagnostics(session.warnings());
+            write_out(&settings, &files)?;
+            println!(
+                "Built {} files into {}; watching for changes (Ctrl-C to stop)",
+                files.read().unwrap_or_else(PoisonError::into_inner).len(),
+                settings.output_dir.display()
+            );
+            Some(session)
+        }
+        Err(e) => {
+            print_diagnostics(&e.diagnostics);
+            eprintln!(
+                "Build failed; watching for changes (Ctrl-C to stop), {} is left as it was.",
+                settings.output_dir.display()
+            );
+            None
+        }
+    };
+    let mut failed = session.is_none();
     while let Some(batch) = watcher.next_batch() {
-        match session.apply(&batch) {
-            Ok(update) if update.changed.is_empty() => {}
+        let start = Instant::now();
+        let result = match session.as_mut() {
+            Some(s) => s.apply(&batch, &mut |_| {}),
+            None => Session::start(root, overrides, Arc::clone(&files)).map(|s| {
+                let warnings = s.warnings().to_vec();
+                session = Some(s);
+                Update {
+                    changed: vec!["*".to_string()],
+                    warnings,
+                    ..Update::default()
+                }
+            }),
+        };
+        match result {
+            Ok(update) if update.changed.is_empty() && !failed => {}
             Ok(update) => {
+                failed = false;
                 print_diagnostics(&update.warnings);
-                match write_out(session.settings(), session.files()) {
-                    Ok(()) => println!(
-                        "Rebuilt in {:.0} ms: {} files changed",
-                        update.elapsed.as_secs_f64() * 1000.0,
-                        update.changed.len()
-                    ),
+                let now = session.as_ref().map_or(&settings, |s| s.settings());
+                let written = if update.changed.is_empty() {
+                    Ok(())
+                } else {
+                    write_out(now, &files)
+                };
+                match written {
+                    Ok(()) => println!("{}", rebuilt(&update, start.elapsed())),
                     Err(e) => print_diagnostics(&e.diagnostics),
                 }
             }
             Err(e) => {
+                failed = true;
                 print_diagnostics(&e.diagnostics);
                 eprintln!(
                     "Rebuild failed; {} keeps the last good site.",
@@ -579,8 +646,14 @@ pub fn watch_build(root: &Path, overrides: &Overrides, poll: bool) -> Result<()>
 /// Writes the in-memory site to the output folder atomically, if the output guard allows (the
 /// folder is checked on every write: config.toml may have changed it, or a file may have been
 /// put there since).
-fn write_out(settings: &Settings, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+fn write_out(settings: &Settings, files: &Files) -> Result<()> {
     use rayon::prelude::*;
+    let files: Vec<(String, Arc<Vec<u8>>)> = files
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .map(|(rel, bytes)| (rel.clone(), Arc::clone(bytes)))
+        .collect();
     let target = guard::locate(settings)?;
     let staging = Staging::new(&target, settings.force)?;
     let results: Vec<Result<()>> = files

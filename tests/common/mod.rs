@@ -52,6 +52,13 @@ pub fn use_theme(root: &Path, name: &str) {
     fs::write(&path, switched).expect("write config.toml");
 }
 
+/// Appends TOML (tables such as `[listings]`) to the site's `config.toml`.
+pub fn append_config(root: &Path, toml: &str) {
+    let path = root.join("config.toml");
+    let config = fs::read_to_string(&path).expect("config.toml");
+    fs::write(&path, format!("{config}\n{toml}")).expect("write config.toml");
+}
+
 /// Builds the site at `root` with the library, panicking with the diagnostics on failure.
 pub fn build(root: &Path) -> scholarsite::build::Report {
     build_with(root, Overrides::default())
@@ -218,12 +225,68 @@ pub struct Server {
     pub base: String,
     /// The path the site is served under (`/homepage/`), as on GitHub Pages.
     pub path: String,
+    /// What it printed (stdout and stderr), line by line.
+    pub log: Log,
 }
 
 impl Server {
     /// The URL path of `path` (written from the site's root, `/papers/`) under the base path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.path.trim_end_matches('/'))
+    }
+}
+
+/// The lines a child process prints, collected as it runs.
+#[derive(Clone, Default)]
+pub struct Log(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl Log {
+    /// Collects the child's stdout and stderr (both must be piped).
+    pub fn of(child: &mut std::process::Child) -> Log {
+        let log = Log::default();
+        let out = child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>);
+        let err = child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>);
+        for stream in [out, err].into_iter().flatten() {
+            let lines = std::sync::Arc::clone(&log.0);
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(stream)
+                    .lines()
+                    .map_while(Result::ok)
+                {
+                    lines.lock().unwrap().push(line);
+                }
+            });
+        }
+        log
+    }
+
+    /// Every line so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 20 s) for a line after the first `after` lines that satisfies `pred`; returns
+    /// its index.
+    pub fn wait_for(&self, after: usize, pred: impl Fn(&str) -> bool) -> usize {
+        let start = std::time::Instant::now();
+        loop {
+            let lines = self.lines();
+            if let Some(i) = lines.iter().skip(after).position(|l| pred(l)) {
+                return after + i;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "no such line after line {after}; printed:\n{}",
+                lines.join("\n")
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
     }
 }
 
@@ -241,18 +304,20 @@ pub fn start_server(root: &Path, extra: &[&str]) -> Server {
     let port_s = port.to_string();
     let mut args = vec!["serve", "--port", port_s.as_str()];
     args.extend_from_slice(extra);
-    let child = Command::new(env!("CARGO_BIN_EXE_scholarsite"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scholarsite"))
         .args(&args)
         .current_dir(root)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start serve");
+    let log = Log::of(&mut child);
     let mut server = Server {
         child,
         port,
         base: String::new(),
         path: String::new(),
+        log,
     };
     for _ in 0..200 {
         // The port is bound before the first build; wait until pages are served.

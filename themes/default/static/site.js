@@ -73,16 +73,28 @@
     return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  // Search and filters over the publication list that follows the form. Text search uses the
-  // index written at build time (titles, authors, abstracts), fetched on first use.
+  // Search and filters. On a page that holds the whole list (data-scope absent), they hide the
+  // papers that do not match; on a page that shows part of a long list (a year of it, or the
+  // newest papers: data-scope="site"), they search every paper of the site and show the matches
+  // in place of the page's list. Text search uses the index written at build time (titles,
+  // authors, abstracts), fetched on first use.
   function filters(form) {
     var section = form.parentNode;
+    var wholeSite = form.getAttribute("data-scope") === "site";
     var items = Array.prototype.slice.call(section.querySelectorAll("li.paper"));
     var groups = section.querySelectorAll(".year-group");
+    var body = section.querySelector(".listing-body");
     var status = form.querySelector(".filter-status");
     var empty = section.querySelector(".no-results");
     var q = form.elements.q, category = form.elements.category, year = form.elements.year;
-    var index = null, loading = null;
+    var index = null, loading = null, LIMIT = 100;
+    var results = null;
+    if (wholeSite) {
+      results = document.createElement("ol");
+      results.className = "pubs search-results";
+      results.hidden = true;
+      section.insertBefore(results, form.nextSibling);
+    }
 
     function load() {
       if (!loading) {
@@ -91,7 +103,8 @@
           .then(function (data) {
             index = {};
             (data.papers || []).forEach(function (p) {
-              index[p.path] = fold([p.title, p.authors, p.abstract].join(" "));
+              p.hay = fold([p.title, p.authors, p.abstract].join(" "));
+              index[p.path] = p;
             });
           })
           .catch(function () { index = null; });
@@ -102,21 +115,75 @@
     function text(li) {
       var link = li.querySelector(".paper-title");
       var path = link ? link.getAttribute("href") : "";
-      if (index && index[path] !== undefined) return index[path];
+      if (index && index[path] !== undefined) return index[path].hay;
       // Without the index (e.g. opened from disk): the visible title and authors.
       return fold(li.querySelector(".paper-title").textContent + " " + li.querySelector(".authors").textContent);
     }
 
+    // One search result, made from the index entry (title, authors, year and areas as text).
+    function result(p) {
+      var li = document.createElement("li");
+      li.className = "paper";
+      var main = document.createElement("div");
+      main.className = "paper-main";
+      var link = document.createElement("a");
+      link.className = "paper-title";
+      link.href = p.path;
+      link.textContent = p.title;
+      var authors = document.createElement("p");
+      authors.className = "authors";
+      authors.textContent = p.authors;
+      var meta = document.createElement("p");
+      meta.className = "venue";
+      meta.textContent = [p.year || "Undated"].concat(p.categories || []).join(" · ");
+      main.appendChild(link);
+      main.appendChild(authors);
+      main.appendChild(meta);
+      li.appendChild(main);
+      return li;
+    }
+
+    function keepInAddress(cat, yr) {
+      var params = new URLSearchParams(location.search);
+      [["q", q.value.trim()], ["category", cat], ["year", yr]].forEach(function (kv) {
+        if (kv[1]) params.set(kv[0], kv[1]); else params.delete(kv[0]);
+      });
+      var qs = params.toString();
+      history.replaceState(null, "", location.pathname + (qs ? "?" + qs : "") + location.hash);
+    }
+
+    function matches(words, cat, yr, hay, cats, y) {
+      return (!cat || (" " + cats).indexOf(" " + cat + " ") !== -1) && (!yr || y === yr) &&
+        words.every(function (w) { return hay().indexOf(w) !== -1; });
+    }
+
     function apply() {
       var words = fold(q.value).split(/\s+/).filter(Boolean);
-      var cat = category.value, yr = year.value, shown = 0;
-      items.forEach(function (li) {
-        var ok = (!cat || (" " + li.getAttribute("data-cats")).indexOf(" " + cat + " ") !== -1) &&
-          (!yr || li.getAttribute("data-year") === yr);
-        if (ok && words.length) {
-          var hay = text(li);
-          ok = words.every(function (w) { return hay.indexOf(w) !== -1; });
+      var cat = category.value, yr = year.value;
+      var filtered = words.length || cat || yr;
+      keepInAddress(cat, yr);
+      if (wholeSite) {
+        var found = [];
+        if (filtered && index) {
+          Object.keys(index).forEach(function (path) {
+            var p = index[path];
+            if (matches(words, cat, yr, function () { return p.hay; }, (p.categories || []).join(" ") + " ", String(p.year || ""))) found.push(p);
+          });
         }
+        var searching = filtered && !index;
+        results.textContent = "";
+        found.slice(0, LIMIT).forEach(function (p) { results.appendChild(result(p)); });
+        results.hidden = !filtered || !found.length;
+        if (body) body.hidden = filtered && !searching;
+        status.textContent = !filtered ? "" : searching ? "Searching all papers…" :
+          found.length > LIMIT ? "Showing the first " + LIMIT + " of " + found.length + " matching papers" :
+          found.length + " matching paper" + (found.length === 1 ? "" : "s");
+        if (empty) empty.hidden = !filtered || searching || found.length > 0;
+        return;
+      }
+      var shown = 0;
+      items.forEach(function (li) {
+        var ok = matches(words, cat, yr, function () { return text(li); }, li.getAttribute("data-cats"), li.getAttribute("data-year"));
         li.hidden = !ok;
         if (ok) shown++;
       });
@@ -126,19 +193,13 @@
         g.hidden = n === 0;
         if (count) count.textContent = n + (n === 1 ? " paper" : " papers");
       });
-      var filtered = words.length || cat || yr;
       status.textContent = filtered ? "Showing " + shown + " of " + items.length + " papers" : "";
       if (empty) empty.hidden = shown > 0;
-      var params = new URLSearchParams(location.search);
-      [["q", q.value.trim()], ["category", cat], ["year", yr]].forEach(function (kv) {
-        if (kv[1]) params.set(kv[0], kv[1]); else params.delete(kv[0]);
-      });
-      var qs = params.toString();
-      history.replaceState(null, "", location.pathname + (qs ? "?" + qs : "") + location.hash);
     }
 
     function run() {
-      if (q.value.trim() && !index) load().then(apply);
+      var needIndex = wholeSite ? (q.value.trim() || category.value || year.value) : q.value.trim();
+      if (needIndex && !index) load().then(apply);
       apply();
     }
 
