@@ -75,6 +75,12 @@ const KNOWN: &[(&str, &str)] = &[
         "overflows",
         "← ↑ → ↓ ↔ ↕ ↖ ↗ ↘ ↙ ↚ ↛ ↞ ↠ ↢ ↣ ↦ ↩ ↪ ↫ ↬ ↭ ↮ ↰ ↱↶ ↷ ↺ ↻ ↼ ↽ ↾ ↾ ↿ ⇀ ⇁ ⇂ ⇃ ⇄ ⇆ ⇇ ⇈ ⇉ ⇊ ⇋ ⇌⇍ ⇎ ⇏ ⇐ ⇑ ⇒ ⇓ ⇔ ⇕ ⇚ ⇛ ⇝ ⇠ ⇢ ⟵ ⟶ ⟷ ⟸ ⟹ ⟺ ⟼",
     ),
+    // KaTeX's table of size commands (added with the TeX work of issue 18), one inline line of
+    // text-mode words up to \Huge: wider than a phone, and with no relation to break at.
+    (
+        "overflows",
+        "\\tiny tiny \\scriptsize scriptsize \\footnotesize footnotesize \\small small \\normalsize normal \\large large \\Large Large \\LARGE LARGE \\huge huge \\Huge Huge",
+    ),
 ];
 
 #[test]
