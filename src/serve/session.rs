@@ -699,12 +699,77 @@ mod tests {
                 Change::Static(root.join("themes/default/static/site.js")),
             ]
         );
+        // Each kind of template path on its own (above, one would hide another's miss).
+        for rel in [
+            "templates/paper.html",
+            "themes/default/templates/partials/news.html",
+            "themes/default/theme.toml",
+        ] {
+            assert_eq!(
+                session.classify(&[root.join(rel)]),
+                [Change::Templates],
+                "{rel}"
+            );
+        }
         // A removed file is still classified (its folder exists).
         let gone = root.join("content/papers/removed.md");
         assert_eq!(
             session.classify(std::slice::from_ref(&gone)),
             [Change::Content(gone)]
         );
+    }
+
+    #[test]
+    fn a_bibliography_file_of_the_sources_is_classified_as_sources() {
+        let site = example();
+        let root = site.path();
+        std::fs::create_dir_all(root.join("refs")).expect("folder");
+        std::fs::write(
+            root.join("refs/more.bib"),
+            "@article{k, title = {A Paper From a Bibliography}, author = {Doe, Jane}, year = {2020}}\n",
+        )
+        .expect("bib");
+        let config = std::fs::read_to_string(root.join("config.toml")).expect("config");
+        std::fs::write(
+            root.join("config.toml"),
+            format!("{config}\n[sources]\nfiles = [\"refs/more.bib\"]\n"),
+        )
+        .expect("config");
+        let session = start(root);
+        assert_eq!(
+            session.classify(&[root.join("refs/more.bib")]),
+            [Change::Sources]
+        );
+        assert_eq!(
+            session.classify(&[root.join("refs/other.bib")]),
+            [],
+            "a file beside it that config.toml does not list is nothing"
+        );
+    }
+
+    #[test]
+    fn assets_change_with_their_list_names_or_places() {
+        let asset = |rel: &str, path: &str| Asset {
+            rel: rel.to_string(),
+            path: PathBuf::from(path),
+        };
+        let before = [
+            asset("a.png", "content/a.png"),
+            asset("b.pdf", "content/b.pdf"),
+        ];
+        assert!(!assets_changed(&before, &before.clone()));
+        assert!(assets_changed(&before, &before[..1]), "one fewer");
+        assert!(assets_changed(&[], &before[..1]), "one more");
+        let renamed = [
+            asset("a.png", "content/a.png"),
+            asset("c.pdf", "content/b.pdf"),
+        ];
+        assert!(assets_changed(&before, &renamed), "published elsewhere");
+        let moved = [
+            asset("a.png", "content/a.png"),
+            asset("b.pdf", "content/x/b.pdf"),
+        ];
+        assert!(assets_changed(&before, &moved), "read from elsewhere");
     }
 
     /// The output paths `selection` picks after `change` is applied to the example site.
@@ -885,6 +950,37 @@ mod tests {
         assert!(
             !update.changed.contains(&"papers.bib".to_string()),
             "no abstract in BibTeX"
+        );
+    }
+
+    #[test]
+    fn an_edit_reports_the_warnings_of_the_site_it_makes() {
+        let site = example();
+        let root = site.path();
+        let mut session = start(root);
+        let paper = root.join("content/papers/autorep.md");
+        let text = std::fs::read_to_string(&paper).expect("paper");
+        let edited = text.replacen("arxiv = \"2308.10134\"", "arxiv = \"not-an-id\"", 1);
+        assert_ne!(edited, text);
+        std::fs::write(&paper, edited).expect("edit");
+        let update = session
+            .apply(std::slice::from_ref(&paper), &mut |_| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+        let about_it = |w: &[Diagnostic]| {
+            w.iter().any(|d| {
+                d.message
+                    .contains("`arxiv = \"not-an-id\"` is not an arXiv id")
+            })
+        };
+        assert!(about_it(&update.warnings), "{:?}", update.warnings);
+        assert!(about_it(session.warnings()));
+        std::fs::write(&paper, text).expect("undo the edit");
+        let update = session
+            .apply(std::slice::from_ref(&paper), &mut |_| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !about_it(&update.warnings),
+            "the warning goes with its cause"
         );
     }
 
