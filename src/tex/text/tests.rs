@@ -310,3 +310,26 @@ fn unbalanced_input_never_panics() {
         let _ = parse(src, &mut problems);
     }
 }
+
+#[test]
+fn problems_point_at_what_they_name() {
+    let at = |src: &str| {
+        let mut problems = Vec::new();
+        parse(src, &mut problems);
+        problems
+            .iter()
+            .map(|p| (p.offset, p.source.clone()))
+            .collect::<Vec<_>>()
+    };
+    // An unknown environment, one never ended, a style command without its argument: each at
+    // its own place, not the start of the text.
+    assert_eq!(
+        at(r"ab \begin{weird}x\end{weird}"),
+        [(3, r"\begin{weird}".to_string())]
+    );
+    assert_eq!(
+        at(r"abc \begin{center}x"),
+        [(4, r"\begin{center}".to_string())]
+    );
+    assert_eq!(at(r"abcde \textbf x"), [(6, r"\textbf".to_string())]);
+}
