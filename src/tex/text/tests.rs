@@ -333,3 +333,15 @@ fn problems_point_at_what_they_name() {
     );
     assert_eq!(at(r"abcde \textbf x"), [(6, r"\textbf".to_string())]);
 }
+
+#[test]
+fn a_stray_closing_brace_is_text_and_the_rest_follows() {
+    assert_eq!(nodes("a } b"), vec![Node::Text("a } b".into())]);
+    assert_eq!(
+        nodes(r"\emph{x} } y"),
+        vec![
+            Node::Style(Style::Em, vec![Node::Text("x".into())]),
+            Node::Text(" } y".into())
+        ]
+    );
+}
