@@ -345,3 +345,11 @@ fn a_stray_closing_brace_is_text_and_the_rest_follows() {
         ]
     );
 }
+
+#[test]
+fn a_word_starting_with_h_is_not_a_link() {
+    assert_eq!(
+        nodes("we say hello (hi) to https"),
+        vec![Node::Text("we say hello (hi) to https".into())]
+    );
+}
