@@ -353,3 +353,57 @@ fn a_word_starting_with_h_is_not_a_link() {
         vec![Node::Text("we say hello (hi) to https".into())]
     );
 }
+
+#[test]
+fn declarations_in_sibling_groups_do_not_add_up_to_the_nesting_limit() {
+    // 300 groups side by side, each `{\bf …}`: nesting 2 each, never near the limit of 200.
+    let src = r"{\bf x} ".repeat(300);
+    let mut problems = Vec::new();
+    let n = parse(&src, &mut problems);
+    assert!(problems.is_empty(), "{problems:?}");
+    let strong = n
+        .iter()
+        .filter(|node| match node {
+            Node::Style(Style::Plain, inner) => {
+                matches!(inner.as_slice(), [Node::Style(Style::Strong, _)])
+            }
+            _ => false,
+        })
+        .count();
+    assert_eq!(strong, 300, "every group is bold");
+}
+
+#[test]
+fn declarations_nest_up_to_the_limit_and_no_further() {
+    // Each level is a group and a declaration, two steps of the limit of 200: 100 levels are
+    // bold, and none past them.
+    let depth = |src: &str| {
+        let mut problems = Vec::new();
+        let n = parse(src, &mut problems);
+        fn deepest(nodes: &[Node]) -> usize {
+            nodes
+                .iter()
+                .map(|node| match node {
+                    Node::Style(Style::Strong, inner) => 1 + deepest(inner),
+                    Node::Style(_, inner) => deepest(inner),
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        deepest(&n)
+    };
+    let nested = |k: usize| format!("{}x{}", r"{\bf ".repeat(k), "}".repeat(k));
+    assert_eq!(depth(&nested(50)), 50);
+    let at_limit = depth(&nested(MAX_NESTING));
+    assert_eq!(at_limit, MAX_NESTING / 2);
+    assert_eq!(
+        depth(&nested(MAX_NESTING + 20)),
+        at_limit,
+        "no deeper past the limit"
+    );
+    // A declaration in the deepest group allowed styles; one level deeper it does not.
+    let inside = |k: usize| format!("{}\\bf x{}", "{".repeat(k), "}".repeat(k));
+    assert_eq!(depth(&inside(MAX_NESTING - 1)), 1);
+    assert_eq!(depth(&inside(MAX_NESTING)), 0);
+}
