@@ -444,6 +444,16 @@ pub(super) fn check_paper(doc: &PaperFile) -> Result<()> {
                 .at(at("slug"))
                 .hint("slugs use lowercase letters, digits, `-` and `_`, e.g. `huang2022sparse`"),
         );
+    } else if let Some(slug) = &m.slug
+        && slug.bytes().all(|b| b.is_ascii_digit())
+    {
+        errors.push(
+            Diagnostic::error(format!(
+                "slug `{slug}` is digits only: its URL /papers/{slug}/ is where a long list of papers puts the year {slug}"
+            ))
+            .at(at("slug"))
+            .hint(format!("add a word, e.g. `paper-{slug}` (what a title of digits only gets)")),
+        );
     }
     if let Some(value) = &m.date
         && matter_date(value).is_none()
@@ -638,6 +648,13 @@ mod tests {
             .to_string();
         assert!(
             e.contains("`../../x` is not a valid slug at p.md:3:1"),
+            "{e}"
+        );
+        let e = paper("+++\ntitle = \"x\"\nslug = \"2020\"\n+++\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("slug `2020` is digits only") && e.contains("at p.md:3:1"),
             "{e}"
         );
         let e = paper("+++\n[links]\npdf = \"javascript:alert(1)\"\n+++\n")
