@@ -19,11 +19,11 @@ use super::names::owner_names;
 use super::pages::{render_markdown, render_news, render_pages};
 use super::paper::{Draft, Title, preamble_macros, render_paper, render_title};
 use super::undefined::{UndefinedMacros, UndefinedUse};
-use super::{CategoryGroup, Origin, Owner, Paper, Provenance, Site, SourceKind, checks, keys};
+use super::{CategoryGroup, Origin, Owner, Paper, Site, SourceKind, checks, keys};
 use crate::base::diag::{Diagnostic, Location, Result, Severity};
 use crate::base::text::{html_to_words, site_file, slugify};
 use crate::load::categories::{Category, Resolver};
-use crate::load::content::{Content, Links, PaperFile};
+use crate::load::content::{Content, PaperFile};
 use crate::load::ids;
 use crate::load::profile::{Profile, ProfilePaper};
 use crate::load::settings::Settings;
@@ -463,39 +463,18 @@ fn merge_file<'a>(
     let index = drafts.len();
     by_slug.insert(key.clone(), index);
     enriched_by.insert(index, &file.shown);
-    drafts.push(Draft {
-        slug: key,
+    drafts.push(Draft::new(
+        key,
         title_tex,
-        title: title.unwrap_or(Title {
+        title.unwrap_or(Title {
             html: String::new(),
             problems: Vec::new(),
         }),
-        authors: Vec::new(),
-        truncated: false,
-        org: None,
-        venue: None,
-        categories: Vec::new(),
-        date: None,
-        has_code: false,
-        abstract_tex: String::new(),
-        selected: false,
-        draft: false,
-        kind: None,
-        bibtex: None,
-        biblio: Default::default(),
-        links: Links::default(),
-        extra: toml::Table::new(),
-        from_profile: false,
-        title_at: None,
-        abstract_at: None,
-        origin: Origin {
+        Origin {
             file: file.shown.clone(),
             line: 1,
         },
-        provenance: Provenance::default(),
-        sources: Vec::new(),
-        file: None,
-    });
+    ));
     apply(&mut drafts[index], file, None);
     Ok(true)
 }

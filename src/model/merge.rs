@@ -21,7 +21,6 @@ use super::paper::{Draft, SourceId, TextAt, Title, render_title};
 use super::{Origin, Provenance, SourceKind};
 use crate::base::diag::Diagnostic;
 use crate::base::text::html_to_words;
-use crate::load::content::Links;
 use crate::load::profile::ProfilePaper;
 use crate::load::sources::{Bibliography, Record};
 use crate::tex;
@@ -345,33 +344,9 @@ fn resolve<'a>(
         Some(Member::Profile(_, p)) => p.title.clone(),
         None => String::new(),
     };
-    let mut d = Draft {
-        slug,
-        title_tex,
-        title,
-        authors: Vec::new(),
-        truncated: false,
-        org: None,
-        venue: None,
-        categories: Vec::new(),
-        date: None,
-        has_code: false,
-        abstract_tex: String::new(),
-        selected: false,
-        draft: false,
-        kind: None,
-        bibtex: None,
-        biblio: Default::default(),
-        links: Links::default(),
-        extra: toml::Table::new(),
-        from_profile: members.iter().any(|m| matches!(m, Member::Profile(..))),
-        title_at: members.first().and_then(|m| text_at(m, false)),
-        abstract_at: None,
-        origin,
-        provenance: Provenance::default(),
-        sources: Vec::new(),
-        file: None,
-    };
+    let mut d = Draft::new(slug, title_tex, title, origin);
+    d.from_profile = members.iter().any(|m| matches!(m, Member::Profile(..)));
+    d.title_at = members.first().and_then(|m| text_at(m, false));
     // Authors: the first complete list, else the first list.
     let lists = members.iter().zip(&src).filter_map(|(m, &s)| match m {
         Member::Profile(_, p) if !p.authors.is_empty() => Some((&p.authors, p.truncated, s)),

@@ -78,7 +78,38 @@ pub(super) enum SourceId {
     Record(usize),
 }
 
-impl Draft<'_> {
+impl<'a> Draft<'a> {
+    /// A draft with its slug, title and main source, and no other field yet.
+    pub(super) fn new(slug: String, title_tex: String, title: Title, origin: Origin) -> Draft<'a> {
+        Draft {
+            slug,
+            title_tex,
+            title,
+            authors: Vec::new(),
+            truncated: false,
+            org: None,
+            venue: None,
+            categories: Vec::new(),
+            date: None,
+            has_code: false,
+            abstract_tex: String::new(),
+            selected: false,
+            draft: false,
+            kind: None,
+            bibtex: None,
+            biblio: Biblio::default(),
+            links: Links::default(),
+            extra: toml::Table::new(),
+            from_profile: false,
+            title_at: None,
+            abstract_at: None,
+            origin,
+            provenance: Provenance::default(),
+            sources: Vec::new(),
+            file: None,
+        }
+    }
+
     /// A hash of everything the rendered paper depends on.
     pub(super) fn fingerprint(&self, owner_names: &[String], links: &SourceLinks) -> u64 {
         use std::hash::{Hash, Hasher};
