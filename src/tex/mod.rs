@@ -83,7 +83,20 @@ pub fn push_math_with(
     macros: &Macros,
     problems: &mut Vec<TexProblem>,
 ) {
-    match math_to_mathml_with(tex, display, macros, out) {
+    let rendered = math_to_mathml_with(tex, display, macros, out);
+    report(rendered, out, source, offset, problems);
+}
+
+/// What rendering a formula found: its undefined macros as problems, or its error, with the
+/// source written in place of the formula.
+fn report(
+    rendered: Result<Vec<String>, String>,
+    out: &mut String,
+    source: &str,
+    offset: usize,
+    problems: &mut Vec<TexProblem>,
+) {
+    match rendered {
         Ok(undefined) => problems.extend(
             undefined
                 .into_iter()
@@ -135,22 +148,8 @@ impl Sequence {
         macros: &Macros,
         problems: &mut Vec<TexProblem>,
     ) {
-        match self.render(tex, display, macros, out) {
-            Ok(undefined) => problems.extend(
-                undefined
-                    .into_iter()
-                    .map(|name| undefined_problem(offset, source, name)),
-            ),
-            Err(message) => {
-                push_source(out, source, &message);
-                problems.push(TexProblem {
-                    offset,
-                    source: source.to_string(),
-                    message,
-                    undefined: None,
-                });
-            }
-        }
+        let rendered = self.render(tex, display, macros, out);
+        report(rendered, out, source, offset, problems);
     }
 
     /// Renders one formula into `out`, its equations numbered on from the ones before.
