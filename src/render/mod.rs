@@ -184,13 +184,7 @@ impl Planned<'_> {
     /// means an unchanged page. `seed` stands for what changes every page (the theme, in
     /// `serve`).
     pub fn fingerprints(&self, seed: u64) -> Vec<u64> {
-        let keys: Vec<u64> = self
-            .site
-            .papers
-            .iter()
-            .zip(&self.site.citation_keys)
-            .map(|(p, key)| output_key(p, key))
-            .collect();
+        let keys = self.output_keys();
         crate::render::pages::fingerprints(&self.prepared.jobs, &self.model(), &keys, seed)
     }
 
@@ -251,14 +245,17 @@ impl Planned<'_> {
     /// What each site-wide data file is made from, as one number per file name: a file whose
     /// number did not change since it was written is the same.
     pub fn data_fingerprints(&self) -> Vec<(&'static str, u64)> {
-        let keys: Vec<u64> = self
-            .site
+        data::fingerprints(self.settings, self.site, &self.output_keys(), &self.sitemap)
+    }
+
+    /// Per paper (in the site's order), what its outputs are made from ([`output_key`]).
+    fn output_keys(&self) -> Vec<u64> {
+        self.site
             .papers
             .iter()
             .zip(&self.site.citation_keys)
             .map(|(p, key)| output_key(p, key))
-            .collect();
-        data::fingerprints(self.settings, self.site, &keys, &self.sitemap)
+            .collect()
     }
 
     /// Copies the theme's static files and the content's assets.
