@@ -36,17 +36,20 @@ pub fn check_profile(data: &[u8]) {
                 let _ = w.to_string();
             }
         }
-        Err(e) => {
-            assert!(
-                e.errors().count() > 0,
-                "an error without an error diagnostic"
-            );
-            for d in e.errors() {
-                assert!(d.location.is_some(), "an error without a location: {d}");
-            }
-            let _ = e.to_string();
-        }
+        Err(e) => check_error(&e),
     }
+}
+
+/// A failed read: it has at least one error, each located, and prints.
+fn check_error(e: &scholarsite::base::diag::Error) {
+    assert!(
+        e.errors().count() > 0,
+        "an error without an error diagnostic"
+    );
+    for d in e.errors() {
+        assert!(d.location.is_some(), "an error without a location: {d}");
+    }
+    let _ = e.to_string();
 }
 
 /// The front-matter splitter and the TOML of a paper: the parts are where the offsets say,
@@ -129,16 +132,7 @@ fn check_bibliography(data: &[u8], name: &str) {
                 let _ = w.to_string();
             }
         }
-        Err(e) => {
-            assert!(
-                e.errors().count() > 0,
-                "an error without an error diagnostic"
-            );
-            for d in e.errors() {
-                assert!(d.location.is_some(), "an error without a location: {d}");
-            }
-            let _ = e.to_string();
-        }
+        Err(e) => check_error(&e),
     }
 }
 
