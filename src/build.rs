@@ -94,12 +94,28 @@ pub fn build(settings: &Settings) -> Result<Report> {
 
 /// [`build`], reporting its stages and files written to `progress`.
 pub fn build_with(settings: &Settings, progress: &Progress) -> Result<Report> {
+    on_workers(|| build_on_workers(settings, progress))
+}
+
+/// Runs `f` on a thread of rayon's pool, the calling thread waiting. A build on the main
+/// thread is a third busy thread beside the pool's (one per core), and the workers' search
+/// for work competes with its sequential stretches: on 2 cores the 30-paper example built in
+/// 12.8 ms from the main thread, 10.8 ms from a worker (mean of 60 runs, same machine).
+pub fn on_workers<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    rayon::scope(|_| f())
+}
+
+fn build_on_workers(settings: &Settings, progress: &Progress) -> Result<Report> {
     let start = Instant::now();
     let mut watch = crate::base::timings::Stopwatch::start();
     let target = guard::locate(settings)?;
     let staging = Staging::new(&target, settings.force)?;
     watch.lap("check output");
-    let rendered = render_into_with(settings, &staging, progress)?;
+    let (rendered, ()) = rayon::join(
+        || render_into_with(settings, &staging, progress),
+        || staging.judge_ahead(),
+    );
+    let rendered = rendered?;
     progress.stage("replacing the previous output");
     let mut watch = crate::base::timings::Stopwatch::start();
     let committed = staging
@@ -168,23 +184,35 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
 fn load_with(settings: &Settings, progress: &Progress) -> Result<Loaded> {
     progress.stage("reading the sources");
     let mut watch = crate::base::timings::Stopwatch::start();
-    let ((profile, bib), (content, theme)) = rayon::join(
-        || rayon::join(|| load_profile(settings), || sources::load(settings)),
-        || rayon::join(|| content::load(&settings.root), || Theme::load(settings)),
+    // The theme's templates compile while the sources are read and the model is assembled
+    // (the model does not need them): on a small site compiling is half of the work before
+    // the pages.
+    let (theme, sources) = rayon::join(
+        || Theme::load(settings),
+        || -> Result<_> {
+            let ((profile, bib), content) = rayon::join(
+                || rayon::join(|| load_profile(settings), || sources::load(settings)),
+                || content::load(&settings.root),
+            );
+            let mut warnings = Vec::new();
+            let profile = collect(profile, &mut warnings)?;
+            let bib = collect(bib, &mut warnings)?;
+            let content = collect(content, &mut warnings)?;
+            progress.stage("rendering papers");
+            let assembled = model::assemble(settings, profile.as_ref(), &bib, &content, None);
+            Ok((warnings, content, assembled))
+        },
     );
-    let mut warnings = Vec::new();
-    let profile = collect(profile, &mut warnings)?;
-    let bib = collect(bib, &mut warnings)?;
-    let content = collect(content, &mut warnings)?;
+    // Errors are reported in the order of the stages: the sources, the theme, the pages'
+    // templates, the model.
+    let (mut warnings, content, assembled) = sources?;
     let theme = theme.map_err(|e| e.with_warnings(warnings.clone()))?;
     check_page_templates(&content, &theme).map_err(|e| e.with_warnings(warnings.clone()))?;
-    watch.lap("load");
-    progress.stage("rendering papers");
-    let (site, w, _) = model::assemble(settings, profile.as_ref(), &bib, &content, None)
-        .map_err(|e| e.with_warnings(warnings.clone()))?;
+    watch.lap("load and assemble");
+    let (site, w, _) = assembled.map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.extend(w);
     warnings.extend(render::lint::check(settings, &theme, &site));
-    watch.lap("assemble");
+    watch.lap("lint");
     Ok(Loaded {
         site,
         theme,

@@ -61,7 +61,7 @@ struct Reference {
 /// to `progress`.
 pub fn check(settings: &Settings, external: bool, progress: &Progress) -> Result<CheckReport> {
     let memory = Memory::new();
-    let rendered = build::render_into_with(settings, &memory, progress)?;
+    let rendered = build::on_workers(|| build::render_into_with(settings, &memory, progress))?;
     progress.stage("checking links");
     let files = memory.into_files();
     let mut diagnostics: Vec<Diagnostic> = rendered

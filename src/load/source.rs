@@ -45,7 +45,7 @@ pub fn read_text(path: &Path, shown: &Path, what: &str) -> Result<String> {
     }
     let text = decode_utf8(&bytes, shown)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some((at, c)) = text.char_indices().find(|&(_, c)| is_forbidden_char(c)) {
+    if let Some((at, c)) = first_forbidden_char(text) {
         let mut location = Location::at(shown, text, at, c.len_utf8());
         location.text = printable(&location.text);
         return Err(Diagnostic::error(format!("{} in the text", describe_char(c)))
@@ -54,6 +54,28 @@ pub fn read_text(path: &Path, shown: &Path, what: &str) -> Result<String> {
             .into());
     }
     Ok(text.to_string())
+}
+
+/// The first character of `text` that [`is_forbidden_char`], with its byte offset. Printable
+/// ASCII and the allowed whitespace are passed over a byte at a time (a profile of 100,000
+/// papers is 160 MB); other characters are decoded and checked.
+fn first_forbidden_char(text: &str) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        if (0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\n' | 0x0c | b'\r') {
+            at += 1;
+            continue;
+        }
+        // `at` is a character boundary: every byte before it was a whole ASCII character or
+        // the end of a decoded one.
+        let c = text.get(at..)?.chars().next()?;
+        if is_forbidden_char(c) {
+            return Some((at, c));
+        }
+        at += c.len_utf8();
+    }
+    None
 }
 
 /// Whether `c` may not appear in text that becomes HTML: control characters other than tab,

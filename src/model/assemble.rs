@@ -170,12 +170,22 @@ pub(super) fn merge_all<'a>(
     let mut used: HashMap<String, usize> = HashMap::new();
     let mut profile_drafts = Vec::new();
     if let (Some(profile), Some(file)) = (profile, profile_file) {
-        for paper in &profile.papers {
+        // Titles render in parallel; slugs are then made unique in profile order.
+        let titled: Vec<(Title, String)> = profile
+            .papers
+            .par_iter()
+            .map(|paper| {
+                let title = render_title(&paper.title, &macros);
+                let base = paper_slug(&html_to_words(&title.html));
+                (title, base)
+            })
+            .collect();
+        for (paper, (title, base)) in profile.papers.iter().zip(titled) {
             profile_drafts.push(profile_draft(
                 &mut used,
                 file,
                 paper,
-                &macros,
+                (title, base),
                 &mut warnings,
             ));
         }
@@ -213,17 +223,24 @@ pub(super) fn merge_all<'a>(
     let known = drafts.len();
     let mut errors = Vec::new();
     let mut enriched_by: HashMap<usize, &Path> = HashMap::new();
-    for file in &content.papers {
-        if file.matter.draft && !settings.drafts {
-            continue;
-        }
+    let published: Vec<&PaperFile> = content
+        .papers
+        .iter()
+        .filter(|file| !file.matter.draft || settings.drafts)
+        .collect();
+    // Their titles render in parallel; the files are then applied in order.
+    let keys: Vec<_> = published
+        .par_iter()
+        .map(|file| file_key(file, &macros))
+        .collect();
+    for (file, key) in published.into_iter().zip(keys) {
         match merge_file(
             &mut drafts,
             &mut by_slug,
             &by_id,
             &mut enriched_by,
             file,
-            &macros,
+            key,
         ) {
             Ok(true) if file.matter.sample => warnings.push(checks::sample(file)),
             Ok(_) => {}
@@ -385,16 +402,15 @@ fn unique_slug(by_slug: &HashMap<String, usize>, base: &str) -> String {
         .unwrap_or_else(|| base.to_string())
 }
 
-/// A profile paper's draft: its title rendered, its slug chosen (`-2` for a repeated title).
+/// A profile paper's draft from its rendered title and the slug that title gives: the slug
+/// made unique (`-2` for a repeated title).
 fn profile_draft<'a>(
     used: &mut HashMap<String, usize>,
     file: &'a Path,
     paper: &'a ProfilePaper,
-    macros: &tex::Macros,
+    (title, base): (Title, String),
     warnings: &mut Vec<Diagnostic>,
 ) -> ProfileDraft<'a> {
-    let title = render_title(&paper.title, macros);
-    let base = paper_slug(&html_to_words(&title.html));
     let slug = unique_slug(used, &base);
     if slug != base {
         warnings.push(
@@ -423,10 +439,10 @@ fn merge_file<'a>(
     by_id: &HashMap<String, usize>,
     enriched_by: &mut HashMap<usize, &'a Path>,
     file: &'a PaperFile,
-    macros: &tex::Macros,
+    key: Result<(String, Option<Title>)>,
 ) -> Result<bool> {
     let m = &file.matter;
-    let (key, title) = file_key(file, macros)?;
+    let (key, title) = key?;
     let found = match &m.slug {
         Some(_) => by_slug.get(&key).copied(),
         None => by_slug

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::Paper;
 
 /// Words skipped when choosing the title word of a key.
@@ -52,10 +54,11 @@ pub fn keys(papers: &[Arc<Paper>]) -> Vec<String> {
             .cmp(&papers[b].date)
             .then_with(|| papers[a].slug.cmp(&papers[b].slug))
     });
+    let bases: Vec<String> = papers.par_iter().map(|p| base_key(p)).collect();
     let mut keys = vec![String::new(); papers.len()];
     let mut used = std::collections::HashSet::new();
     for i in order {
-        let base = base_key(&papers[i]);
+        let base = &bases[i];
         let mut key = base.clone();
         let mut suffix = b'b';
         while !used.insert(key.clone()) {

@@ -209,6 +209,12 @@ pub(super) fn merge<'a>(
                 })
                 .collect();
             let members: Vec<Member> = members.into_iter().map(|(m, _)| m).collect();
+            (members, ids, slug, title)
+        })
+        .collect::<Vec<_>>()
+        // Slugs are chosen in order (above); each paper's fields are then resolved on its own.
+        .into_par_iter()
+        .map(|(members, ids, slug, title)| {
             let mut draft = resolve(&members, bib, slug, title);
             draft.sources = ids;
             draft

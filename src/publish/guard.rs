@@ -487,7 +487,7 @@ impl Foreign {
 
 /// Before the build: what stops it, reading only the top of the output folder. A folder that
 /// is neither missing, empty, marked, nor an older output of ours is refused here, before
-/// anything is written; the rest is decided by [`judge`] just before the swap.
+/// anything is written; the rest is decided by [`judge`] (or [`judge_ahead`]) before the swap.
 pub fn before_build(target: &Target) -> Result<Option<Foreign>> {
     Ok(match owner(target)? {
         Owner::Unmarked(top) if !top.foreign.is_empty() => {
@@ -525,6 +525,63 @@ pub fn judge(target: &Target, written: &[String]) -> Result<Verdict> {
         Ok(Verdict::Replaceable(contents))
     } else {
         Ok(Verdict::Foreign(Foreign::of(kind, contents.foreign)))
+    }
+}
+
+/// A verdict on a folder carrying our marker, reached while the build renders (walking a
+/// 10,000-paper output takes as long as rendering a tenth of its pages), with the state of the
+/// marker it read. A file put into the folder after it was walked is not in its list, so it is
+/// not removed: it stays in what is left of the previous site, with a warning.
+#[derive(Debug)]
+pub struct Ahead {
+    verdict: Verdict,
+    marker: Stamp,
+}
+
+/// What identifies a version of a marker file: a build writes a new one, under a new inode.
+#[derive(Debug, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: u64,
+}
+
+fn marker_stamp(dir: &Path) -> Option<Stamp> {
+    let m = fs::symlink_metadata(dir.join(MARKER)).ok()?;
+    Some(Stamp {
+        len: m.len(),
+        modified: m.modified().ok(),
+        #[cfg(unix)]
+        inode: std::os::unix::fs::MetadataExt::ino(&m),
+    })
+}
+
+/// [`judge`] for a folder carrying our marker, ahead of the swap; `None` for any other folder
+/// or on any error (both judged at the swap, where an older output needs the list of files
+/// this build wrote, and errors are reported).
+pub fn judge_ahead(target: &Target) -> Option<Ahead> {
+    let before = marker_stamp(&target.path)?;
+    if !is_marked(&target.path) {
+        return None;
+    }
+    let verdict = judge(target, &[]).ok()?;
+    (marker_stamp(&target.path).as_ref() == Some(&before)).then_some(Ahead {
+        verdict,
+        marker: before,
+    })
+}
+
+/// The verdict `ahead` reached, if the marker it read is still there unchanged; else
+/// [`judge`] now.
+pub fn judge_again_unless(
+    ahead: Option<Ahead>,
+    target: &Target,
+    written: &[String],
+) -> Result<Verdict> {
+    match ahead {
+        Some(a) if marker_stamp(&target.path).as_ref() == Some(&a.marker) => Ok(a.verdict),
+        _ => judge(target, written),
     }
 }
 

@@ -218,6 +218,8 @@ pub struct Staging {
     written: Mutex<Vec<String>>,
     /// The lock that tells other builds this folder is in use.
     _held: Option<fs::File>,
+    /// The output folder's verdict, when [`Staging::judge_ahead`] reached it.
+    ahead: Mutex<Option<guard::Ahead>>,
 }
 
 /// What [`Staging::commit`] did with the folder it replaced.
@@ -288,6 +290,7 @@ impl Staging {
             made: Mutex::default(),
             written: Mutex::default(),
             _held: held,
+            ahead: Mutex::default(),
         };
         guard::write_marker(&staging.dir, &[])
             .map_err(|e| Diagnostic::io("write", &shown.join(guard::MARKER), &e))?;
@@ -325,6 +328,13 @@ impl Staging {
         Ok(path)
     }
 
+    /// Judges the output folder while the build runs (call it beside the rendering): a folder
+    /// of ours is then not walked again at the swap, unless its marker changed meanwhile.
+    pub fn judge_ahead(&self) {
+        let ahead = guard::judge_ahead(&self.target);
+        *self.ahead.lock().unwrap_or_else(PoisonError::into_inner) = ahead;
+    }
+
     /// Swaps the staging folder in as the output, after writing the marker (the list of files
     /// written) and judging the output folder once more. A folder of ours is moved aside first
     /// and removed only after the new one is in place; with `--force`, a folder that is not ours
@@ -338,7 +348,12 @@ impl Staging {
         guard::write_marker(&self.dir, &written)
             .map_err(|e| Diagnostic::io("write", &self.target.show(&marker), &e))?;
         let mut left = None;
-        let kept = match guard::judge(&self.target, &written)? {
+        let ahead = self
+            .ahead
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let kept = match guard::judge_again_unless(ahead, &self.target, &written)? {
             Verdict::Missing => {
                 self.swap(None)?;
                 None
@@ -551,6 +566,51 @@ mod tests {
             fs::read_dir(tmp.path()).unwrap().count(),
             1,
             "staging removed"
+        );
+    }
+
+    #[test]
+    fn a_file_added_after_judging_ahead_is_kept_with_what_is_left() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let s = staging(&target).unwrap();
+        s.write("index.html", b"1").unwrap();
+        s.commit().unwrap();
+        let s = staging(&target).unwrap();
+        s.judge_ahead();
+        fs::write(target.join("notes.txt"), "mine").unwrap();
+        s.write("index.html", b"2").unwrap();
+        let left = s.commit().unwrap().left.expect("what is left is said");
+        assert_eq!(fs::read_to_string(target.join("index.html")).unwrap(), "2");
+        assert_eq!(fs::read_to_string(left.join("notes.txt")).unwrap(), "mine");
+        let names: Vec<_> = fs::read_dir(&left)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["notes.txt"], "only the file not ours is left");
+    }
+
+    #[test]
+    fn a_folder_whose_marker_changed_after_judging_ahead_is_judged_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let s = staging(&target).unwrap();
+        s.write("index.html", b"1").unwrap();
+        s.commit().unwrap();
+        let slow = staging(&target).unwrap();
+        slow.judge_ahead();
+        // Another build writes the folder meanwhile (a new marker), then a file is put into it.
+        fs::write(target.join("other.html"), "o").unwrap();
+        fs::remove_file(target.join(guard::MARKER)).unwrap();
+        guard::write_marker(&target, &["index.html".into(), "other.html".into()]).unwrap();
+        fs::write(target.join("notes.txt"), "mine").unwrap();
+        slow.write("index.html", b"2").unwrap();
+        let e = slow.commit().unwrap_err().to_string();
+        assert!(e.contains("`notes.txt`"), "{e}");
+        assert_eq!(fs::read_to_string(target.join("other.html")).unwrap(), "o");
+        assert_eq!(
+            fs::read_to_string(target.join("notes.txt")).unwrap(),
+            "mine"
         );
     }
 
