@@ -2,6 +2,7 @@
 //! title word), made unique in date order, so adding a paper never changes an older paper's key.
 //! Computed once per site and shared by every citation format and page.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -56,19 +57,72 @@ pub fn keys(papers: &[Arc<Paper>]) -> Vec<String> {
     });
     let bases: Vec<String> = papers.par_iter().map(|p| base_key(p)).collect();
     let mut keys = vec![String::new(); papers.len()];
-    let mut used = std::collections::HashSet::new();
+    let mut used = HashSet::with_capacity(papers.len());
+    // Where each base key's search goes on: the candidates before it are taken (`used` only
+    // grows), so a common base is not tried from `b` again for every paper.
+    let mut resume: HashMap<&str, u8> = HashMap::with_capacity(papers.len());
     for i in order {
-        let base = &bases[i];
-        let mut key = base.clone();
-        let mut suffix = b'b';
-        while !used.insert(key.clone()) {
-            key = format!("{base}{}", char::from(suffix));
-            suffix = suffix.saturating_add(1);
-            if suffix > b'z' {
-                key = format!("{base}-{}", used.len());
-            }
-        }
+        let base = bases[i].as_str();
+        let start = resume.get(base).copied().unwrap_or(0);
+        let (key, next) = free_key(base, start, &mut used);
+        resume.insert(base, next);
         keys[i] = key;
     }
     keys
+}
+
+/// The first candidate key from the `start`-th on that `used` does not hold (added to it), and
+/// the index of the candidate after it. The candidates: `base` (0), `base` + `b` … `y` (1–24),
+/// then `base-N`, N counting up from the number of keys given so far.
+fn free_key(base: &str, start: u8, used: &mut HashSet<String>) -> (String, u8) {
+    for n in start..=24 {
+        let key = match n {
+            0 => base.to_string(),
+            n => format!("{base}{}", char::from(b'a' + n)),
+        };
+        if used.insert(key.clone()) {
+            return (key, n + 1);
+        }
+    }
+    let mut n = used.len();
+    loop {
+        let key = format!("{base}-{n}");
+        if used.insert(key.clone()) {
+            return (key, 25);
+        }
+        n += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colliding_keys_go_through_the_letters_then_count() {
+        let mut used: HashSet<String> = ["jonesb".to_string()].into();
+        let (mut smith, mut jones) = (0, 0);
+        let mut got = Vec::new();
+        for i in 0..40 {
+            let (base, resume) = if i % 3 == 2 {
+                ("jones", &mut jones)
+            } else {
+                ("smith", &mut smith)
+            };
+            // Resuming gives what a search from the start would.
+            let fresh = free_key(base, 0, &mut used.clone()).0;
+            let (key, next) = free_key(base, *resume, &mut used);
+            assert_eq!(key, fresh);
+            *resume = next;
+            got.push(key);
+        }
+        assert_eq!(
+            &got[..6],
+            ["smith", "smithb", "jones", "smithc", "smithd", "jonesc"]
+        );
+        let y = got.iter().position(|k| k == "smithy").expect("smithy");
+        assert!(!got.iter().any(|k| k == "smithz"), "{got:?}");
+        // After `y`, the number of keys given so far (the taken `jonesb` is one of them).
+        assert_eq!(got[y + 1], format!("smith-{}", y + 2), "{got:?}");
+    }
 }
