@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::paper::Draft;
 use crate::base::diag::Diagnostic;
 use crate::base::text::{html_to_words, slugify};
@@ -87,35 +89,34 @@ pub(super) fn near_misses(drafts: &[Draft], known: usize) -> Vec<Diagnostic> {
     if existing.is_empty() {
         return Vec::new();
     }
-    let words: Vec<Vec<&str>> = existing.iter().map(|d| unique_words(&d.slug)).collect();
+    let words: Vec<Vec<&str>> = existing.par_iter().map(|d| unique_words(&d.slug)).collect();
     let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, ws) in words.iter().enumerate() {
         for w in ws {
             index.entry(w).or_default().push(i);
         }
     }
-    let mut out = Vec::new();
-    for d in added.iter().filter(|d| !is_sample(d)) {
-        let Some(file) = d.file else {
-            continue;
-        };
-        let slug = slugify(&html_to_words(&d.title.html));
-        let mine = unique_words(&slug);
-        let mut shared: HashMap<usize, usize> = HashMap::new();
-        for w in &mine {
-            for &i in index.get(w).into_iter().flatten() {
-                *shared.entry(i).or_default() += 1;
+    // Each added paper is compared on its own (a common word's list is long on a big site).
+    added
+        .par_iter()
+        .filter(|d| !is_sample(d))
+        .filter_map(|d| {
+            let file = d.file?;
+            let slug = slugify(&html_to_words(&d.title.html));
+            let mine = unique_words(&slug);
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            for w in &mine {
+                for &i in index.get(w).into_iter().flatten() {
+                    *shared.entry(i).or_default() += 1;
+                }
             }
-        }
-        let best = shared
-            .into_iter()
-            .filter(|&(i, n)| close(&mine, &words[i], n))
-            .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)));
-        if let Some((i, _)) = best {
-            out.push(near_miss(d, &existing[i], file));
-        }
-    }
-    out
+            let (i, _) = shared
+                .into_iter()
+                .filter(|&(i, n)| close(&mine, &words[i], n))
+                .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
+            Some(near_miss(d, &existing[i], file))
+        })
+        .collect()
 }
 
 /// Whether two titles (as sets of slug words, `shared` of them in common) are one slip apart:

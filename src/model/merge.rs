@@ -93,11 +93,12 @@ pub(super) fn merge<'a>(
     let mut by_doi: HashMap<String, usize> = HashMap::new();
     let mut by_arxiv: HashMap<String, usize> = HashMap::new();
     let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, p) in profile.iter().enumerate() {
-        by_title
-            .entry(title_key(&p.title.html))
-            .or_default()
-            .push(clusters.len());
+    let profile_keys: Vec<String> = profile
+        .par_iter()
+        .map(|p| title_key(&p.title.html))
+        .collect();
+    for (i, (p, key)) in profile.iter().zip(profile_keys).enumerate() {
+        by_title.entry(key).or_default().push(clusters.len());
         clusters.push(Cluster {
             members: vec![(Member::Profile(p.file, p.paper), i)],
             years: vec![p.paper.date.year],

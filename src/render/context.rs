@@ -4,8 +4,9 @@
 //! Every paper becomes one value, computed once; listings share it (Tera values are
 //! reference-counted), so a 10,000-paper home page costs one pass over them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
@@ -87,12 +88,11 @@ impl SharedValues {
                 )
             })
             .collect();
-        let mut authors: HashMap<PaperAuthor, Value> = HashMap::new();
-        for a in site.papers.iter().flat_map(|p| &p.authors) {
-            if !authors.contains_key(a) {
-                authors.insert(a.clone(), Value::from_serializable(a));
-            }
-        }
+        let unique: HashSet<&PaperAuthor> = site.papers.iter().flat_map(|p| &p.authors).collect();
+        let authors: HashMap<PaperAuthor, Value> = unique
+            .into_par_iter()
+            .map(|a| (a.clone(), Value::from_serializable(a)))
+            .collect();
         SharedValues {
             categories,
             authors,
