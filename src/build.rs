@@ -87,7 +87,7 @@ pub struct Rendered {
 }
 
 /// Builds the site described by `settings` into `settings.output_dir`, atomically, if the
-/// output guard allows (see `publish/guard.rs`).
+/// output guard allows (see `publish/guard/`).
 pub fn build(settings: &Settings) -> Result<Report> {
     build_with(settings, &Progress::hidden())
 }

@@ -1,7 +1,7 @@
 //! Where rendered files go. [`Staging`] writes the site atomically: everything goes into a fresh
 //! folder beside the output, which is swapped in only when the whole build succeeded, so a
 //! failed build leaves the previous site byte for byte as it was; which folder it may replace is
-//! the output guard's decision (`guard.rs`). [`Memory`] keeps the files in
+//! the output guard's decision (`guard/`). [`Memory`] keeps the files in
 //! memory (for `check`, and for `serve`, which never writes into `public/`).
 
 use std::collections::{BTreeMap, HashMap};
