@@ -2,6 +2,15 @@
 
 use std::process::ExitCode;
 
+/// musl's own allocator serialises the threads on one lock and returns memory to the system
+/// at every turn: the static Linux release binaries built a 10,000-paper site in 3.7 s with
+/// it, 3.4× the glibc build's time; the example site in 24 ms instead of 9. mimalloc brings
+/// them back to the glibc build's speed. glibc's allocator is kept where there is one (it
+/// stays under 200 MiB at 10,000 papers, where mimalloc takes 255 MiB).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     cap_malloc_arenas();
     scholarsite::cli::main()
