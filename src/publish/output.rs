@@ -458,6 +458,16 @@ mod tests {
         Staging::new(&Target::unchecked(target), false)
     }
 
+    /// A folder holding `public/`, built once with `index.html` ("1").
+    fn built_once() -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let s = staging(&target).unwrap();
+        s.write("index.html", b"1").unwrap();
+        s.commit().unwrap();
+        (tmp, target)
+    }
+
     #[test]
     fn commit_replaces_and_drop_discards() {
         let tmp = tempfile::tempdir().unwrap();
@@ -547,11 +557,7 @@ mod tests {
 
     #[test]
     fn a_file_added_while_building_stops_the_swap() {
-        let tmp = tempfile::tempdir().unwrap();
-        let target = tmp.path().join("public");
-        let s = staging(&target).unwrap();
-        s.write("index.html", b"1").unwrap();
-        s.commit().unwrap();
+        let (tmp, target) = built_once();
         let s = staging(&target).unwrap();
         s.write("index.html", b"2").unwrap();
         fs::write(target.join("notes.txt"), "mine").unwrap();
@@ -571,11 +577,7 @@ mod tests {
 
     #[test]
     fn a_file_added_after_judging_ahead_is_kept_with_what_is_left() {
-        let tmp = tempfile::tempdir().unwrap();
-        let target = tmp.path().join("public");
-        let s = staging(&target).unwrap();
-        s.write("index.html", b"1").unwrap();
-        s.commit().unwrap();
+        let (_tmp, target) = built_once();
         let s = staging(&target).unwrap();
         s.judge_ahead();
         fs::write(target.join("notes.txt"), "mine").unwrap();
@@ -592,11 +594,7 @@ mod tests {
 
     #[test]
     fn a_folder_whose_marker_changed_after_judging_ahead_is_judged_again() {
-        let tmp = tempfile::tempdir().unwrap();
-        let target = tmp.path().join("public");
-        let s = staging(&target).unwrap();
-        s.write("index.html", b"1").unwrap();
-        s.commit().unwrap();
+        let (_tmp, target) = built_once();
         let slow = staging(&target).unwrap();
         slow.judge_ahead();
         // Another build writes the folder meanwhile (a new marker), then a file is put into it.
