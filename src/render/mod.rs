@@ -67,15 +67,20 @@ pub fn render_site(
 ) -> Result<RenderReport> {
     let mut watch = crate::base::timings::Stopwatch::start();
     let rendering = Rendering::new(settings, theme, site, None, &mut watch)?.plan()?;
-    // Pages and data files do not depend on each other: written side by side, the cores stay
-    // busy through each side's sequential stretches.
-    let (pages, data) = rayon::join(
+    // Pages, data files and static files do not depend on each other: written side by side,
+    // the cores stay busy through each side's sequential stretches (and a static/ of PDFs is
+    // copied while pages render).
+    let (pages, (data, statics)) = rayon::join(
         || rendering.pages(sink, &|_| true),
-        || rendering.data_files(sink, &|_| true, &|_| true),
+        || {
+            rayon::join(
+                || rendering.data_files(sink, &|_| true, &|_| true),
+                || rendering.statics(sink),
+            )
+        },
     );
-    watch.lap("pages and data files");
-    let written = pages? + data? + rendering.statics(sink)?;
-    watch.lap("static files");
+    let written = pages? + data? + statics?;
+    watch.lap("pages, data and static files");
     Ok(RenderReport {
         written,
         retained: rendering.finish(),
