@@ -46,7 +46,8 @@ pub(super) fn base_key(p: &Paper) -> String {
     format!("{family}{year}{word}")
 }
 
-/// Unique citation keys for `papers` (same order). Collisions get `b`, `c`, … in date order.
+/// Unique citation keys for `papers` (same order). Collisions get `b`, `c`, … `y` in date
+/// order, then `-26`, `-27`, …
 pub fn keys(papers: &[Arc<Paper>]) -> Vec<String> {
     let mut order: Vec<usize> = (0..papers.len()).collect();
     order.sort_by(|&a, &b| {
@@ -60,7 +61,7 @@ pub fn keys(papers: &[Arc<Paper>]) -> Vec<String> {
     let mut used = HashSet::with_capacity(papers.len());
     // Where each base key's search goes on: the candidates before it are taken (`used` only
     // grows), so a common base is not tried from `b` again for every paper.
-    let mut resume: HashMap<&str, u8> = HashMap::with_capacity(papers.len());
+    let mut resume: HashMap<&str, usize> = HashMap::with_capacity(papers.len());
     for i in order {
         let base = bases[i].as_str();
         let start = resume.get(base).copied().unwrap_or(0);
@@ -73,22 +74,18 @@ pub fn keys(papers: &[Arc<Paper>]) -> Vec<String> {
 
 /// The first candidate key from the `start`-th on that `used` does not hold (added to it), and
 /// the index of the candidate after it. The candidates: `base` (0), `base` + `b` … `y` (1–24),
-/// then `base-N`, N counting up from the number of keys given so far.
-fn free_key(base: &str, start: u8, used: &mut HashSet<String>) -> (String, u8) {
-    for n in start..=24 {
+/// then `base-26`, `base-27`, … (the paper's rank among those sharing the base), so that a
+/// paper's key does not change when an unrelated paper is added.
+fn free_key(base: &str, start: usize, used: &mut HashSet<String>) -> (String, usize) {
+    let mut n = start;
+    loop {
         let key = match n {
             0 => base.to_string(),
-            n => format!("{base}{}", char::from(b'a' + n)),
+            1..=24 => format!("{base}{}", char::from(b'a' + n as u8)),
+            _ => format!("{base}-{}", n + 1),
         };
         if used.insert(key.clone()) {
             return (key, n + 1);
-        }
-    }
-    let mut n = used.len();
-    loop {
-        let key = format!("{base}-{n}");
-        if used.insert(key.clone()) {
-            return (key, 25);
         }
         n += 1;
     }
@@ -122,7 +119,8 @@ mod tests {
         );
         let y = got.iter().position(|k| k == "smithy").expect("smithy");
         assert!(!got.iter().any(|k| k == "smithz"), "{got:?}");
-        // After `y`, the number of keys given so far (the taken `jonesb` is one of them).
-        assert_eq!(got[y + 1], format!("smith-{}", y + 2), "{got:?}");
+        // After `y`, the paper's rank among the papers of its base, whatever else is keyed.
+        assert_eq!(got[y + 1], "smith-26", "{got:?}");
+        assert_eq!(got[y + 3], "smith-27", "{got:?}");
     }
 }
