@@ -611,10 +611,13 @@ fn output_disk_full() {
     );
     // The expected shape, kept with the catalog.
     let shape = fs::read_to_string(catalog().join("output-disk-full/expected.txt")).unwrap();
-    assert!(matches(
-        &shape,
-        &stderr.lines().take(2).collect::<Vec<_>>().join("\n")
-    ));
+    assert!(
+        matches(
+            &shape,
+            &stderr.lines().take(2).collect::<Vec<_>>().join("\n")
+        ),
+        "{stderr}"
+    );
 }
 
 /// 100,000 papers build: every paper gets its page and the lists hold them all. Generated
