@@ -176,7 +176,7 @@ pub(super) fn merge_all<'a>(
             .par_iter()
             .map(|paper| {
                 let title = render_title(&paper.title, &macros);
-                let base = paper_slug(&html_to_words(&title.html));
+                let base = rendered_slug(&title);
                 (title, base)
             })
             .collect();
@@ -192,7 +192,7 @@ pub(super) fn merge_all<'a>(
     }
     let mut slug_warnings = Vec::new();
     let slug_of = |title: &Title, r: &crate::load::sources::Record| {
-        let base = paper_slug(&html_to_words(&title.html));
+        let base = rendered_slug(title);
         let slug = unique_slug(&used, &base);
         if slug != base {
             slug_warnings.push(
@@ -375,7 +375,12 @@ fn owner(settings: &Settings, profile: Option<&Profile>) -> Result<Owner> {
 /// this title finds its profile paper: `Sparse Attention in $O(n \log n)$` →
 /// `sparse-attention-in-o-n-log-n`. Empty when the title has no letters or digits.
 pub fn title_slug(title_tex: &str, macros: &tex::Macros) -> String {
-    paper_slug(&html_to_words(&render_title(title_tex, macros).html))
+    rendered_slug(&render_title(title_tex, macros))
+}
+
+/// The slug of a rendered title (see [`title_slug`]).
+fn rendered_slug(title: &Title) -> String {
+    paper_slug(&html_to_words(&title.html))
 }
 
 /// The slug of a paper's title (or file name): its words, lowercase, joined by `-`. A slug of
@@ -503,7 +508,7 @@ pub(super) fn file_key(file: &PaperFile, macros: &tex::Macros) -> Result<(String
     let title = m.title.as_deref().map(|t| render_title(t, &paper_macros));
     let key = match (&m.slug, &title) {
         (Some(slug), _) => slug.clone(),
-        (None, Some(t)) => paper_slug(&html_to_words(&t.html)),
+        (None, Some(t)) => rendered_slug(t),
         (None, None) => paper_slug(&file_stem(&file.shown)),
     };
     // A title of symbols only (`..`, `$$`) has no slug: the file's name gives one, else the

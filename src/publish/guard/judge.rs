@@ -22,7 +22,7 @@ pub enum Verdict {
 }
 
 /// Whose the folder at the output path is, as its top shows.
-pub(super) enum Owner {
+enum Owner {
     Missing,
     /// Carries our marker.
     Marked,
@@ -168,8 +168,13 @@ pub fn before_build(target: &Target) -> Result<Option<Foreign>> {
 /// may if it is missing or empty, if it holds only what its marker lists, or (an older output
 /// of ours without a marker) only files this build wrote (`written`).
 pub fn judge(target: &Target, written: &[String]) -> Result<Verdict> {
+    judge_as(target, owner(target)?, written)
+}
+
+/// [`judge`] of a folder whose owner is known.
+fn judge_as(target: &Target, owner: Owner, written: &[String]) -> Result<Verdict> {
     let io_err = |e: io::Error| Diagnostic::io("read", &target.shown, &e);
-    let (kind, allowed) = match owner(target)? {
+    let (kind, allowed) = match owner {
         Owner::Missing => return Ok(Verdict::Missing),
         Owner::Unmarked(top) if top.foreign.is_empty() => return Ok(Verdict::Replaceable(top)),
         Owner::Unmarked(top) => {
@@ -207,14 +212,14 @@ pub struct Ahead {
 
 /// What identifies a version of a marker file: a build writes a new one, under a new inode.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) struct Stamp {
+struct Stamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
     #[cfg(unix)]
     inode: u64,
 }
 
-pub(super) fn marker_stamp(dir: &Path) -> Option<Stamp> {
+fn marker_stamp(dir: &Path) -> Option<Stamp> {
     let m = fs::symlink_metadata(dir.join(MARKER)).ok()?;
     Some(Stamp {
         len: m.len(),
@@ -229,10 +234,10 @@ pub(super) fn marker_stamp(dir: &Path) -> Option<Stamp> {
 /// this build wrote, and errors are reported).
 pub fn judge_ahead(target: &Target) -> Option<Ahead> {
     let before = marker_stamp(&target.path)?;
-    if !is_marked(&target.path) {
+    let Ok(Owner::Marked) = owner(target) else {
         return None;
-    }
-    let verdict = judge(target, &[]).ok()?;
+    };
+    let verdict = judge_as(target, Owner::Marked, &[]).ok()?;
     (marker_stamp(&target.path).as_ref() == Some(&before)).then_some(Ahead {
         verdict,
         marker: before,
@@ -253,7 +258,7 @@ pub fn judge_again_unless(
 }
 
 /// Whose the folder at `target` is, from its top.
-pub(super) fn owner(target: &Target) -> Result<Owner> {
+fn owner(target: &Target) -> Result<Owner> {
     let dir = &target.path;
     match fs::metadata(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Owner::Missing),
@@ -290,12 +295,12 @@ pub(super) fn ours(dir: &Path, allowed: &[String]) -> io::Result<Contents> {
 }
 
 /// Whether an operating system put this file into a folder it showed.
-pub(super) fn is_clutter(name: &str) -> bool {
+fn is_clutter(name: &str) -> bool {
     matches!(name, ".DS_Store" | "Thumbs.db" | "desktop.ini") || name.starts_with("._")
 }
 
 /// The files a build wrote, and the folders holding them.
-pub(super) struct Allowed<'a> {
+struct Allowed<'a> {
     files: HashSet<&'a str>,
     folders: HashSet<&'a str>,
 }
@@ -320,7 +325,7 @@ impl<'a> Allowed<'a> {
 /// What the folder `root/rel` holds, sorted into ours and not ours (folders in parallel). A
 /// folder that is not ours is named once (`drafts/`), not entered; `deep`: enter folders of
 /// ours at all (else only the top is read).
-pub(super) fn walk(root: &Path, rel: &str, allowed: &Allowed, deep: bool) -> io::Result<Contents> {
+fn walk(root: &Path, rel: &str, allowed: &Allowed, deep: bool) -> io::Result<Contents> {
     use rayon::prelude::*;
     let entries: Vec<fs::DirEntry> = fs::read_dir(root.join(rel))?.collect::<io::Result<_>>()?;
     entries
@@ -358,7 +363,7 @@ pub(super) fn walk(root: &Path, rel: &str, allowed: &Allowed, deep: bool) -> io:
 }
 
 /// Whether `dir/index.html` carries the generator tag our themes write.
-pub(super) fn has_our_generator(dir: &Path) -> bool {
+fn has_our_generator(dir: &Path) -> bool {
     let mut head = Vec::new();
     fs::File::open(dir.join("index.html"))
         .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))

@@ -67,7 +67,7 @@ pub fn remove_staging(dir: &Path) -> bool {
 
 /// Removes a previous output left while being removed, if it holds only what its marker lists
 /// and no running build holds it.
-pub(super) fn remove_old(dir: &Path) -> bool {
+fn remove_old(dir: &Path) -> bool {
     let Ok(Some(mut allowed)) = read_marker(dir) else {
         return false;
     };

@@ -10,7 +10,7 @@ use crate::base::diag::{Diagnostic, Location, Result};
 use crate::load::settings::{CONFIG_FILE, Settings, key_location};
 
 /// What the output folder is checked against, as a message names it.
-pub(super) struct Source {
+struct Source {
     path: PathBuf,
     what: String,
     /// Whether an output inside it is refused too (a folder that is read or watched as a whole).
@@ -79,7 +79,7 @@ pub fn locate(settings: &Settings) -> Result<Target> {
 }
 
 /// The sources of the site and the folders above them, resolved.
-pub(super) fn sources(settings: &Settings, root: &Path, home: Option<PathBuf>) -> Vec<Source> {
+fn sources(settings: &Settings, root: &Path, home: Option<PathBuf>) -> Vec<Source> {
     let mut out = vec![Source {
         path: root.to_path_buf(),
         what: "the site folder".to_string(),
@@ -134,12 +134,7 @@ pub(super) fn sources(settings: &Settings, root: &Path, home: Option<PathBuf>) -
 }
 
 /// The error for an output folder that is, holds or lies inside a source.
-pub(super) fn refusal(
-    settings: &Settings,
-    shown: &Path,
-    why: &str,
-    real: Option<&Path>,
-) -> Diagnostic {
+fn refusal(settings: &Settings, shown: &Path, why: &str, real: Option<&Path>) -> Diagnostic {
     let via = real
         .filter(|r| lexical(shown).is_some_and(|l| l != *r))
         .map_or(String::new(), |r| {
@@ -172,7 +167,7 @@ pub(super) fn refusal(
 }
 
 /// The error for `~/site`: a shell expands `~`, scholarsite does not.
-pub(super) fn unexpanded_tilde(settings: &Settings, shown: &Path, first: &str) -> Diagnostic {
+fn unexpanded_tilde(settings: &Settings, shown: &Path, first: &str) -> Diagnostic {
     let d = Diagnostic::error(format!(
         "`{}` cannot be the output folder: scholarsite does not expand `~`, so this would be a \
          folder named `{first}` in {}",
@@ -195,7 +190,7 @@ pub(super) fn unexpanded_tilde(settings: &Settings, shown: &Path, first: &str) -
 }
 
 /// `path` made absolute and its `.` and `..` removed, without resolving links.
-pub(super) fn lexical(path: &Path) -> Option<PathBuf> {
+fn lexical(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
     for c in std::env::current_dir().ok()?.join(path).components() {
         match c {
@@ -252,7 +247,7 @@ pub(super) fn resolve(path: &Path) -> Result<PathBuf> {
 }
 
 /// The error for a symbolic link that leads nowhere (`shown`: the link as the user named it).
-pub(super) fn broken_link(link: &Path, shown: &Path, err: &io::Error) -> Diagnostic {
+fn broken_link(link: &Path, shown: &Path, err: &io::Error) -> Diagnostic {
     match fs::read_link(link) {
         Ok(to) if err.kind() == io::ErrorKind::NotFound => Diagnostic::error(format!(
             "`{}` is a symbolic link to `{}`, which does not exist",
@@ -265,7 +260,7 @@ pub(super) fn broken_link(link: &Path, shown: &Path, err: &io::Error) -> Diagnos
 }
 
 /// The location of `output_dir` in config.toml, when the output folder was configured there.
-pub(super) fn config_location(settings: &Settings) -> Option<Location> {
+fn config_location(settings: &Settings) -> Option<Location> {
     if settings.output_dir_flag {
         return None;
     }

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::*;
 
 /// The marker's text: the signature and version, what the folder is, and the files written.
-pub(super) fn marker_text(files: &[String]) -> String {
+fn marker_text(files: &[String]) -> String {
     let mut out = format!(
         "{SIGNATURE}{}\n\
          # This folder is a site built by scholarsite. Every build replaces it as a whole, and\n\
@@ -56,7 +56,7 @@ pub(super) fn read_marker(dir: &Path) -> io::Result<Option<Vec<String>>> {
 }
 
 /// A path as a line of the marker: `\`, line breaks and a leading `#` escaped.
-pub(super) fn escape(path: &str) -> String {
+fn escape(path: &str) -> String {
     let escaped = path
         .replace('\\', "\\\\")
         .replace('\n', "\\n")
@@ -68,7 +68,7 @@ pub(super) fn escape(path: &str) -> String {
 }
 
 /// The inverse of [`escape`].
-pub(super) fn unescape(line: &str) -> String {
+fn unescape(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
