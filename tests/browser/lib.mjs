@@ -1,11 +1,19 @@
 // Shared helpers for browser tests: headless Debian Chromium driven by playwright-core.
 import { chromium } from "playwright-core";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+// Each launch gets a fresh profile folder, removed when the process exits (also after `fail`).
 export async function launch() {
   const userDataDir = mkdtempSync(join(tmpdir(), "scholarsite-chromium-"));
+  process.on("exit", () => {
+    try {
+      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // A folder left in the temporary directory must not change the test's result.
+    }
+  });
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
