@@ -337,6 +337,52 @@ fn a_site_template_overrides_the_theme() {
     );
 }
 
+/// Most papers have no volume, pages, publisher… and no `[extra]`: their values share one empty
+/// `biblio` and `extra`, while a paper that has them gets its own.
+#[test]
+fn every_paper_value_has_its_own_biblio_and_extra() {
+    let site = example_site();
+    let file = site.path().join("content/papers/nn2logic.md");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(
+        &file,
+        text.replacen(
+            "\n[links]",
+            "\nvolume = \"12\"\npublisher = \"ACM\"\n\n[extra]\nnote = \"best paper\"\n\n[links]",
+            1,
+        ),
+    )
+    .unwrap();
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(
+        site.path().join("templates/paper.html"),
+        "{% extends \"default/templates/paper.html\" %}{% block main %}\
+         <p id=\"biblio\">{% for k, v in paper.biblio %}{{ k }}={% if v %}{{ v }}{% endif %};{% endfor %}</p>\
+         <p id=\"extra\">{% for k, v in paper.extra %}{{ k }}={{ v }};{% endfor %}</p>\
+         {{ super() }}{% endblock main %}",
+    )
+    .unwrap();
+    build(site.path());
+    let shown = |slug: &str, id: &str| -> String {
+        let doc = html(&site.path().join(format!("public/papers/{slug}/index.html")));
+        let found = doc.select(&sel(&format!("#{id}"))).next();
+        found.expect("the override's paragraph").text().collect()
+    };
+    let enriched =
+        "late-breaking-results-conversion-of-neural-networks-into-logic-flows-for-edge-computing";
+    assert_eq!(
+        shown(enriched, "biblio"),
+        "volume=12;number=;pages=;publisher=ACM;institution=;"
+    );
+    assert_eq!(shown(enriched, "extra"), "note=best paper;");
+    let plain = "autorep-automatic-relu-replacement-for-fast-private-network-inference";
+    assert_eq!(
+        shown(plain, "biblio"),
+        "volume=;number=;pages=;publisher=;institution=;"
+    );
+    assert_eq!(shown(plain, "extra"), "");
+}
+
 #[test]
 fn a_broken_profile_leaves_public_as_it_was() {
     let site = example_site();

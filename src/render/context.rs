@@ -50,23 +50,27 @@ struct PaperView<'a> {
     draft: bool,
     links: LinksView<'a>,
     kind: Kind,
-    biblio: &'a Biblio,
+    biblio: Slot,
     first_page: Option<String>,
     last_page: Option<String>,
     citation: CitationView<'a>,
-    extra: &'a toml::Table,
+    extra: Slot,
 }
 
 /// A place in a serialized view for a value set afterwards (keeps the field order).
 #[derive(Serialize)]
 struct Slot;
 
-/// Template values that many papers share, made once: each category's, and each author's
-/// (`{name, is_owner}`; a lab's site names the same people on thousands of papers).
+/// Template values that many papers share, made once: each category's, each author's
+/// (`{name, is_owner}`; a lab's site names the same people on thousands of papers), and the
+/// empty `biblio` and `extra` most papers have.
 #[derive(Default)]
 pub struct SharedValues {
     categories: HashMap<String, Value>,
     authors: HashMap<PaperAuthor, Value>,
+    /// `biblio` of a paper without volume, pages, publisher…, and an empty `extra` (`None` until
+    /// [`SharedValues::new`]).
+    empty: Option<(Value, Value)>,
 }
 
 impl SharedValues {
@@ -96,6 +100,24 @@ impl SharedValues {
         SharedValues {
             categories,
             authors,
+            empty: Some((
+                Value::from_serializable(&Biblio::default()),
+                Value::from_serializable(&toml::Table::new()),
+            )),
+        }
+    }
+
+    fn biblio(&self, b: &Biblio) -> Value {
+        match &self.empty {
+            Some((empty, _)) if *b == Biblio::default() => empty.clone(),
+            _ => Value::from_serializable(b),
+        }
+    }
+
+    fn extra(&self, extra: &toml::Table) -> Value {
+        match &self.empty {
+            Some((_, empty)) if extra.is_empty() => empty.clone(),
+            _ => Value::from_serializable(extra),
         }
     }
 
@@ -233,7 +255,7 @@ pub fn paper_value(
                 .or_else(|| id_url("https://arxiv.org/pdf/", &p.links.arxiv)),
         },
         kind: p.kind,
-        biblio: &p.biblio,
+        biblio: Slot,
         first_page: pages.0,
         last_page: pages.1,
         citation: CitationView {
@@ -250,7 +272,7 @@ pub fn paper_value(
                 .csl_json
                 .then(|| settings.path(&format!("{rel}cite.json"))),
         },
-        extra: &p.extra,
+        extra: Slot,
         permalink,
     };
     let mut map = Value::from_serializable(&view)
@@ -283,6 +305,8 @@ pub fn paper_value(
     map.insert("abstract_html".into(), p.abstract_html.value());
     map.insert("abstract_text".into(), p.abstract_text.value());
     map.insert("body_html".into(), p.body_html.value());
+    map.insert("biblio".into(), shared.biblio(&p.biblio));
+    map.insert("extra".into(), shared.extra(&p.extra));
     Value::from(map)
 }
 
