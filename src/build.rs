@@ -165,6 +165,8 @@ pub fn render_into_with(
         warnings,
     } = load_with(settings, progress)?;
     site.forget_sources();
+    // The sources' text, the drafts and what merging them made are freed now.
+    crate::base::memory::release_free();
     progress.stage("writing pages");
     let report = render::render_site(settings, &mut theme, &site, &Counted { sink, progress })
         .map_err(|e| e.with_warnings(warnings.clone()))?;

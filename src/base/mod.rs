@@ -4,6 +4,7 @@
 
 pub mod date;
 pub mod diag;
+pub mod memory;
 pub mod name;
 pub mod progress;
 pub mod shared;

@@ -66,7 +66,10 @@ pub fn render_site(
     sink: &dyn Sink,
 ) -> Result<RenderReport> {
     let mut watch = crate::base::timings::Stopwatch::start();
-    let rendering = Rendering::new(settings, theme, site, None, &mut watch)?.plan()?;
+    let rendering = Rendering::new(settings, theme, site, None, &mut watch)?;
+    // Each listing item was rendered into a growing string, copied into its value and freed.
+    crate::base::memory::release_free();
+    let rendering = rendering.plan()?;
     // Pages, data files and static files do not depend on each other: written side by side,
     // the cores stay busy through each side's sequential stretches (and a static/ of PDFs is
     // copied while pages render).
