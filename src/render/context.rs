@@ -5,6 +5,7 @@
 //! reference-counted), so a 10,000-paper home page costs one pass over them.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -61,16 +62,12 @@ struct PaperView<'a> {
 #[derive(Serialize)]
 struct Slot;
 
-/// Template values that many papers share, made once: each category's, each author's
-/// (`{name, is_owner}`; a lab's site names the same people on thousands of papers), and the
-/// empty `biblio` and `extra` most papers have.
+/// Template values that many papers share, made once: each category's, and each author's
+/// (`{name, is_owner}`; a lab's site names the same people on thousands of papers).
 #[derive(Default)]
 pub struct SharedValues {
     categories: HashMap<String, Value>,
     authors: HashMap<PaperAuthor, Value>,
-    /// `biblio` of a paper without volume, pages, publisher…, and an empty `extra` (`None` until
-    /// [`SharedValues::new`]).
-    empty: Option<(Value, Value)>,
 }
 
 impl SharedValues {
@@ -100,24 +97,6 @@ impl SharedValues {
         SharedValues {
             categories,
             authors,
-            empty: Some((
-                Value::from_serializable(&Biblio::default()),
-                Value::from_serializable(&toml::Table::new()),
-            )),
-        }
-    }
-
-    fn biblio(&self, b: &Biblio) -> Value {
-        match &self.empty {
-            Some((empty, _)) if *b == Biblio::default() => empty.clone(),
-            _ => Value::from_serializable(b),
-        }
-    }
-
-    fn extra(&self, extra: &toml::Table) -> Value {
-        match &self.empty {
-            Some((_, empty)) if extra.is_empty() => empty.clone(),
-            _ => Value::from_serializable(extra),
         }
     }
 
@@ -204,6 +183,26 @@ pub(crate) fn category_view<'a>(settings: &Settings, c: &'a Category) -> Categor
         name: &c.name,
         slug: &c.slug,
         path: settings.path(&format!("categories/{}/", c.slug)),
+    }
+}
+
+/// A paper's `biblio`; most papers have no volume, pages, publisher… and share one value.
+fn biblio_value(b: &Biblio) -> Value {
+    static EMPTY: LazyLock<Value> = LazyLock::new(|| Value::from_serializable(&Biblio::default()));
+    if *b == Biblio::default() {
+        EMPTY.clone()
+    } else {
+        Value::from_serializable(b)
+    }
+}
+
+/// A paper's `extra`; most papers have none and share one empty value.
+fn extra_value(extra: &toml::Table) -> Value {
+    static EMPTY: LazyLock<Value> = LazyLock::new(|| Value::from_serializable(&toml::Table::new()));
+    if extra.is_empty() {
+        EMPTY.clone()
+    } else {
+        Value::from_serializable(extra)
     }
 }
 
@@ -305,8 +304,8 @@ pub fn paper_value(
     map.insert("abstract_html".into(), p.abstract_html.value());
     map.insert("abstract_text".into(), p.abstract_text.value());
     map.insert("body_html".into(), p.body_html.value());
-    map.insert("biblio".into(), shared.biblio(&p.biblio));
-    map.insert("extra".into(), shared.extra(&p.extra));
+    map.insert("biblio".into(), biblio_value(&p.biblio));
+    map.insert("extra".into(), extra_value(&p.extra));
     Value::from(map)
 }
 
