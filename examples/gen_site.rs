@@ -99,10 +99,7 @@ fn read_seed(path: &Path) -> Result<Vec<SeedPaper>, String> {
     let mut i = 0;
     while i < lines.len() {
         let l = lines[i];
-        let is_header = l.len() < 24
-            && MONTHS.iter().any(|m| l.contains(m))
-            && l.starts_with(|c: char| c.is_ascii_uppercase())
-            && !l.contains("Papers");
+        let is_header = is_entry_header(l);
         if is_header && i + 4 < lines.len() {
             let title = lines[i + 1].to_string();
             let authors = lines[i + 3].to_string();
@@ -121,6 +118,28 @@ fn read_seed(path: &Path) -> Result<Vec<SeedPaper>, String> {
         return Err(format!("no papers found in {}", path.display()));
     }
     Ok(papers)
+}
+
+/// An entry's first line, `CATMon D, YYYY` (`LGAug 7, 2022`): a category code, then a date.
+/// Header lines such as `Novelty56%` hold a month's letters too.
+fn is_entry_header(line: &str) -> bool {
+    MONTHS.iter().any(|m| {
+        line.match_indices(m).any(|(at, _)| {
+            let (code, date) = line.split_at(at);
+            let Some((day, year)) = date[m.len()..].split_once(", ") else {
+                return false;
+            };
+            let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+                n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+            };
+            !code.is_empty()
+                && code
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() || b == b'.' || b == b'-')
+                && day.strip_prefix(' ').is_some_and(|d| digits(d, 1..=2))
+                && digits(year, 4..=4)
+        })
+    })
 }
 
 /// A small deterministic generator (no dependency, same site every run).
