@@ -10,26 +10,13 @@ use std::process::ExitCode;
 /// runs: 0.91–0.93 vs 1.17 s; 1.33 vs 1.69 s in a slower hour) for a peak of 189–194 MiB
 /// instead of 178–182 (a rebuild 196 instead of 184; on 8 threads 200–204 instead of 198–207,
 /// on 16 threads 216–217 instead of 211–214), with the heap kept in small pages
-/// ([`small_pages`]) and each thread's heap collected between stages
+/// (`base::memory::small_pages`) and each thread's heap collected between stages
 /// (`base::memory::release_free`). Other platforms keep their system's allocator.
 #[cfg(target_os = "linux")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    #[cfg(target_os = "linux")]
-    small_pages();
+    scholarsite::base::memory::small_pages();
     scholarsite::cli::main()
-}
-
-/// mimalloc asks for transparent huge pages, 2 MiB pages that count whole in memory however
-/// little of them is used: with them a 10,000-paper build peaked at 221–231 MiB (mimalloc v3,
-/// musl) instead of 200–204, no faster.
-#[cfg(target_os = "linux")]
-fn small_pages() {
-    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process's memory (what mimalloc's
-    // own `allow_thp = 0` option does); it takes no pointers.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
 }

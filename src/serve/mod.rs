@@ -562,7 +562,8 @@ fn open_browser(url: &str) {
             .args(["/C", "start", "", url])
             .spawn()
     } else {
-        std::process::Command::new("xdg-open").arg(url).spawn()
+        crate::base::memory::with_system_pages(std::process::Command::new("xdg-open").arg(url))
+            .spawn()
     };
     if let Err(e) = result {
         eprintln!("warning: could not open a browser ({e}); open {url} yourself");
